@@ -1,0 +1,54 @@
+"""Every error geotie raises on purpose. The CLI turns each into one message and an exit code."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Problem
+
+# Exit codes (documented in the README).
+EXIT_OK = 0
+EXIT_STORE = 1  # the store cannot be read or is invalid
+EXIT_USAGE = 2  # a bad option or argument value
+EXIT_NOT_FOUND = 3  # no actor, event or source by that name
+EXIT_AMBIGUOUS = 4  # the name fits several actors
+EXIT_INTERNAL = 70  # a bug in geotie (EX_SOFTWARE)
+
+
+class GeotieError(Exception):
+    """Base class: `str(err)` is the one-line message, `exit_code` the process status."""
+
+    exit_code = EXIT_STORE
+
+
+class DateError(GeotieError, ValueError):
+    """A date that cannot be parsed (stored or typed)."""
+
+    exit_code = EXIT_USAGE
+
+
+class UsageError(GeotieError):
+    exit_code = EXIT_USAGE
+
+
+class NotFound(GeotieError):
+    exit_code = EXIT_NOT_FOUND
+
+
+class Ambiguous(GeotieError):
+    exit_code = EXIT_AMBIGUOUS
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class StoreError(GeotieError):
+    """The store cannot be loaded: unreadable file, bad TOML, or validation errors."""
+
+    exit_code = EXIT_STORE
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []

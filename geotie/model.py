@@ -1,0 +1,171 @@
+"""Domain types: frozen dataclasses with no I/O.
+
+Everything the store loads becomes one of these; queries and renderers only see these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+ACTOR_KINDS = ("country", "person", "organization", "region", "equipment")
+EVENT_STATUSES = ("occurred", "planned", "ongoing", "reported", "cancelled")
+SOURCE_KINDS = ("news", "analysis", "opinion", "official", "interview", "press-release", "other")
+
+#: The documented tag vocabulary. Other tags load, but `geotie check` warns about them.
+TAGS: dict[str, str] = {
+    "agriculture": "farming, food and agricultural trade",
+    "culture": "cultural ties, language, religion, people-to-people links",
+    "defence": "arms deals, defence industry, military cooperation and exercises",
+    "diplomacy": "visits, meetings, consultations, statements between governments",
+    "economy": "investment, business links, economic cooperation in general",
+    "education": "universities, schools, scholarships",
+    "energy": "oil, gas, pipelines, power",
+    "health": "public health, medical aid, pandemics",
+    "history": "historical ties before the modern states",
+    "media": "news agencies, press, broadcasting",
+    "multilateral": "international organizations and blocs (UN, OIC, ECO, BRICS, SCO...)",
+    "security": "conflicts, territorial disputes, counter-terrorism",
+    "trade": "trade agreements, trade figures, customs",
+    "transport": "flights, railways, routes",
+}
+
+#: Precisions from finest to coarsest; the order is used to pick the coarser end of an interval.
+PRECISIONS = ("day", "month", "year", "decade", "century", "millennium")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entry was read: file path and 1-based line (0 when unknown)."""
+
+    file: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A parsed EDTF date or interval: the stored text plus the days it may cover.
+
+    `start`/`end` are None for an open or unknown end of an interval.
+    """
+
+    text: str
+    start: date | None
+    end: date | None
+    precision: str
+    approximate: bool = False
+    uncertain: bool = False
+    interval: bool = False
+
+    @property
+    def lo(self) -> date:
+        return self.start or date.min
+
+    @property
+    def hi(self) -> date:
+        return self.end or date.max
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    quote: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str = ""
+    authors: tuple[str, ...] = ()
+    published: DateSpan | None = None
+    published_note: str = ""
+    url: str = ""
+    kind: str = "news"
+    archive: str = ""
+    origin: Origin = field(default=Origin("?"), compare=False)
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    of: str = ""
+    start: DateSpan | None = None
+    end: DateSpan | None = None
+    citations: tuple[Citation, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    country: str = ""
+    roles: tuple[Role, ...] = ()
+    note: str = ""
+    origin: Origin = field(default=Origin("?"), compare=False)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: DateSpan
+    title: str
+    summary: str = ""
+    date_text: str = ""
+    date_note: str = ""
+    actors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    status: str = "occurred"
+    citations: tuple[Citation, ...] = ()
+    origin: Origin = field(default=Origin("?"), compare=False)
+
+
+@dataclass(frozen=True)
+class Meta:
+    schema: int
+    title: str = ""
+    description: str = ""
+    as_of: DateSpan | None = None
+    origin: Origin = field(default=Origin("?"), compare=False)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a store: an error makes it unusable, a warning does not."""
+
+    severity: str  # "error" | "warning"
+    code: str
+    message: str
+    origin: Origin
+    entry: str = ""  # e.g. "events[12] 'jf17-delivery'"
+    field: str = ""
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.entry}" + (f" field '{self.field}'" if self.field else "")
+        text = f"{self.origin}: {self.severity}: {self.code}: {self.message}"
+        if where:
+            text += f" (in {where})"
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+
+@dataclass(frozen=True)
+class Store:
+    """The loaded, validated store. The dict indexes are read-only by convention."""
+
+    files: tuple[str, ...]
+    metas: tuple[Meta, ...]
+    sources: dict[str, Source]
+    actors: dict[str, Actor]
+    events: tuple[Event, ...]  # in timeline order
+    event_index: dict[str, Event]
+    warnings: tuple[Problem, ...] = ()

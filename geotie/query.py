@@ -1,0 +1,218 @@
+"""Pure queries over a loaded Store: name resolution, timeline, profile, search, lookups."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .dates import overlaps, sort_key
+from .errors import Ambiguous, NotFound
+from .model import Actor, Citation, DateSpan, Event, Role, Source, Store
+from .text import fold, fold_with_map, suggest
+
+
+def _names(actor: Actor) -> list[str]:
+    return [actor.id, actor.name, *actor.aliases]
+
+
+def resolve_actor(store: Store, name: str) -> Actor:
+    """An actor by id, name or alias, case- and accent-insensitively.
+
+    An exact (folded) match wins; otherwise every actor one of whose names contains all
+    the words typed (`mustafayev`, `erdogan`). Raises NotFound with a suggestion or
+    Ambiguous with the candidates.
+    """
+    key = fold(name)
+    if not key:
+        raise NotFound(f"'{name}' is not a name; give an actor id, name or alias")
+    exact = [a for a in store.actors.values() if any(fold(n) == key for n in _names(a))]
+    if len(exact) == 1:
+        return exact[0]
+    words = set(key.split())
+    partial = exact or [a for a in store.actors.values() if any(words <= set(fold(n).split()) for n in _names(a))]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        partial.sort(key=lambda a: a.id)
+        listing = "; ".join(f"{a.id} ({a.name}, {a.kind})" for a in partial)
+        raise Ambiguous(
+            f"'{name}' fits {len(partial)} actors: {listing}; give one of these ids", [a.id for a in partial]
+        )
+    near = suggest(name, [n for a in store.actors.values() for n in _names(a)])
+    hint = f"did you mean '{near[0]}'?" if near else "run 'geotie actors' to list them"
+    raise NotFound(f"unknown actor '{name}'; {hint}")
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
+    actors: tuple[str, ...] = ()  # resolved actor ids
+    union: bool = False  # --any: events involving any of the actors rather than all
+    since: DateSpan | None = None
+    until: DateSpan | None = None
+    tags: tuple[str, ...] = ()  # an event matches if it has any of these tags
+    statuses: tuple[str, ...] = ()
+    reverse: bool = False
+    limit: int | None = None
+
+
+def timeline(store: Store, q: TimelineQuery) -> list[Event]:
+    """Events matching `q`, oldest first (newest first with `reverse`), at most `limit`."""
+    wanted = set(q.actors)
+    tags = set(q.tags)
+    out = []
+    for event in store.events:
+        involved = set(event.actors)
+        if wanted and not (involved & wanted if q.union else wanted <= involved):
+            continue
+        if tags and not tags & set(event.tags):
+            continue
+        if q.statuses and event.status not in q.statuses:
+            continue
+        if not overlaps(event.date, q.since, q.until):
+            continue
+        out.append(event)
+    if q.reverse:
+        out.reverse()
+    return out[: q.limit] if q.limit is not None else out
+
+
+@dataclass(frozen=True)
+class Profile:
+    actor: Actor
+    roles: tuple[Role, ...]  # in time order
+    holders: tuple[tuple[Actor, Role], ...]  # people/organizations with a role of this actor
+    events: tuple[Event, ...]
+    together: tuple[tuple[Actor, int], ...]  # actors met most often in the same events
+
+
+def profile(store: Store, actor: Actor, top: int = 5) -> Profile:
+    events = tuple(e for e in store.events if actor.id in e.actors)
+    counts = Counter(other for e in events for other in e.actors if other != actor.id)
+    together = tuple((store.actors[i], n) for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+    roles = tuple(sorted(actor.roles, key=lambda r: sort_key(r.start or r.end) if (r.start or r.end) else ()))
+    holders = tuple(
+        (other, role)
+        for other in sorted(store.actors.values(), key=lambda a: a.name)
+        for role in other.roles
+        if role.of == actor.id and other.id != actor.id
+    )
+    return Profile(actor, roles, holders, events, together)
+
+
+def get_event(store: Store, event_id: str) -> Event:
+    event = store.event_index.get(event_id)
+    if event is None:
+        near = suggest(event_id, list(store.event_index))
+        hint = f"did you mean '{near[0]}'?" if near else "run 'geotie timeline' to list event ids"
+        raise NotFound(f"unknown event '{event_id}'; {hint}")
+    return event
+
+
+def get_source(store: Store, source_id: str) -> Source:
+    source = store.sources.get(source_id)
+    if source is None:
+        near = suggest(source_id, list(store.sources))
+        hint = f"did you mean '{near[0]}'?" if near else "run 'geotie sources' to list them"
+        raise NotFound(f"unknown source '{source_id}'; {hint}")
+    return source
+
+
+@dataclass(frozen=True)
+class CitingFact:
+    """One fact citing a source: an event, or an actor's role."""
+
+    kind: str  # "event" | "role"
+    id: str  # event id or actor id
+    date: DateSpan | None
+    title: str
+    citation: Citation
+
+
+def citing(store: Store, source_id: str) -> list[CitingFact]:
+    out = [
+        CitingFact("event", e.id, e.date, e.title, c)
+        for e in store.events
+        for c in e.citations
+        if c.source == source_id
+    ]
+    for actor in sorted(store.actors.values(), key=lambda a: a.id):
+        for role in actor.roles:
+            for c in role.citations:
+                if c.source == source_id:
+                    of = f" ({store.actors[role.of].name})" if role.of in store.actors else ""
+                    out.append(CitingFact("role", actor.id, role.start, f"{actor.name}: {role.title}{of}", c))
+    return out
+
+
+def actors(store: Store, kind: str | None = None) -> list[Actor]:
+    return sorted(
+        (a for a in store.actors.values() if kind is None or a.kind == kind), key=lambda a: (a.kind, fold(a.name))
+    )
+
+
+def event_counts(store: Store) -> Counter:
+    return Counter(a for e in store.events for a in e.actors)
+
+
+def citation_counts(store: Store) -> Counter:
+    counts = Counter(c.source for e in store.events for c in e.citations)
+    counts.update(c.source for a in store.actors.values() for r in a.roles for c in r.citations)
+    return counts
+
+
+def sources(store: Store) -> list[Source]:
+    """Sources by publication date (undated last), then id."""
+    return sorted(
+        store.sources.values(),
+        key=lambda s: (s.published is None, sort_key(s.published) if s.published else (), s.id),
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # "event" | "actor" | "source"
+    id: str
+    field: str  # where it matched: title, summary, quote, name, alias, ...
+    text: str  # the whole field
+    start: int  # match span in `text`
+    end: int
+
+
+def _find(needle: str, text: str) -> tuple[int, int] | None:
+    folded, where = fold_with_map(text)
+    i = folded.find(needle)
+    if i < 0:
+        return None
+    j = i + len(needle) - 1
+    return where[i], where[j] + 1
+
+
+def search(store: Store, query: str) -> list[Hit]:
+    """Every field containing `query` (folded: case, accents and punctuation ignored),
+    events in timeline order, then actors, then sources; one hit per field."""
+    needle = fold(query)
+    if not needle:
+        return []
+    hits: list[Hit] = []
+
+    def scan(kind: str, ident: str, fields: list[tuple[str, str]]) -> None:
+        for name, text in fields:
+            span = _find(needle, text) if text else None
+            if span:
+                hits.append(Hit(kind, ident, name, text, *span))
+
+    for e in store.events:
+        fields = [("title", e.title), ("summary", e.summary), ("date_text", e.date_text)]
+        fields += [(f"quote[{i}]", c.quote) for i, c in enumerate(e.citations)]
+        fields += [(f"note[{i}]", c.note) for i, c in enumerate(e.citations)]
+        scan("event", e.id, fields)
+    for a in actors(store):
+        fields = [("name", a.name)] + [(f"alias[{i}]", al) for i, al in enumerate(a.aliases)]
+        fields += [(f"role[{i}]", r.title) for i, r in enumerate(a.roles)]
+        fields += [(f"role[{i}].quote", c.quote) for i, r in enumerate(a.roles) for c in r.citations]
+        scan("actor", a.id, fields)
+    for s in sources(store):
+        fields = [("title", s.title), ("publisher", s.publisher)]
+        fields += [(f"author[{i}]", au) for i, au in enumerate(s.authors)]
+        scan("source", s.id, fields)
+    return hits

@@ -1,0 +1,239 @@
+"""One row schema per view, and the JSON objects of the documented contract.
+
+Every view is built once as a `View`: `columns` and `rows` feed tsv/csv/md, `data` is what
+`--format json` prints (a list, or one object for single-record views), `records` one
+object per line for jsonl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..dates import describe
+from ..model import Actor, Citation, DateSpan, Event, Role, Source, Store
+from ..query import CitingFact, Hit, Profile
+
+EVENT_COLUMNS = ("date", "start", "end", "precision", "status", "id", "title", "actors", "tags", "sources")
+PROFILE_COLUMNS = ("section", "id", "date", "text", "detail")
+ACTOR_COLUMNS = ("id", "kind", "name", "country", "aliases", "events")
+SOURCE_COLUMNS = ("id", "published", "kind", "publisher", "title", "authors", "citations")
+CITING_COLUMNS = ("kind", "id", "date", "title", "quote")
+SEARCH_COLUMNS = ("kind", "id", "field", "snippet")
+
+LIST_SEP = ","  # joins ids inside one tsv/csv cell
+NAME_SEP = "; "  # joins names/titles, which may themselves hold commas
+
+
+@dataclass
+class View:
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    data: Any
+    records: list[Any] = field(default_factory=list)
+
+
+def iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def span_json(span: DateSpan | None) -> dict | None:
+    if span is None:
+        return None
+    return {
+        "date": span.text,
+        "start": iso(span.start),
+        "end": iso(span.end),
+        "precision": span.precision,
+        "approximate": span.approximate,
+        "uncertain": span.uncertain,
+        "display": describe(span),
+    }
+
+
+def citation_json(c: Citation) -> dict:
+    return {"source": c.source, "quote": c.quote, "note": c.note}
+
+
+def event_json(e: Event) -> dict:
+    """The event object of the JSON contract (README "JSON output")."""
+    return {
+        "id": e.id,
+        "date": e.date.text,
+        "date_text": e.date_text,
+        "date_note": e.date_note,
+        "start": iso(e.date.start),
+        "end": iso(e.date.end),
+        "precision": e.date.precision,
+        "approximate": e.date.approximate,
+        "uncertain": e.date.uncertain,
+        "display_date": describe(e.date),
+        "title": e.title,
+        "summary": e.summary,
+        "actors": list(e.actors),
+        "tags": list(e.tags),
+        "status": e.status,
+        "citations": [citation_json(c) for c in e.citations],
+    }
+
+
+def event_row(e: Event) -> tuple[str, ...]:
+    return (
+        e.date.text,
+        iso(e.date.start) or "",
+        iso(e.date.end) or "",
+        e.date.precision,
+        e.status,
+        e.id,
+        e.title,
+        LIST_SEP.join(e.actors),
+        LIST_SEP.join(e.tags),
+        LIST_SEP.join(dict.fromkeys(c.source for c in e.citations)),
+    )
+
+
+def events_view(events: list[Event]) -> View:
+    data = [event_json(e) for e in events]
+    return View(EVENT_COLUMNS, [event_row(e) for e in events], data, data)
+
+
+def event_view(e: Event) -> View:
+    obj = event_json(e)
+    return View(EVENT_COLUMNS, [event_row(e)], obj, [obj])
+
+
+def role_json(r: Role) -> dict:
+    return {
+        "title": r.title,
+        "of": r.of,
+        "start": r.start.text if r.start else None,
+        "end": r.end.text if r.end else None,
+        "note": r.note,
+        "citations": [citation_json(c) for c in r.citations],
+    }
+
+
+def _role_dates(r: Role) -> str:
+    return (
+        "/".join([r.start.text if r.start else "", r.end.text if r.end else ""]).strip("/")
+        if (r.start or r.end)
+        else ""
+    )
+
+
+def profile_view(p: Profile) -> View:
+    a = p.actor
+    obj = {
+        "id": a.id,
+        "name": a.name,
+        "kind": a.kind,
+        "aliases": list(a.aliases),
+        "country": a.country or None,
+        "roles": [role_json(r) for r in p.roles],
+        "office_holders": [{"actor": h.id, "name": h.name, **role_json(r)} for h, r in p.holders],
+        "events": [event_json(e) for e in p.events],
+        "appears_with": [{"id": o.id, "name": o.name, "events": n} for o, n in p.together],
+    }
+    rows: list[tuple[str, ...]] = [("name", a.id, "", a.name, a.kind)]
+    rows += [("alias", a.id, "", alias, "") for alias in a.aliases]
+    if a.country:
+        rows.append(("country", a.country, "", a.country, ""))
+    for r in p.roles:
+        rows.append(("role", r.of, _role_dates(r), r.title, LIST_SEP.join(c.source for c in r.citations)))
+    for h, r in p.holders:
+        rows.append(
+            ("holder", h.id, _role_dates(r), f"{h.name}: {r.title}", LIST_SEP.join(c.source for c in r.citations))
+        )
+    rows += [("event", e.id, e.date.text, e.title, e.status) for e in p.events]
+    rows += [("with", o.id, "", o.name, str(n)) for o, n in p.together]
+    return View(PROFILE_COLUMNS, rows, obj, [obj])
+
+
+def actor_json(a: Actor, events: int) -> dict:
+    return {
+        "id": a.id,
+        "name": a.name,
+        "kind": a.kind,
+        "aliases": list(a.aliases),
+        "country": a.country or None,
+        "roles": [role_json(r) for r in a.roles],
+        "events": events,
+    }
+
+
+def actors_view(actors: list[Actor], counts: dict[str, int]) -> View:
+    data = [actor_json(a, counts.get(a.id, 0)) for a in actors]
+    rows = [(a.id, a.kind, a.name, a.country, NAME_SEP.join(a.aliases), str(counts.get(a.id, 0))) for a in actors]
+    return View(ACTOR_COLUMNS, rows, data, data)
+
+
+def source_json(s: Source, citations: int | None = None) -> dict:
+    obj = {
+        "id": s.id,
+        "title": s.title,
+        "publisher": s.publisher,
+        "authors": list(s.authors),
+        "published": span_json(s.published),
+        "published_note": s.published_note,
+        "url": s.url or None,
+        "kind": s.kind,
+        "archive": s.archive or None,
+    }
+    if citations is not None:
+        obj["citations"] = citations
+    return obj
+
+
+def sources_view(sources: list[Source], counts: dict[str, int]) -> View:
+    data = [source_json(s, counts.get(s.id, 0)) for s in sources]
+    rows = [
+        (
+            s.id,
+            s.published.text if s.published else "",
+            s.kind,
+            s.publisher,
+            s.title,
+            NAME_SEP.join(s.authors),
+            str(counts.get(s.id, 0)),
+        )
+        for s in sources
+    ]
+    return View(SOURCE_COLUMNS, rows, data, data)
+
+
+def source_view(s: Source, facts: list[CitingFact]) -> View:
+    obj = source_json(s, len(facts))
+    obj["cited_by"] = [
+        {
+            "kind": f.kind,
+            "id": f.id,
+            "date": f.date.text if f.date else None,
+            "title": f.title,
+            **citation_json(f.citation),
+        }
+        for f in facts
+    ]
+    rows = [(f.kind, f.id, f.date.text if f.date else "", f.title, f.citation.quote) for f in facts]
+    return View(CITING_COLUMNS, rows, obj, [obj])
+
+
+def snippet(hit: Hit, width: int = 60) -> str:
+    """The match with up to `width` characters of context, on one line."""
+    lo = max(0, hit.start - width)
+    hi = min(len(hit.text), hit.end + width)
+    text = " ".join(hit.text[lo:hi].split())
+    return ("…" if lo else "") + text + ("…" if hi < len(hit.text) else "")
+
+
+def search_view(hits: list[Hit]) -> View:
+    data = [
+        {"kind": h.kind, "id": h.id, "field": h.field, "snippet": snippet(h), "match": h.text[h.start : h.end]}
+        for h in hits
+    ]
+    rows = [(h.kind, h.id, h.field, snippet(h)) for h in hits]
+    return View(SEARCH_COLUMNS, rows, data, data)
+
+
+def actor_name(store: Store, actor_id: str) -> str:
+    a = store.actors.get(actor_id)
+    return a.name if a else actor_id

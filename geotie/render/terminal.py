@@ -1,0 +1,245 @@
+"""Rich views for a terminal. Every data string goes in as `Text` (never markup) after
+`visible()`, so data cannot style the output or drive the terminal."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from rich import box
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..dates import describe
+from ..model import Citation, Event, Store
+from ..query import CitingFact, Hit, Profile
+from ..text import visible
+from .rows import actor_name
+
+STATUS_STYLE = {"planned": "yellow", "ongoing": "cyan", "reported": "magenta", "cancelled": "red strike"}
+
+
+def console(out: IO[str]) -> Console:
+    return Console(file=out, highlight=False, markup=False, emoji=False)
+
+
+def t(value: str, style: str = "") -> Text:
+    return Text(visible(value), style=style)
+
+
+def when(e: Event) -> Text:
+    text = t(describe(e.date))
+    if e.date.approximate or e.date.uncertain:
+        text.stylize("italic")
+    return text
+
+
+def status(e: Event) -> Text:
+    return t(e.status, STATUS_STYLE.get(e.status, "dim"))
+
+
+def event_title(e: Event) -> Text:
+    """The title, with any status other than "occurred" in front of it: "planned: ..."."""
+    if e.status == "occurred":
+        return t(e.title, "bold")
+    text = status(e)
+    text.append(": ")
+    text.append_text(t(e.title))
+    return text
+
+
+class Citations:
+    """Numbers each distinct (source, quote) once, for --cite footnotes."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[tuple[str, str], int] = {}
+
+    def refs(self, citations: tuple[Citation, ...]) -> str:
+        out = []
+        for c in citations:
+            key = (c.source, c.quote)
+            self.numbers.setdefault(key, len(self.numbers) + 1)
+            out.append(f"[{self.numbers[key]}]")
+        return "".join(out)
+
+    def render(self, store: Store) -> Text:
+        text = Text()
+        for (source_id, quote), n in self.numbers.items():
+            s = store.sources[source_id]
+            when = describe(s.published) if s.published else "undated"
+            text.append(f"[{n}] ", style="bold")
+            text.append(visible(f"“{quote}”"))
+            text.append(visible(f" — {s.id}, {when}") + "\n", style="dim")
+        text.rstrip()
+        return text
+
+
+def actor_names(store: Store, ids: tuple[str, ...], hide: set[str], most: int = 4) -> str:
+    """Names of the actors not already named by the query, at most `most` of them."""
+    names = [actor_name(store, a) for a in ids if a not in hide]
+    if len(names) > most:
+        names = [*names[:most], f"+{len(names) - most} more"]
+    return ", ".join(names)
+
+
+def events_table(
+    store: Store, events: list[Event], cite: Citations | None, title: str = "", hide: set[str] | None = None
+) -> Table:
+    table = Table(title=title or None, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
+    table.add_column("When", no_wrap=True, max_width=20)
+    table.add_column("Event", ratio=4, min_width=24)
+    table.add_column("With" if hide else "Actors", ratio=2, min_width=12)
+    table.add_column("Cites" if cite else "Sources", ratio=2 if not cite else None, min_width=5, overflow="fold")
+    for e in events:
+        refs = cite.refs(e.citations) if cite else ", ".join(dict.fromkeys(c.source for c in e.citations))
+        table.add_row(
+            when(e),
+            event_title(e),
+            t(actor_names(store, e.actors, hide or set()), "dim"),
+            t(refs, "dim"),
+        )
+    return table
+
+
+def print_timeline(out: IO[str], store: Store, events: list[Event], cite: bool, heading: str, hide: set[str]) -> None:
+    c = console(out)
+    numbers = Citations() if cite else None
+    c.print(events_table(store, events, numbers, heading, hide))
+    if numbers:
+        c.print(numbers.render(store))
+
+
+def print_event(out: IO[str], store: Store, e: Event) -> None:
+    lines = Text(end="")
+
+    def field(label: str, value: str, style: str = "") -> None:
+        if value:
+            lines.append(f"{label:<9}", style="bold")
+            lines.append(visible(value) + "\n", style=style)
+
+    field("When", f"{describe(e.date)}   ({e.date.text})")
+    field("Wording", e.date_text)
+    field("Dating", e.date_note, "dim")
+    lines.append(f"{'Status':<9}", style="bold")
+    lines.append_text(status(e))
+    lines.append("\n")
+    field("Actors", ", ".join(f"{actor_name(store, a)} ({a})" for a in e.actors))
+    field("Tags", ", ".join(e.tags))
+    field("Summary", e.summary)
+    field("Id", e.id, "dim")
+    numbers = Citations()
+    numbers.refs(e.citations)
+    c = console(out)
+    lines.rstrip()
+    c.print(Panel(lines, title=t(e.title, "bold"), title_align="left", box=box.ROUNDED))
+    c.print(numbers.render(store))
+
+
+def print_profile(out: IO[str], store: Store, p: Profile) -> None:
+    a = p.actor
+    head = Text()
+    head.append(visible(a.name), style="bold")
+    head.append(f"  {a.kind}", style="dim")
+    if a.country:
+        head.append(visible(f"  of {actor_name(store, a.country)}"), style="dim")
+    head.append(f"  [{a.id}]\n", style="dim")
+    if a.aliases:
+        head.append("Also: " + visible(", ".join(a.aliases)) + "\n")
+    if a.note:
+        head.append(visible(a.note) + "\n", style="dim")
+    head.rstrip()
+    c = console(out)
+    c.print(Panel(head, box=box.ROUNDED))
+    numbers = Citations()
+    for label, pairs in (("Roles", [(a, r) for r in p.roles]), ("Office holders", list(p.holders))):
+        if not pairs:
+            continue
+        table = Table(title=label, box=box.SIMPLE_HEAD, title_justify="left")
+        for col in ("When", "Title", "Of", "Cites"):
+            table.add_column(col)
+        for holder, r in pairs:
+            span = " – ".join(describe(d) for d in (r.start, r.end) if d) or "undated"
+            title = r.title if holder is a else f"{holder.name}: {r.title}"
+            table.add_row(
+                t(span), t(title), t(actor_name(store, r.of) if r.of else ""), t(numbers.refs(r.citations), "dim")
+            )
+        c.print(table)
+    if p.events:
+        c.print(events_table(store, list(p.events), numbers, f"Events ({len(p.events)})", {a.id}))
+    if p.together:
+        c.print(t("Appears most with: " + ", ".join(f"{o.name} ({n})" for o, n in p.together)))
+    if numbers.numbers:
+        c.print(numbers.render(store))
+
+
+def print_actors(out: IO[str], actors, counts) -> None:
+    table = Table(box=box.SIMPLE_HEAD)
+    for col in ("Id", "Kind", "Name", "Country", "Also known as", "Events"):
+        table.add_column(col, justify="right" if col == "Events" else "left")
+    for a in actors:
+        table.add_row(
+            t(a.id),
+            t(a.kind, "dim"),
+            t(a.name, "bold"),
+            t(a.country),
+            t(", ".join(a.aliases), "dim"),
+            t(str(counts.get(a.id, 0))),
+        )
+    console(out).print(table)
+
+
+def print_sources(out: IO[str], sources, counts) -> None:
+    table = Table(box=box.SIMPLE_HEAD)
+    for col in ("Id", "Published", "Publisher", "Title", "Authors", "Cited"):
+        table.add_column(col, justify="right" if col == "Cited" else "left")
+    for s in sources:
+        table.add_row(
+            t(s.id),
+            t(describe(s.published) if s.published else "undated"),
+            t(s.publisher),
+            t(s.title, "bold"),
+            t(", ".join(s.authors)),
+            t(str(counts.get(s.id, 0))),
+        )
+    console(out).print(table)
+
+
+def print_source(out: IO[str], store: Store, s, facts: list[CitingFact]) -> None:
+    lines = Text()
+    for label, value in (
+        ("Publisher", s.publisher),
+        ("Authors", ", ".join(s.authors)),
+        ("Published", f"{describe(s.published)}   ({s.published.text})" if s.published else "undated"),
+        ("Evidence", s.published_note),
+        ("Kind", s.kind),
+        ("URL", s.url),
+        ("Archive", s.archive),
+        ("Id", s.id),
+    ):
+        if value:
+            lines.append(f"{label:<10}", style="bold")
+            lines.append(visible(value) + "\n")
+    lines.rstrip()
+    table = Table(title=f"Cited by {len(facts)} facts", box=box.SIMPLE_HEAD, title_justify="left")
+    for col in ("When", "Fact", "Quote"):
+        table.add_column(col, ratio=None if col == "When" else 2)
+    for f in facts:
+        table.add_row(t(describe(f.date) if f.date else ""), t(f.title, "bold"), t(f"“{f.citation.quote}”"))
+    c = console(out)
+    c.print(Panel(lines, title=t(s.title, "bold"), title_align="left", box=box.ROUNDED))
+    c.print(table)
+
+
+def print_search(out: IO[str], hits: list[Hit], snippets: list[str]) -> None:
+    table = Table(box=box.SIMPLE_HEAD)
+    for col in ("Kind", "Id", "Field", "Match"):
+        table.add_column(col)
+    for h, snip in zip(hits, snippets, strict=True):
+        text = t(snip)
+        match = visible(h.text[h.start : h.end])
+        at = text.plain.find(match)
+        if at >= 0:
+            text.stylize("bold reverse", at, at + len(match))
+        table.add_row(t(h.kind, "dim"), t(h.id), t(h.field, "dim"), text)
+    console(out).print(table)

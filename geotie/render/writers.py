@@ -1,0 +1,98 @@
+r"""Machine formats: tsv, csv, json, jsonl, md. Plain text, never through Rich.
+
+tsv: no header, one record per line; backslash, tab, newline, carriage return and other
+control characters are escaped (`\\`, `\t`, `\n`, `\r`, `\xNN`), so every record is one line
+and the escaping can be undone. json/jsonl: UTF-8, with every control character (including
+DEL, C1 and bidi overrides) written as a \\u escape. csv: RFC 4180 with a header. md: a
+GitHub table with a header; line breaks become spaces, `|` is escaped, controls made visible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import IO, Any
+
+from ..text import is_control, visible
+from .rows import View
+
+_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def tsv_cell(value: str) -> str:
+    if not any(c == "\\" or is_control(c) for c in value):
+        return value
+    out = []
+    for c in value:
+        if c in _TSV_ESCAPES:
+            out.append(_TSV_ESCAPES[c])
+        elif is_control(c):
+            out.append(f"\\u{ord(c):04x}" if ord(c) > 0xFF else f"\\x{ord(c):02x}")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_text(obj: Any, indent: int | None = None) -> str:
+    import json
+
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def write_tsv(view: View, out: IO[str]) -> None:
+    for row in view.rows:
+        out.write("\t".join(tsv_cell(v) for v in row) + "\n")
+
+
+def write_csv(view: View, out: IO[str], safe: bool) -> None:
+    import csv
+
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(view.columns)
+    for row in view.rows:
+        writer.writerow([visible(v) for v in row] if safe else row)
+
+
+def write_json(view: View, out: IO[str]) -> None:
+    out.write(json_text(view.data, indent=2) + "\n")
+
+
+def write_jsonl(view: View, out: IO[str]) -> None:
+    for record in view.records:
+        out.write(json_text(record) + "\n")
+
+
+def md_cell(value: str) -> str:
+    return visible(" ".join(value.splitlines())).replace("|", "\\|")
+
+
+def _md_lines(view: View) -> Iterable[str]:
+    yield "| " + " | ".join(view.columns) + " |"
+    yield "|" + "|".join("---" for _ in view.columns) + "|"
+    for row in view.rows:
+        yield "| " + " | ".join(md_cell(v) for v in row) + " |"
+
+
+def write_md(view: View, out: IO[str]) -> None:
+    for line in _md_lines(view):
+        out.write(line + "\n")
+
+
+def write(view: View, fmt: str, out: IO[str], safe: bool) -> None:
+    """Write `view` as `fmt`; `safe` (stdout is a terminal) makes csv cells visible too."""
+    if fmt == "tsv":
+        write_tsv(view, out)
+    elif fmt == "csv":
+        write_csv(view, out, safe)
+    elif fmt == "json":
+        write_json(view, out)
+    elif fmt == "jsonl":
+        write_jsonl(view, out)
+    elif fmt == "md":
+        write_md(view, out)
+    else:  # pragma: no cover - the CLI only passes known formats
+        raise ValueError(fmt)

@@ -1,0 +1,314 @@
+"""The raw file shape (dicts from tomllib) turned into domain objects, one file at a time.
+
+Shape problems (missing or mistyped fields, bad dates, unknown keys) are collected as
+Problems with file, line, entry and field; an entry with an error is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..dates import parse_edtf
+from ..errors import DateError
+from ..model import (
+    ACTOR_KINDS,
+    EVENT_STATUSES,
+    SOURCE_KINDS,
+    Actor,
+    Citation,
+    DateSpan,
+    Event,
+    Meta,
+    Origin,
+    Problem,
+    Role,
+    Source,
+)
+from ..text import suggest
+from .lines import LineIndex
+
+SCHEMA_VERSION = 1
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+TOP_KEYS = ("meta", "sources", "actors", "events")
+META_KEYS = ("schema", "title", "description", "as_of")
+SOURCE_KEYS = ("id", "title", "publisher", "authors", "published", "published_note", "url", "kind", "archive")
+ACTOR_KEYS = ("id", "name", "kind", "aliases", "country", "roles", "note")
+ROLE_KEYS = ("title", "of", "start", "end", "citations", "note")
+EVENT_KEYS = ("id", "date", "date_text", "date_note", "title", "summary", "actors", "tags", "status", "citations")
+CITATION_KEYS = ("source", "quote", "note")
+
+
+class _Skip(Exception):
+    """An entry with an error: reported already, left out of the store."""
+
+
+@dataclass
+class FileContent:
+    """What one file contributes before cross-file rules run."""
+
+    path: str
+    meta: Meta | None
+    sources: list[Source] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.index = LineIndex(text)
+        self.problems: list[Problem] = []
+
+    def origin(self, *path: object) -> Origin:
+        return Origin(self.path, self.index.line(*path))
+
+    def report(
+        self, severity: str, code: str, message: str, at: tuple, entry: str = "", fld: str = "", hint: str = ""
+    ) -> None:
+        self.problems.append(Problem(severity, code, message, self.origin(*at), entry, fld, hint))
+
+    def fail(self, code: str, message: str, at: tuple, entry: str, fld: str = "", hint: str = "") -> None:
+        self.report("error", code, message, at, entry, fld, hint)
+        raise _Skip
+
+    def unknown_keys(self, raw: dict, known: tuple[str, ...], at: tuple, entry: str) -> None:
+        for key in raw:
+            if key not in known:
+                near = suggest(key, list(known))
+                hint = f"did you mean '{near[0]}'?" if near else f"known fields: {', '.join(known)}"
+                self.report("warning", "unknown-key", f"unknown field '{key}' is ignored", (*at, key), entry, key, hint)
+
+    # typed field access ------------------------------------------------------------------
+
+    def string(self, raw: dict, key: str, at: tuple, entry: str, required: bool = False) -> str:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                self.fail("missing-field", f"required field '{key}' is missing", at, entry, key, f'add {key} = "..."')
+            return ""
+        if not isinstance(value, str):
+            self.fail("bad-type", f"'{key}' must be a string, not {_kind(value)}", (*at, key), entry, key)
+        if required and not value.strip():
+            self.fail("empty-field", f"'{key}' is empty", (*at, key), entry, key)
+        return value
+
+    def strings(self, raw: dict, key: str, at: tuple, entry: str) -> tuple[str, ...]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(
+                "bad-type", f"'{key}' must be a list of strings", (*at, key), entry, key, f'write {key} = ["a", "b"]'
+            )
+        return tuple(value)
+
+    def date(self, raw: dict, key: str, at: tuple, entry: str, required: bool = False) -> DateSpan | None:
+        text = self.string(raw, key, at, entry, required)
+        if not text:
+            return None
+        try:
+            return parse_edtf(text)
+        except DateError as err:
+            self.fail("bad-date", str(err), (*at, key), entry, key)
+        return None
+
+    def choice(self, raw: dict, key: str, choices: tuple[str, ...], default: str, at: tuple, entry: str) -> str:
+        value = self.string(raw, key, at, entry) or default
+        if value not in choices:
+            near = suggest(value, list(choices))
+            hint = f"did you mean '{near[0]}'?" if near else f"use one of: {', '.join(choices)}"
+            self.fail(
+                "bad-value", f"'{key}' is '{value}', not one of {', '.join(choices)}", (*at, key), entry, key, hint
+            )
+        return value
+
+    def ident(self, raw: dict, at: tuple, entry: str) -> str:
+        value = self.string(raw, "id", at, entry, required=True)
+        if not ID_PATTERN.match(value):
+            self.fail(
+                "bad-id",
+                f"id '{value}' is not a slug",
+                (*at, "id"),
+                entry,
+                "id",
+                "use lower-case letters, digits and hyphens, e.g. 'jf17-delivery-2024'",
+            )
+        return value
+
+    def tables(self, raw: dict, key: str, at: tuple, entry: str) -> list[dict]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.fail("bad-type", f"'{key}' must be a list of tables", (*at, key), entry, key)
+        return value
+
+    def citations(self, raw: dict, at: tuple, entry: str) -> tuple[Citation, ...]:
+        out = []
+        for i, item in enumerate(self.tables(raw, "citations", at, entry)):
+            sub_at = (*at, "citations", i)
+            sub = f"{entry} citations[{i}]"
+            self.unknown_keys(item, CITATION_KEYS, sub_at, sub)
+            out.append(
+                Citation(
+                    source=self.string(item, "source", sub_at, sub, required=True),
+                    quote=self.string(item, "quote", sub_at, sub, required=True),
+                    note=self.string(item, "note", sub_at, sub),
+                )
+            )
+        return tuple(out)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a table", list: "a list", bool: "a boolean", int: "an integer", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _entry(kind: str, index: int, raw: dict) -> str:
+    ident = raw.get("id")
+    return f"{kind}[{index}]" + (f" '{ident}'" if isinstance(ident, str) and ident else "")
+
+
+def convert_file(path: str, text: str, raw: dict) -> FileContent:
+    r = _Reader(path, text)
+    content = FileContent(path, _meta(r, raw))
+    r.unknown_keys(raw, TOP_KEYS, (), "file")
+    if content.meta is None:
+        content.problems = r.problems
+        return content
+    for kind, build, out in (
+        ("sources", _source, content.sources),
+        ("actors", _actor, content.actors),
+        ("events", _event, content.events),
+    ):
+        value = raw.get(kind, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            r.report("error", "bad-type", f"'{kind}' must be an array of tables ([[{kind}]])", (kind,), kind)
+            continue
+        for i, item in enumerate(value):
+            try:
+                out.append(build(r, item, (kind, i), _entry(kind, i, item)))
+            except _Skip:
+                pass
+    content.problems = r.problems
+    return content
+
+
+def _meta(r: _Reader, raw: dict) -> Meta | None:
+    meta = raw.get("meta")
+    if not isinstance(meta, dict):
+        r.report(
+            "error",
+            "no-meta",
+            "the file has no [meta] table",
+            (),
+            "file",
+            "meta",
+            f"start the file with [meta] and schema = {SCHEMA_VERSION}",
+        )
+        return None
+    at = ("meta",)
+    schema = meta.get("schema")
+    if schema is None:
+        r.report(
+            "error", "no-schema", "[meta] has no schema version", at, "meta", "schema", f"add schema = {SCHEMA_VERSION}"
+        )
+        return None
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema != SCHEMA_VERSION:
+        r.report(
+            "error",
+            "bad-schema",
+            f"schema {schema!r} is not supported; this geotie reads schema {SCHEMA_VERSION}",
+            (*at, "schema"),
+            "meta",
+            "schema",
+            "upgrade geotie, or convert the file",
+        )
+        return None
+    r.unknown_keys(meta, META_KEYS, at, "meta")
+    try:
+        return Meta(
+            schema=schema,
+            title=r.string(meta, "title", at, "meta"),
+            description=r.string(meta, "description", at, "meta"),
+            as_of=r.date(meta, "as_of", at, "meta"),
+            origin=r.origin(*at),
+        )
+    except _Skip:
+        return Meta(schema=schema, origin=r.origin(*at))
+
+
+def _source(r: _Reader, raw: dict, at: tuple, entry: str) -> Source:
+    r.unknown_keys(raw, SOURCE_KEYS, at, entry)
+    return Source(
+        id=r.ident(raw, at, entry),
+        title=r.string(raw, "title", at, entry, required=True),
+        publisher=r.string(raw, "publisher", at, entry),
+        authors=r.strings(raw, "authors", at, entry),
+        published=r.date(raw, "published", at, entry),
+        published_note=r.string(raw, "published_note", at, entry),
+        url=r.string(raw, "url", at, entry),
+        kind=r.choice(raw, "kind", SOURCE_KINDS, "news", at, entry),
+        archive=r.string(raw, "archive", at, entry),
+        origin=r.origin(*at),
+    )
+
+
+def _actor(r: _Reader, raw: dict, at: tuple, entry: str) -> Actor:
+    r.unknown_keys(raw, ACTOR_KEYS, at, entry)
+    roles = []
+    for i, item in enumerate(r.tables(raw, "roles", at, entry)):
+        sub_at, sub = (*at, "roles", i), f"{entry} roles[{i}]"
+        r.unknown_keys(item, ROLE_KEYS, sub_at, sub)
+        start = r.date(item, "start", sub_at, sub)
+        end = r.date(item, "end", sub_at, sub)
+        if start and end and end.hi < start.lo:
+            r.fail("end-before-start", "the role ends before it starts", (*sub_at, "end"), sub, "end")
+        roles.append(
+            Role(
+                title=r.string(item, "title", sub_at, sub, required=True),
+                of=r.string(item, "of", sub_at, sub),
+                start=start,
+                end=end,
+                citations=r.citations(item, sub_at, sub),
+                note=r.string(item, "note", sub_at, sub),
+            )
+        )
+    return Actor(
+        id=r.ident(raw, at, entry),
+        name=r.string(raw, "name", at, entry, required=True),
+        kind=r.choice(raw, "kind", ACTOR_KINDS, "", at, entry),
+        aliases=r.strings(raw, "aliases", at, entry),
+        country=r.string(raw, "country", at, entry),
+        roles=tuple(roles),
+        note=r.string(raw, "note", at, entry),
+        origin=r.origin(*at),
+    )
+
+
+def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
+    r.unknown_keys(raw, EVENT_KEYS, at, entry)
+    citations = r.citations(raw, at, entry)
+    if not citations:
+        r.fail(
+            "no-citation",
+            "the event cites no source",
+            at,
+            entry,
+            "citations",
+            'add citations = [{ source = "...", quote = "..." }]',
+        )
+    return Event(
+        id=r.ident(raw, at, entry),
+        date=r.date(raw, "date", at, entry, required=True),
+        title=r.string(raw, "title", at, entry, required=True),
+        summary=r.string(raw, "summary", at, entry),
+        date_text=r.string(raw, "date_text", at, entry),
+        date_note=r.string(raw, "date_note", at, entry),
+        actors=r.strings(raw, "actors", at, entry),
+        tags=r.strings(raw, "tags", at, entry),
+        status=r.choice(raw, "status", EVENT_STATUSES, "occurred", at, entry),
+        citations=citations,
+        origin=r.origin(*at),
+    )

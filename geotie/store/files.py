@@ -1,0 +1,84 @@
+"""Finding store files and reading them as TOML: every failure becomes one StoreError line."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+
+from ..errors import StoreError
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def bundled_store() -> Path:
+    """The store shipped with geotie: package data in an installed wheel, data/ in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_bundled" / "facts.toml", here.parent / "data" / "facts.toml"):
+        if candidate.is_file():
+            return candidate
+    raise StoreError(
+        f"the bundled store is missing (looked in {here / '_bundled'}); reinstall geotie or pass --data PATH"
+    )
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Files named by --data / GEOTIE_DATA: a .toml file, or a folder (all *.toml below it)."""
+    out: list[Path] = []
+    for text in paths:
+        path = Path(text).expanduser()
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*.toml") if not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                raise StoreError(f"{path}: the folder holds no .toml files; point --data at a store file or folder")
+            out.extend(found)
+        elif path.exists() or path.is_symlink():
+            out.append(path)
+        else:
+            raise StoreError(f"{path}: no such file or folder; check --data or GEOTIE_DATA")
+    return out
+
+
+def split_env(value: str | None) -> list[str]:
+    """GEOTIE_DATA is a list of paths separated like PATH (':' here, ';' on Windows)."""
+    return [p for p in (value or "").split(os.pathsep) if p.strip()]
+
+
+def read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such file (a broken link?); check --data or GEOTIE_DATA") from None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a store file") from None
+    except PermissionError:
+        raise StoreError(f"{path}: permission denied; make the file readable") from None
+    except OSError as err:
+        raise StoreError(f"{path}: cannot read: {err.strerror or err}") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise StoreError(f"{path}:1: the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise StoreError(
+            f"{path}:{line}: invalid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); save the file as UTF-8"
+        ) from None
+
+
+def parse_toml(path: Path, text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        where = str(path)
+        m = _TOML_POSITION.search(message)
+        if m:
+            where = f"{path}:{m.group(1)}:{m.group(2)}"
+            message = message[: m.start()].strip()
+        raise StoreError(f"{where}: invalid TOML: {message}; fix the syntax there") from None
+    except RecursionError:
+        raise StoreError(f"{path}: invalid TOML: nested too deeply") from None

@@ -1,0 +1,104 @@
+"""Rules that need the whole store: unique ids and references that resolve."""
+
+from __future__ import annotations
+
+from ..model import Actor, Citation, Event, Origin, Problem, Source
+from ..text import suggest
+from .convert import FileContent
+
+
+def _unknown(kind: str, ref: str, known: list[str]) -> str:
+    near = suggest(ref, known)
+    return f"did you mean '{near[0]}'?" if near else f"define it as [[{kind}]] or fix the id"
+
+
+def check_unique(files: list[FileContent]) -> list[Problem]:
+    seen: dict[str, tuple[str, Origin]] = {}
+    problems = []
+    for content in files:
+        for kind, items in (("sources", content.sources), ("actors", content.actors), ("events", content.events)):
+            for item in items:
+                if item.id in seen:
+                    other_kind, other = seen[item.id]
+                    problems.append(
+                        Problem(
+                            "error",
+                            "duplicate-id",
+                            f"id '{item.id}' is already used by {other_kind} at {other}",
+                            item.origin,
+                            f"{kind} '{item.id}'",
+                            "id",
+                            "ids must be unique across sources, actors and events in all loaded files",
+                        )
+                    )
+                else:
+                    seen[item.id] = (kind, item.origin)
+    return problems
+
+
+def _check_citations(
+    citations: tuple[Citation, ...], sources: dict[str, Source], origin: Origin, entry: str
+) -> list[Problem]:
+    return [
+        Problem(
+            "error",
+            "unknown-source",
+            f"unknown source '{c.source}'",
+            origin,
+            f"{entry} citations[{i}]",
+            "source",
+            _unknown("sources", c.source, list(sources)),
+        )
+        for i, c in enumerate(citations)
+        if c.source not in sources
+    ]
+
+
+def check_references(sources: dict[str, Source], actors: dict[str, Actor], events: list[Event]) -> list[Problem]:
+    problems: list[Problem] = []
+    actor_ids = list(actors)
+    for actor in actors.values():
+        entry = f"actors '{actor.id}'"
+        if actor.country and actor.country not in actors:
+            problems.append(
+                Problem(
+                    "error",
+                    "unknown-actor",
+                    f"unknown country '{actor.country}'",
+                    actor.origin,
+                    entry,
+                    "country",
+                    _unknown("actors", actor.country, actor_ids),
+                )
+            )
+        for i, role in enumerate(actor.roles):
+            if role.of and role.of not in actors:
+                problems.append(
+                    Problem(
+                        "error",
+                        "unknown-actor",
+                        f"unknown actor '{role.of}'",
+                        actor.origin,
+                        f"{entry} roles[{i}]",
+                        "of",
+                        _unknown("actors", role.of, actor_ids),
+                    )
+                )
+            problems += _check_citations(role.citations, sources, actor.origin, f"{entry} roles[{i}]")
+    for event in events:
+        entry = f"events '{event.id}'"
+        for ref in event.actors:
+            if ref not in actors:
+                problems.append(
+                    Problem(
+                        "error",
+                        "unknown-actor",
+                        f"unknown actor '{ref}'",
+                        event.origin,
+                        entry,
+                        "actors",
+                        _unknown("actors", ref, actor_ids),
+                    )
+                )
+        problems += _check_citations(event.citations, sources, event.origin, entry)
+    return problems
