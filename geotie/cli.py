@@ -8,14 +8,14 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
 
 from . import __version__, query
 from .errors import EXIT_INTERNAL, EXIT_STORE, GeotieError, StoreError, UsageError
-from .model import Problem, Store
+from .model import ACTOR_KINDS, EVENT_STATUSES, Problem, Store
 
 app = typer.Typer(
     add_completion=False,
@@ -28,30 +28,10 @@ app = typer.Typer(
 MAX_PROBLEMS_SHOWN = 20
 
 
-class Format(str, Enum):
-    table = "table"
-    tsv = "tsv"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-    md = "md"
-
-
-class Status(str, Enum):
-    occurred = "occurred"
-    planned = "planned"
-    ongoing = "ongoing"
-    reported = "reported"
-    cancelled = "cancelled"
-
-
-class Kind(str, Enum):
-    country = "country"
-    person = "person"
-    organization = "organization"
-    region = "region"
-    equipment = "equipment"
-
+FORMATS = ("table", "tsv", "csv", "json", "jsonl", "md")
+Format = StrEnum("Format", {f: f for f in FORMATS})
+Status = StrEnum("Status", {s: s for s in EVENT_STATUSES})
+Kind = StrEnum("Kind", {k: k for k in ACTOR_KINDS})
 
 FormatOption = Annotated[
     Format | None,

@@ -18,9 +18,9 @@ def _names(actor: Actor) -> list[str]:
 def resolve_actor(store: Store, name: str) -> Actor:
     """An actor by id, name or alias, case- and accent-insensitively.
 
-    An exact (folded) match wins; otherwise every actor one of whose names contains all
-    the words typed (`mustafayev`, `erdogan`). Raises NotFound with a suggestion or
-    Ambiguous with the candidates.
+    An exact (folded) match wins; then actors one of whose names contains every word typed
+    (`mustafayev`, `erdogan`); then actors whose name words start with the words typed
+    (`pak`). Raises NotFound with a suggestion, or Ambiguous with the candidates.
     """
     key = fold(name)
     if not key:
@@ -28,8 +28,17 @@ def resolve_actor(store: Store, name: str) -> Actor:
     exact = [a for a in store.actors.values() if any(fold(n) == key for n in _names(a))]
     if len(exact) == 1:
         return exact[0]
-    words = set(key.split())
-    partial = exact or [a for a in store.actors.values() if any(words <= set(fold(n).split()) for n in _names(a))]
+    words = key.split()
+
+    def fits(actor: Actor, whole: bool) -> bool:
+        for n in _names(actor):
+            tokens = fold(n).split()
+            if all(w in tokens if whole else any(tok.startswith(w) for tok in tokens) for w in words):
+                return True
+        return False
+
+    partial = exact or [a for a in store.actors.values() if fits(a, whole=True)]
+    partial = partial or [a for a in store.actors.values() if fits(a, whole=False)]
     if len(partial) == 1:
         return partial[0]
     if partial:

@@ -47,7 +47,7 @@ def check_files(files: list[FileContent]) -> tuple[Store | None, list[Problem]]:
     sources = {s.id: s for f in files for s in f.sources}
     actors = {a.id: a for f in files for a in f.actors}
     events = [e for f in files for e in f.events]
-    problems += check_references(sources, actors, events)
+    problems += check_references(sources, actors, events, {i for f in files for i in f.broken_ids})
     if any(p.severity == "error" for p in problems):
         return None, problems
     events.sort(key=lambda e: (*sort_key(e.date), e.id))

@@ -55,6 +55,7 @@ class FileContent:
     actors: list[Actor] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    broken_ids: set[str] = field(default_factory=set)  # entries left out for an error
 
 
 class _Reader:
@@ -190,7 +191,8 @@ def convert_file(path: str, text: str, raw: dict) -> FileContent:
             try:
                 out.append(build(r, item, (kind, i), _entry(kind, i, item)))
             except _Skip:
-                pass
+                if isinstance(item.get("id"), str):
+                    content.broken_ids.add(item["id"])
     content.problems = r.problems
     return content
 

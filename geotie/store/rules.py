@@ -54,10 +54,18 @@ def _check_citations(
     ]
 
 
-def check_references(sources: dict[str, Source], actors: dict[str, Actor], events: list[Event]) -> list[Problem]:
+def check_references(
+    sources: dict[str, Source], actors: dict[str, Actor], events: list[Event], broken: set[str] = frozenset()
+) -> list[Problem]:
+    """Unresolved references. Ids in `broken` (entries already reported) count as defined,
+    so one mistake is reported once, not again at every reference to it."""
     problems: list[Problem] = []
+    actors = {**dict.fromkeys(broken), **actors}
+    sources = {**dict.fromkeys(broken), **sources}
     actor_ids = list(actors)
     for actor in actors.values():
+        if actor is None:
+            continue
         entry = f"actors '{actor.id}'"
         if actor.country and actor.country not in actors:
             problems.append(
