@@ -74,6 +74,8 @@ def command(*names: str, **kwargs: Any) -> Callable:
             except GeotieError as err:
                 say(str(err))
                 raise typer.Exit(err.exit_code) from None
+            except BrokenPipeError:
+                _reader_gone()
 
         return app.command(*names, **kwargs)(wrapper)
 
@@ -306,15 +308,27 @@ def search_cmd(
     )
 
 
+def _reader_gone() -> None:
+    """The reader closed the pipe (`geotie timeline | head -1`): stop quietly, status 0.
+
+    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (in-process tests)
+        pass
+    raise typer.Exit(0)
+
+
 def main() -> None:
     """Console entry point."""
     try:
         app()
     except BrokenPipeError:
-        # The reader went away (`geotie timeline | head -1`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(141)
+        try:
+            _reader_gone()
+        except typer.Exit:
+            sys.exit(0)
     except KeyboardInterrupt:
         sys.exit(130)
     except RecursionError:

@@ -5,8 +5,8 @@ import io
 import json
 
 import pytest
-
 from conftest import MINIMAL, write
+
 from geotie.render.rows import ACTOR_COLUMNS, EVENT_COLUMNS, PROFILE_COLUMNS, SEARCH_COLUMNS, SOURCE_COLUMNS
 
 FORMATS = ["table", "tsv", "csv", "json", "jsonl", "md"]
@@ -71,7 +71,20 @@ def test_csv_headers_are_the_documented_columns(cli, args, columns):
 def test_timeline_json_contract(cli):
     events = json.loads(cli("timeline", "pakistan", "turkey", "--format", "json").stdout)
     assert isinstance(events, list) and events
-    required = {"id", "date", "date_text", "start", "end", "precision", "title", "summary", "actors", "tags", "status", "citations"}
+    required = {
+        "id",
+        "date",
+        "date_text",
+        "start",
+        "end",
+        "precision",
+        "title",
+        "summary",
+        "actors",
+        "tags",
+        "status",
+        "citations",
+    }
     for e in events:
         assert required <= set(e)
         assert {"pakistan", "turkiye"} <= set(e["actors"])
@@ -106,7 +119,9 @@ def test_timeline_options(cli):
 
 
 def test_since_until_filter_by_overlap(cli):
-    out = cli("timeline", "pakistan", "azerbaijan", "--since", "2025-01-20", "--until", "2025-01-22", "-f", "jsonl").stdout
+    out = cli(
+        "timeline", "pakistan", "azerbaijan", "--since", "2025-01-20", "--until", "2025-01-22", "-f", "jsonl"
+    ).stdout
     got = {json.loads(line)["id"] for line in out.splitlines()}
     assert "azerbaijani-delegation-visits-pakistan" in got  # late January may include the 20th-22nd
     assert "malik-visits-socar" not in got  # 18 January
@@ -114,7 +129,9 @@ def test_since_until_filter_by_overlap(cli):
 
 
 def test_cite_numbers_citations_under_the_table(cli):
-    out = cli("timeline", "pakistan", "azerbaijan", "--since", "2024-09", "--until", "2024-09", "--cite", "-f", "table").stdout
+    out = cli(
+        "timeline", "pakistan", "azerbaijan", "--since", "2024-09", "--until", "2024-09", "--cite", "-f", "table"
+    ).stdout
     assert "[1][2]" in out
     assert "[1] “In late September 2024, Azerbaijan received the Pakistani-made military aircraft" in out
 
@@ -155,7 +172,9 @@ def test_empty_results(cli):
 
 
 def test_markup_and_control_characters_in_data_are_inert(cli, tmp_path):
-    text = MINIMAL.replace('title = "A day in July"', 'title = "[bold]x[/] :smile: \\u001b[31mred\\u001b[0m\\ttab\\u202e"')
+    text = MINIMAL.replace(
+        'title = "A day in July"', 'title = "[bold]x[/] :smile: \\u001b[31mred\\u001b[0m\\ttab\\u202e"'
+    )
     path = write(tmp_path, text)
     table = cli("--no-default", "--data", str(path), "event", "second", "-f", "table").stdout
     assert "[bold]x[/] :smile:" in table
@@ -186,7 +205,7 @@ def test_invalid_store_fails_with_every_error_and_exit_1(cli, tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [(b"[meta\n", "invalid TOML"), (b"\xef\xbb\xbf[meta]\n", "byte-order mark"), (b"x = \"\xff\"\n", "invalid UTF-8")],
+    [(b"[meta\n", "invalid TOML"), (b"\xef\xbb\xbf[meta]\n", "byte-order mark"), (b'x = "\xff"\n', "invalid UTF-8")],
 )
 def test_unreadable_store_files(cli, tmp_path, content, expected):
     path = tmp_path / "bad.toml"
@@ -215,7 +234,9 @@ def test_data_merges_with_bundled_unless_no_default(cli, store_file):
 def test_unknown_keys_warn_on_stderr(cli, tmp_path):
     path = write(tmp_path, MINIMAL.replace('title = "A day in July"', 'title = "A day in July"\nsumary = "x"'))
     result = cli("--no-default", "--data", str(path), "event", "second", "-f", "tsv")
-    assert result.exit_code == 0 and "warning: unknown-key" in result.stderr and "did you mean 'summary'" in result.stderr
+    assert (
+        result.exit_code == 0 and "warning: unknown-key" in result.stderr and "did you mean 'summary'" in result.stderr
+    )
 
 
 def test_actors_kind_filter_and_search_shows_where(cli):

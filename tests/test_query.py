@@ -82,7 +82,12 @@ def test_lookups(store):
     with pytest.raises(NotFound, match="did you mean 'src'"):
         query.get_source(store, "srcc")
     facts = query.citing(store, "src")
-    assert [(f.kind, f.id) for f in facts] == [("event", "first"), ("event", "second"), ("event", "third"), ("role", "jo-smith")]
+    assert [(f.kind, f.id) for f in facts] == [
+        ("event", "first"),
+        ("event", "second"),
+        ("event", "third"),
+        ("role", "jo-smith"),
+    ]
 
 
 def test_search_is_accent_and_case_insensitive_and_says_where(store):

@@ -1,8 +1,8 @@
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, write
+
 from geotie.errors import StoreError
 from geotie.store import load, load_paths, store_paths
 
@@ -122,7 +122,9 @@ def test_wrong_type(tmp_path):
 
 
 def test_unknown_key_is_a_warning_with_a_suggestion(tmp_path):
-    store = load_paths([write(tmp_path, MINIMAL.replace('title = "A planned visit"', 'title = "A planned visit"\ntilte = "x"'))])
+    store = load_paths(
+        [write(tmp_path, MINIMAL.replace('title = "A planned visit"', 'title = "A planned visit"\ntilte = "x"'))]
+    )
     (w,) = store.warnings
     assert w.severity == "warning" and w.code == "unknown-key" and "did you mean 'title'" in w.hint
     assert MINIMAL.count("\n") > 0 and w.origin.line > 0
@@ -153,7 +155,7 @@ def test_top_level_inline_array_store_loads(tmp_path):
     [
         (b"[meta\nschema = 1\n", "invalid TOML"),
         (b"\xef\xbb\xbf[meta]\nschema = 1\n", "byte-order mark"),
-        (b"[meta]\nschema = 1\ntitle = \"\xff\"\n", "invalid UTF-8"),
+        (b'[meta]\nschema = 1\ntitle = "\xff"\n', "invalid UTF-8"),
     ],
 )
 def test_unreadable_files_give_one_clear_message(tmp_path, content, expected):
@@ -175,7 +177,7 @@ def test_missing_file_and_directory(tmp_path):
     with pytest.raises(StoreError, match="no such file"):
         load([str(tmp_path / "nope.toml")], no_default=True)
     (tmp_path / "empty").mkdir()
-    with pytest.raises(StoreError, match="holds no .toml files"):
+    with pytest.raises(StoreError, match=r"holds no \.toml files"):
         load([str(tmp_path / "empty")], no_default=True)
     with pytest.raises(StoreError, match="is a folder"):
         load_paths([tmp_path / "empty"])

@@ -1,0 +1,123 @@
+"""The real entry point as separate processes: pipes, exit codes, import budgets."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import PINNED_ENV, ROOT, run_geotie
+
+CORE = ["geotie.model", "geotie.dates", "geotie.store", "geotie.query", "geotie.render.rows", "geotie.render.writers"]
+
+
+def modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **PINNED_ENV},
+    ).stdout.splitlines()[-1]
+    return set(json.loads(out))
+
+
+def heavy(mods: set[str], *names: str) -> set[str]:
+    return {m for m in mods if m.split(".")[0] in names}
+
+
+def test_core_never_imports_typer_or_rich():
+    mods = modules_after("; ".join(f"import {m}" for m in CORE) + "\nfrom geotie.store import load; load()")
+    assert heavy(mods, "typer", "rich", "click", "dateutil") == set()
+
+
+def test_core_sources_do_not_mention_ui_libraries():
+    for path in (ROOT / "geotie").rglob("*.py"):
+        if path.name in ("cli.py", "terminal.py"):
+            continue
+        text = path.read_text()
+        assert "import typer" not in text and "from rich" not in text and "import rich" not in text, path
+
+
+RUN = """
+import sys
+from geotie.cli import main
+sys.argv = ["geotie", *{args!r}]
+try:
+    main()
+except SystemExit:
+    pass
+"""
+
+
+def test_machine_formats_import_no_rich_and_no_dateutil():
+    mods = modules_after(RUN.format(args=["timeline", "pakistan", "azerbaijan", "--format", "tsv"]))
+    assert heavy(mods, "rich", "dateutil", "pydantic") == set()
+
+
+def test_free_form_dates_load_dateutil_only_when_needed():
+    mods = modules_after(RUN.format(args=["timeline", "--since", "July 2024", "--format", "json"]))
+    assert "dateutil" in {m.split(".")[0] for m in mods} and not heavy(mods, "rich")
+    mods = modules_after(RUN.format(args=["timeline", "--since", "2024-07", "--format", "json"]))
+    assert not heavy(mods, "dateutil", "rich")
+
+
+def test_python_dash_m_and_version():
+    result = run_geotie("--version")
+    assert result.returncode == 0 and result.stdout.startswith("geotie ")
+
+
+def big_store(tmp_path, n=4000):
+    parts = [
+        '[meta]\nschema = 1\n[[sources]]\nid = "s"\ntitle = "S"\n[[actors]]\nid = "a"\nname = "A"\nkind = "country"\n'
+    ]
+    for i in range(n):
+        parts.append(
+            f'[[events]]\nid = "e{i}"\ndate = "2024-01-{i % 28 + 1:02d}"\ntitle = "Event {i}, long enough to fill a pipe"\n'
+            'actors = ["a"]\ncitations = [{ source = "s", quote = "q" }]\n'
+        )
+    path = tmp_path / "big.toml"
+    path.write_text("\n".join(parts))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "jsonl", "json", "table"])
+def test_pipe_to_head_ends_quietly(tmp_path, fmt):
+    store = big_store(tmp_path)
+    cmd = f'{sys.executable} -m geotie --no-default --data {store} timeline -f {fmt} | head -1; echo "rc=${{PIPESTATUS[0]}}"'
+    result = subprocess.run(
+        ["bash", "-c", cmd], capture_output=True, text=True, env={**os.environ, **PINNED_ENV}, timeout=60
+    )
+    assert result.stdout.count("\n") == 2 and result.stdout.endswith("rc=0\n")
+    assert result.stderr == ""
+
+
+def test_exit_codes_and_streams():
+    ok = run_geotie("timeline", "pakistan", "azerbaijan")
+    assert ok.returncode == 0 and ok.stderr == "" and "\t" in ok.stdout
+    missing = run_geotie("who", "nobody-at-all")
+    assert missing.returncode == 3 and missing.stdout == "" and missing.stderr.startswith("geotie: unknown actor")
+    usage = run_geotie("timeline", "--limit", "x")
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+def test_bad_store_in_a_real_process(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b"[meta]\nschema = 1\n[[events]\n")
+    result = run_geotie("--data", str(bad), "timeline")
+    assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"geotie: {bad}:3:")
+    folder = tmp_path / "dir.toml"
+    folder.mkdir()
+    result = run_geotie("--data", str(folder), "timeline")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_runs_from_any_directory(tmp_path):
+    result = run_geotie("timeline", "pakistan", "azerbaijan", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0 and len(json.loads(result.stdout)) > 20
+
+
+def test_table_on_a_forced_format_and_no_color():
+    result = run_geotie("who", "pakistan", "-f", "table", env={"NO_COLOR": "1", "FORCE_COLOR": ""})
+    assert result.returncode == 0 and "\x1b[" not in result.stdout and "Pakistan" in result.stdout
