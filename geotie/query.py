@@ -94,16 +94,21 @@ class Profile:
     together: tuple[tuple[Actor, int], ...]  # actors met most often in the same events
 
 
+def _role_order(role: Role) -> tuple:
+    span = role.start or role.end
+    return (0, *sort_key(span)) if span else (1,)
+
+
 def profile(store: Store, actor: Actor, top: int = 5) -> Profile:
     events = tuple(e for e in store.events if actor.id in e.actors)
     counts = Counter(other for e in events for other in e.actors if other != actor.id)
     together = tuple((store.actors[i], n) for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
-    roles = tuple(sorted(actor.roles, key=lambda r: sort_key(r.start or r.end) if (r.start or r.end) else ()))
+    roles = tuple(sorted(actor.roles, key=_role_order))
     holders = tuple(
-        (other, role)
-        for other in sorted(store.actors.values(), key=lambda a: a.name)
-        for role in other.roles
-        if role.of == actor.id and other.id != actor.id
+        sorted(
+            ((other, role) for other in store.actors.values() for role in other.roles if role.of == actor.id),
+            key=lambda pair: (_role_order(pair[1]), pair[0].name),
+        )
     )
     return Profile(actor, roles, holders, events, together)
 

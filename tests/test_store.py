@@ -44,11 +44,13 @@ def test_unknown_actor_suggests_the_nearest(tmp_path):
     assert "did you mean 'alpha'" in p.hint
     assert "events 'first'" in p.entry
     assert str(p).startswith(f"{tmp_path / 'store.toml'}:")
+    assert MINIMAL.splitlines()[p.origin.line - 1].startswith("actors = ")  # the field's own line
 
 
 def test_unknown_source(tmp_path):
     p = only_error(tmp_path, MINIMAL.replace('source = "src", quote = "in July"', 'source = "scr", quote = "in July"'))
     assert p.code == "unknown-source" and "did you mean 'src'" in p.hint
+    assert 'quote = "in July"' in MINIMAL.splitlines()[p.origin.line - 1]
 
 
 def test_unknown_role_target(tmp_path):

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..dates import describe
-from ..model import Citation, Event, Store
+from ..model import Citation, Event, Role, Store
 from ..query import CitingFact, Hit, Profile
 from ..text import visible
 from .rows import actor_name
@@ -136,6 +136,16 @@ def print_event(out: IO[str], store: Store, e: Event) -> None:
     c.print(numbers.render(store))
 
 
+def role_span(r: Role) -> str:
+    """`start` is the earliest date a source places someone in the role, not when it began."""
+    if r.start and r.end:
+        return f"{describe(r.start)} – {describe(r.end)}"
+    if r.start:
+        word = describe(r.start)
+        return word if r.start.interval else f"as of {word}"
+    return f"until {describe(r.end)}" if r.end else "undated"
+
+
 def print_profile(out: IO[str], store: Store, p: Profile) -> None:
     a = p.actor
     head = Text()
@@ -159,7 +169,7 @@ def print_profile(out: IO[str], store: Store, p: Profile) -> None:
         for col in ("When", "Title", "Of", "Cites"):
             table.add_column(col)
         for holder, r in pairs:
-            span = " – ".join(describe(d) for d in (r.start, r.end) if d) or "undated"
+            span = role_span(r)
             title = r.title if holder is a else f"{holder.name}: {r.title}"
             table.add_row(
                 t(span), t(title), t(actor_name(store, r.of) if r.of else ""), t(numbers.refs(r.citations), "dim")
@@ -175,7 +185,8 @@ def print_profile(out: IO[str], store: Store, p: Profile) -> None:
 
 def print_actors(out: IO[str], actors, counts) -> None:
     table = Table(box=box.SIMPLE_HEAD)
-    for col in ("Id", "Kind", "Name", "Country", "Also known as", "Events"):
+    table.add_column("Id", no_wrap=True, min_width=max((len(a.id) for a in actors), default=2))
+    for col in ("Kind", "Name", "Country", "Also known as", "Events"):
         table.add_column(col, justify="right" if col == "Events" else "left")
     for a in actors:
         table.add_row(
@@ -191,8 +202,12 @@ def print_actors(out: IO[str], actors, counts) -> None:
 
 def print_sources(out: IO[str], sources, counts) -> None:
     table = Table(box=box.SIMPLE_HEAD)
-    for col in ("Id", "Published", "Publisher", "Title", "Authors", "Cited"):
-        table.add_column(col, justify="right" if col == "Cited" else "left")
+    table.add_column("Id", no_wrap=True, min_width=max((len(s.id) for s in sources), default=2))
+    table.add_column("Published")
+    table.add_column("Publisher", ratio=1)
+    table.add_column("Title", ratio=2)
+    table.add_column("Authors", ratio=1)
+    table.add_column("Cited", justify="right")
     for s in sources:
         table.add_row(
             t(s.id),

@@ -47,7 +47,14 @@ def check_files(files: list[FileContent]) -> tuple[Store | None, list[Problem]]:
     sources = {s.id: s for f in files for s in f.sources}
     actors = {a.id: a for f in files for a in f.actors}
     events = [e for f in files for e in f.events]
-    problems += check_references(sources, actors, events, {i for f in files for i in f.broken_ids})
+    by_path = {f.path: f for f in files}
+
+    def locate(item, *path):
+        content = by_path.get(item.origin.file)
+        return content.origin(item.id, *path) if content and item.id in content.positions else item.origin
+
+    broken = {i for f in files for i in f.broken_ids}
+    problems += check_references(sources, actors, events, broken, locate)
     if any(p.severity == "error" for p in problems):
         return None, problems
     events.sort(key=lambda e: (*sort_key(e.date), e.id))

@@ -56,6 +56,13 @@ class FileContent:
     events: list[Event] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     broken_ids: set[str] = field(default_factory=set)  # entries left out for an error
+    positions: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> ("events", 3)
+    lines: LineIndex | None = None
+
+    def origin(self, ident: str, *path: object) -> Origin:
+        """Where field `path` of entry `ident` stands in this file (its nearest known line)."""
+        kind, index = self.positions[ident]
+        return Origin(self.path, self.lines.line(kind, index, *path) if self.lines else 0)
 
 
 class _Reader:
@@ -173,7 +180,7 @@ def _entry(kind: str, index: int, raw: dict) -> str:
 
 def convert_file(path: str, text: str, raw: dict) -> FileContent:
     r = _Reader(path, text)
-    content = FileContent(path, _meta(r, raw))
+    content = FileContent(path, _meta(r, raw), lines=r.index)
     r.unknown_keys(raw, TOP_KEYS, (), "file")
     if content.meta is None:
         content.problems = r.problems
@@ -189,7 +196,9 @@ def convert_file(path: str, text: str, raw: dict) -> FileContent:
             continue
         for i, item in enumerate(value):
             try:
-                out.append(build(r, item, (kind, i), _entry(kind, i, item)))
+                built = build(r, item, (kind, i), _entry(kind, i, item))
+                out.append(built)
+                content.positions[built.id] = (kind, i)
             except _Skip:
                 if isinstance(item.get("id"), str):
                     content.broken_ids.add(item["id"])

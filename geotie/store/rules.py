@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..model import Actor, Citation, Event, Origin, Problem, Source
 from ..text import suggest
 from .convert import FileContent
@@ -36,15 +38,18 @@ def check_unique(files: list[FileContent]) -> list[Problem]:
     return problems
 
 
+Locate = Callable[..., Origin]  # (entry, *field path) -> Origin of that field
+
+
 def _check_citations(
-    citations: tuple[Citation, ...], sources: dict[str, Source], origin: Origin, entry: str
+    citations: tuple[Citation, ...], sources: dict[str, Source], locate: Locate, entry: str, *at: object
 ) -> list[Problem]:
     return [
         Problem(
             "error",
             "unknown-source",
             f"unknown source '{c.source}'",
-            origin,
+            locate(*at, "citations", i),
             f"{entry} citations[{i}]",
             "source",
             _unknown("sources", c.source, list(sources)),
@@ -55,11 +60,16 @@ def _check_citations(
 
 
 def check_references(
-    sources: dict[str, Source], actors: dict[str, Actor], events: list[Event], broken: set[str] = frozenset()
+    sources: dict[str, Source],
+    actors: dict[str, Actor],
+    events: list[Event],
+    broken: set[str] = frozenset(),
+    locate: Locate | None = None,
 ) -> list[Problem]:
     """Unresolved references. Ids in `broken` (entries already reported) count as defined,
     so one mistake is reported once, not again at every reference to it."""
     problems: list[Problem] = []
+    locate = locate or (lambda item, *path: item.origin)
     actors = {**dict.fromkeys(broken), **actors}
     sources = {**dict.fromkeys(broken), **sources}
     actor_ids = list(actors)
@@ -73,7 +83,7 @@ def check_references(
                     "error",
                     "unknown-actor",
                     f"unknown country '{actor.country}'",
-                    actor.origin,
+                    locate(actor, "country"),
                     entry,
                     "country",
                     _unknown("actors", actor.country, actor_ids),
@@ -86,13 +96,13 @@ def check_references(
                         "error",
                         "unknown-actor",
                         f"unknown actor '{role.of}'",
-                        actor.origin,
+                        locate(actor, "roles", i, "of"),
                         f"{entry} roles[{i}]",
                         "of",
                         _unknown("actors", role.of, actor_ids),
                     )
                 )
-            problems += _check_citations(role.citations, sources, actor.origin, f"{entry} roles[{i}]")
+            problems += _check_citations(role.citations, sources, locate, f"{entry} roles[{i}]", actor, "roles", i)
     for event in events:
         entry = f"events '{event.id}'"
         for ref in event.actors:
@@ -102,11 +112,11 @@ def check_references(
                         "error",
                         "unknown-actor",
                         f"unknown actor '{ref}'",
-                        event.origin,
+                        locate(event, "actors"),
                         entry,
                         "actors",
                         _unknown("actors", ref, actor_ids),
                     )
                 )
-        problems += _check_citations(event.citations, sources, event.origin, entry)
+        problems += _check_citations(event.citations, sources, locate, entry, event)
     return problems
