@@ -49,6 +49,7 @@ class StoreError(GeotieError):
 
     exit_code = EXIT_STORE
 
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+    def __init__(self, message: str, problems: list[Problem] | None = None, problem: Problem | None = None) -> None:
         super().__init__(message)
-        self.problems = problems or []
+        self.problems = problems or []  # validation problems, each printed on its own line
+        self.problem = problem  # the one-line message as a Problem, for `geotie check`

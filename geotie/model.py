@@ -124,6 +124,7 @@ class Event:
     tags: tuple[str, ...] = ()
     status: str = "occurred"
     citations: tuple[Citation, ...] = ()
+    outcome: str = ""  # for plans: what the sources say (or do not say) of how it turned out
     origin: Origin = field(default=Origin("?"), compare=False)
 
 

@@ -15,7 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 #: The environment every CLI test runs in: no user store, no colour, a fixed width.
-PINNED_ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "GEOTIE_DATA": ""}
+PINNED_ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "GEOTIE_DATA": "", "GEOTIE_STORE": "", "XDG_DATA_HOME": ""}
+
+
+@pytest.fixture(autouse=True)
+def _own_user_store(tmp_path, monkeypatch):
+    """Every test gets its own (empty) user data folder: no real user store is ever read or written."""
+    home = tmp_path / "xdg-data"
+    monkeypatch.setitem(PINNED_ENV, "XDG_DATA_HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    monkeypatch.delenv("GEOTIE_STORE", raising=False)
+    monkeypatch.delenv("GEOTIE_DATA", raising=False)
 
 MINIMAL = """\
 [meta]

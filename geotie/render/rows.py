@@ -74,6 +74,7 @@ def event_json(e: Event) -> dict:
         "tags": list(e.tags),
         "status": e.status,
         "citations": [citation_json(c) for c in e.citations],
+        "outcome": e.outcome,
     }
 
 

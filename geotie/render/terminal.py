@@ -127,6 +127,7 @@ def print_event(out: IO[str], store: Store, e: Event) -> None:
     field("Actors", ", ".join(f"{actor_name(store, a)} ({a})" for a in e.actors))
     field("Tags", ", ".join(e.tags))
     field("Summary", e.summary)
+    field("Outcome", e.outcome)
     field("Id", e.id, "dim")
     numbers = Citations()
     numbers.refs(e.citations)

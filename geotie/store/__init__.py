@@ -6,21 +6,38 @@ returns warnings (unknown keys, likely typos) on the Store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..dates import sort_key
 from ..errors import StoreError
-from ..model import Problem, Store
+from ..model import Origin, Problem, Store
 from .convert import SCHEMA_VERSION, FileContent, convert_file
-from .files import bundled_store, expand, parse_toml, read_text, split_env
+from .files import bundled_store, expand, parse_toml, read_text, split_env, user_store
 from .rules import check_references, check_unique
 
-__all__ = ["SCHEMA_VERSION", "bundled_store", "expand", "load", "load_paths", "split_env", "store_paths"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "bundled_store",
+    "check_files",
+    "expand",
+    "inspect",
+    "load",
+    "load_paths",
+    "read_file",
+    "split_env",
+    "store_paths",
+    "user_store",
+]
 
 
-def store_paths(data: list[str], env: str | None, no_default: bool) -> list[Path]:
-    """The files to load: the bundled store (unless `no_default`), then GEOTIE_DATA, then --data."""
+def store_paths(data: list[str], env: str | None, no_default: bool, user: Path | None = None) -> list[Path]:
+    """The files to load: the bundled store and the user's store if it exists (unless
+    `no_default`), then GEOTIE_DATA, then --data."""
     paths = [] if no_default else [bundled_store()]
+    if user is not None and not no_default and (user.exists() or user.is_symlink()):
+        paths.append(user)
     paths += expand(split_env(env) + list(data))
     if not paths:
         raise StoreError("no store to read: --no-default was given without --data or GEOTIE_DATA")
@@ -35,9 +52,24 @@ def store_paths(data: list[str], env: str | None, no_default: bool) -> list[Path
     return unique
 
 
-def read_file(path: Path) -> FileContent:
-    text = read_text(path)
+def read_file(path: Path, text: str | None = None) -> FileContent:
+    """One file's content; `text` stands in for the file's text (to check a change before writing)."""
+    if text is None:
+        text = read_text(path)
     return convert_file(str(path), text, parse_toml(path, text))
+
+
+def locator(files: list[FileContent]) -> Callable[..., Origin]:
+    """`locate(entry, *field path)`: the file and line of a field of a loaded entry."""
+    by_path = {f.path: f for f in files}
+
+    def locate(item, *path: object) -> Origin:
+        content = by_path.get(item.origin.file)
+        if content and item.id in content.positions:
+            return content.origin(item.id, *path)
+        return item.origin
+
+    return locate
 
 
 def check_files(files: list[FileContent]) -> tuple[Store | None, list[Problem]]:
@@ -47,14 +79,8 @@ def check_files(files: list[FileContent]) -> tuple[Store | None, list[Problem]]:
     sources = {s.id: s for f in files for s in f.sources}
     actors = {a.id: a for f in files for a in f.actors}
     events = [e for f in files for e in f.events]
-    by_path = {f.path: f for f in files}
-
-    def locate(item, *path):
-        content = by_path.get(item.origin.file)
-        return content.origin(item.id, *path) if content and item.id in content.positions else item.origin
-
     broken = {i for f in files for i in f.broken_ids}
-    problems += check_references(sources, actors, events, broken, locate)
+    problems += check_references(sources, actors, events, broken, locator(files))
     if any(p.severity == "error" for p in problems):
         return None, problems
     events.sort(key=lambda e: (*sort_key(e.date), e.id))
@@ -70,6 +96,31 @@ def check_files(files: list[FileContent]) -> tuple[Store | None, list[Problem]]:
     return store, problems
 
 
+@dataclass
+class Inspection:
+    """Everything `geotie check` needs: the store if it loads, every problem, a locator."""
+
+    store: Store | None
+    problems: list[Problem]
+    locate: Callable[..., Origin]
+
+
+def inspect(paths: list[Path], texts: dict[Path, str] | None = None) -> Inspection:
+    """Read and check `paths` without raising: unreadable files become problems too.
+    `texts` replaces the text of some files (to check a change before it is written)."""
+    files: list[FileContent] = []
+    unreadable: list[Problem] = []
+    for path in paths:
+        try:
+            files.append(read_file(path, (texts or {}).get(path)))
+        except StoreError as err:
+            unreadable.append(err.problem or Problem("error", "unreadable", str(err), Origin(str(path))))
+    store, problems = check_files(files)
+    if unreadable:
+        store = None
+    return Inspection(store, unreadable + problems, locator(files))
+
+
 def load_paths(paths: list[Path]) -> Store:
     store, problems = check_files([read_file(p) for p in paths])
     if store is None:
@@ -78,5 +129,7 @@ def load_paths(paths: list[Path]) -> Store:
     return store
 
 
-def load(data: list[str] | None = None, env: str | None = None, no_default: bool = False) -> Store:
-    return load_paths(store_paths(list(data or []), env, no_default))
+def load(
+    data: list[str] | None = None, env: str | None = None, no_default: bool = False, user: Path | None = None
+) -> Store:
+    return load_paths(store_paths(list(data or []), env, no_default, user))

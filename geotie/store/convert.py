@@ -37,7 +37,19 @@ META_KEYS = ("schema", "title", "description", "as_of")
 SOURCE_KEYS = ("id", "title", "publisher", "authors", "published", "published_note", "url", "kind", "archive")
 ACTOR_KEYS = ("id", "name", "kind", "aliases", "country", "roles", "note")
 ROLE_KEYS = ("title", "of", "start", "end", "citations", "note")
-EVENT_KEYS = ("id", "date", "date_text", "date_note", "title", "summary", "actors", "tags", "status", "citations")
+EVENT_KEYS = (
+    "id",
+    "date",
+    "date_text",
+    "date_note",
+    "title",
+    "summary",
+    "actors",
+    "tags",
+    "status",
+    "citations",
+    "outcome",
+)
 CITATION_KEYS = ("source", "quote", "note")
 
 
@@ -321,5 +333,6 @@ def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
         tags=r.strings(raw, "tags", at, entry),
         status=r.choice(raw, "status", EVENT_STATUSES, "occurred", at, entry),
         citations=citations,
+        outcome=r.string(raw, "outcome", at, entry),
         origin=r.origin(*at),
     )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import StoreError
+from ..model import Origin, Problem
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -21,6 +23,15 @@ def bundled_store() -> Path:
     raise StoreError(
         f"the bundled store is missing (looked in {here / '_bundled'}); reinstall geotie or pass --data PATH"
     )
+
+
+def user_store(environ: Mapping[str, str]) -> Path:
+    """The user's own store, where `geotie add` writes by default:
+    $GEOTIE_STORE, else $XDG_DATA_HOME/geotie/facts.toml, else ~/.local/share/geotie/facts.toml."""
+    if environ.get("GEOTIE_STORE"):
+        return Path(environ["GEOTIE_STORE"]).expanduser()
+    base = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base).expanduser() / "geotie" / "facts.toml"
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -47,25 +58,33 @@ def split_env(value: str | None) -> list[str]:
     return [p for p in (value or "").split(os.pathsep) if p.strip()]
 
 
+def _unreadable(path: Path, line: int, code: str, message: str, column: int = 0) -> StoreError:
+    where = f"{path}:{line}" + (f":{column}" if column else "") if line else str(path)
+    return StoreError(f"{where}: {message}", problem=Problem("error", code, message, Origin(str(path), line)))
+
+
 def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise StoreError(f"{path}: no such file (a broken link?); check --data or GEOTIE_DATA") from None
+        raise _unreadable(path, 0, "unreadable", "no such file (a broken link?); check --data or GEOTIE_DATA") from None
     except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a store file") from None
+        raise _unreadable(path, 0, "unreadable", "is a folder, not a store file") from None
     except PermissionError:
-        raise StoreError(f"{path}: permission denied; make the file readable") from None
+        raise _unreadable(path, 0, "unreadable", "permission denied; make the file readable") from None
     except OSError as err:
-        raise StoreError(f"{path}: cannot read: {err.strerror or err}") from None
+        raise _unreadable(path, 0, "unreadable", f"cannot read: {err.strerror or err}") from None
     if data.startswith(b"\xef\xbb\xbf"):
-        raise StoreError(f"{path}:1: the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
+        raise _unreadable(path, 1, "bom", "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise StoreError(
-            f"{path}:{line}: invalid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); save the file as UTF-8"
+        raise _unreadable(
+            path,
+            line,
+            "bad-utf8",
+            f"invalid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); save the file as UTF-8",
         ) from None
 
 
@@ -74,11 +93,11 @@ def parse_toml(path: Path, text: str) -> dict:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         message = str(err)
-        where = str(path)
+        line = column = 0
         m = _TOML_POSITION.search(message)
         if m:
-            where = f"{path}:{m.group(1)}:{m.group(2)}"
+            line, column = int(m.group(1)), int(m.group(2))
             message = message[: m.start()].strip()
-        raise StoreError(f"{where}: invalid TOML: {message}; fix the syntax there") from None
+        raise _unreadable(path, line, "bad-toml", f"invalid TOML: {message}; fix the syntax there", column) from None
     except RecursionError:
-        raise StoreError(f"{path}: invalid TOML: nested too deeply") from None
+        raise _unreadable(path, 0, "bad-toml", "invalid TOML: nested too deeply") from None

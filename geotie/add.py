@@ -1,0 +1,291 @@
+"""New entries for `geotie add`: field checks (also used to validate prompt answers as they
+are typed), id generation, and the raw TOML shape. No I/O; the write is store.write's job."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dates import ACCEPTED_FORMS, parse_edtf
+from .errors import DateError, NotFound, StoreError, UsageError
+from .model import ACTOR_KINDS, EVENT_STATUSES, SOURCE_KINDS, Store
+from .query import resolve_actor
+from .text import fold, suggest
+
+MAX_ID_LENGTH = 60
+
+
+def check_text(label: str, value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise UsageError(f"{label} is empty")
+    return value
+
+
+def check_date(value: str) -> str:
+    value = value.strip()
+    try:
+        parse_edtf(value)
+    except DateError as err:
+        raise DateError(f"date {err}") from None
+    return value
+
+
+def check_choice(label: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        near = suggest(value, list(choices))
+        hint = f"did you mean '{near[0]}'?" if near else f"use one of: {', '.join(choices)}"
+        raise UsageError(f"{label} '{value}' is not one of {', '.join(choices)}; {hint}")
+    return value
+
+
+def check_actor(store: Store, name: str) -> str:
+    """An actor name, alias or id typed by the user, as an id."""
+    return resolve_actor(store, name).id
+
+
+def check_source(store: Store, source_id: str) -> str:
+    if source_id in store.sources:
+        return source_id
+    near = suggest(source_id, list(store.sources))
+    hint = f"did you mean '{near[0]}'?" if near else "add it first with 'geotie add source'"
+    raise NotFound(f"unknown source '{source_id}'; {hint}")
+
+
+def slug(text: str) -> str:
+    return fold(text).replace(" ", "-")
+
+
+def new_id(store: Store, base: str, taken: set[str] | None = None) -> str:
+    """A slug from `base`, cut at a word boundary, made unique with -2, -3..."""
+    stem = slug(base)[:MAX_ID_LENGTH].rstrip("-")
+    if len(slug(base)) > MAX_ID_LENGTH and "-" in stem:
+        stem = stem.rsplit("-", 1)[0]
+    stem = stem or "entry"
+    used = set(store.sources) | set(store.actors) | set(store.event_index) | (taken or set())
+    candidate, n = stem, 2
+    while candidate in used:
+        candidate, n = f"{stem}-{n}", n + 1
+    return candidate
+
+
+def check_id(store: Store, value: str) -> str:
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", value):
+        raise UsageError(f"id '{value}' is not a slug; use lower-case letters, digits and hyphens")
+    if value in store.sources or value in store.actors or value in store.event_index:
+        raise UsageError(f"id '{value}' is already used; choose another or leave --id out to get one")
+    return value
+
+
+@dataclass
+class CitationIn:
+    source: str
+    quote: str
+    note: str = ""
+
+
+def citations(store: Store, sources: list[str], quotes: list[str], notes: list[str]) -> list[dict]:
+    if len(sources) != len(quotes):
+        raise UsageError(f"give one --quote for each --source (got {len(sources)} sources, {len(quotes)} quotes)")
+    if len(notes) > len(sources):
+        raise UsageError("more --note than --source")
+    out = []
+    for i, (s, q) in enumerate(zip(sources, quotes, strict=True)):
+        item = {"source": check_source(store, s), "quote": check_text("--quote", q)}
+        if i < len(notes) and notes[i].strip():
+            item["note"] = notes[i].strip()
+        out.append(item)
+    return out
+
+
+@dataclass
+class EventIn:
+    date: str
+    title: str
+    actors: list[str]
+    sources: list[str]
+    quotes: list[str]
+    notes: list[str] = field(default_factory=list)
+    summary: str = ""
+    date_text: str = ""
+    date_note: str = ""
+    tags: list[str] = field(default_factory=list)
+    status: str = "occurred"
+    outcome: str = ""
+    id: str = ""
+
+
+def event_entry(store: Store, e: EventIn) -> dict:
+    """The new event as a raw table, every field checked; raises a GeotieError naming the flag."""
+    date = check_date(e.date)
+    title = check_text("--title", e.title)
+    if not e.actors:
+        raise UsageError("an event needs at least one --actor")
+    actors = list(dict.fromkeys(check_actor(store, a) for a in e.actors))
+    cites = citations(store, e.sources, e.quotes, e.notes)
+    if not cites:
+        raise UsageError("an event needs a --source and a verbatim --quote from it")
+    entry = {
+        "id": check_id(store, e.id) if e.id else new_id(store, f"{date.split('/')[0].rstrip('?~%')} {title}"),
+        "date": date,
+    }
+    for key, value in (("date_text", e.date_text), ("date_note", e.date_note)):
+        if value.strip():
+            entry[key] = value.strip()
+    entry["title"] = title
+    if e.summary.strip():
+        entry["summary"] = e.summary.strip()
+    entry["actors"] = actors
+    tags = [t.strip() for t in e.tags if t.strip()]
+    if tags:
+        entry["tags"] = tags
+    entry["status"] = check_choice("--status", e.status, EVENT_STATUSES)
+    if e.outcome.strip():
+        entry["outcome"] = e.outcome.strip()
+    entry["citations"] = cites
+    return entry
+
+
+@dataclass
+class ActorIn:
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+    country: str = ""
+    note: str = ""
+    role: str = ""
+    of: str = ""
+    start: str = ""
+    end: str = ""
+    sources: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+    id: str = ""
+
+
+def actor_entry(store: Store, a: ActorIn) -> dict:
+    name = check_text("--name", a.name)
+    entry: dict = {
+        "id": check_id(store, a.id) if a.id else new_id(store, name),
+        "name": name,
+        "kind": check_choice("--kind", a.kind, ACTOR_KINDS),
+    }
+    aliases = [x.strip() for x in a.aliases if x.strip()]
+    if aliases:
+        entry["aliases"] = aliases
+    if a.country.strip():
+        entry["country"] = check_actor(store, a.country)
+    if a.note.strip():
+        entry["note"] = a.note.strip()
+    if a.role.strip():
+        role: dict = {"title": a.role.strip()}
+        if a.of.strip():
+            role["of"] = check_actor(store, a.of)
+        for key, value in (("start", a.start), ("end", a.end)):
+            if value.strip():
+                role[key] = check_date(value)
+        role["citations"] = citations(store, a.sources, a.quotes, [])
+        entry["roles"] = [role]
+    elif a.sources or a.quotes or a.of or a.start or a.end:
+        raise UsageError("--of, --start, --end, --source and --quote describe a role: give --role TITLE too")
+    return entry
+
+
+@dataclass
+class SourceIn:
+    title: str
+    publisher: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: str = ""
+    published_note: str = ""
+    url: str = ""
+    kind: str = "news"
+    archive: str = ""
+    id: str = ""
+
+
+def source_entry(store: Store, s: SourceIn) -> dict:
+    title = check_text("--title", s.title)
+    published = check_date(s.published) if s.published.strip() else ""
+    base = f"{s.publisher or title} {published.split('/')[0].rstrip('?~%')}".strip()
+    entry: dict = {"id": check_id(store, s.id) if s.id else new_id(store, base), "title": title}
+    for key, value in (("publisher", s.publisher), ("published", published), ("published_note", s.published_note)):
+        if value.strip():
+            entry[key] = value.strip()
+    authors = [x.strip() for x in s.authors if x.strip()]
+    if authors:
+        entry["authors"] = authors
+    if s.url.strip():
+        entry["url"] = s.url.strip()
+    entry["kind"] = check_choice("--kind", s.kind, SOURCE_KINDS)
+    if s.archive.strip():
+        entry["archive"] = s.archive.strip()
+    return entry
+
+
+def to_toml(kind: str, entry: dict) -> str:
+    """The entry as a TOML array-of-tables block (`[[events]]` ...), serialised by tomli-w."""
+    import tomli_w
+
+    return tomli_w.dumps({kind: [entry]})
+
+
+DATE_HELP = f"a date such as 2025-01-25, 2025-01 or 2025 ({ACCEPTED_FORMS})"
+
+
+# --- adding to a store file ------------------------------------------------------------------
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def _checked(paths: list[Path], texts: dict[Path, str]) -> Store:
+    from .store import inspect
+
+    result = inspect(paths, texts)
+    if result.store is None:
+        errors = [p for p in result.problems if p.severity == "error"]
+        raise StoreError("the store has errors; fix them before adding (see 'geotie check')", errors)
+    return result.store
+
+
+def add_entry(
+    paths: list[Path], target: Path, kind: str, build: Callable[[Store], dict], dry_run: bool = False
+) -> tuple[str, str]:
+    """Add the entry `build(store)` to `target` (a kind such as "events"); returns its id and
+    TOML. The whole store, addition included, is validated before anything is written; the
+    entry is built under the file lock, from the file as it is then, so ids stay unique."""
+    from .store import bundled_store
+    from .store.files import read_text
+    from .store.write import NEW_STORE_HEADER, append, joined
+
+    if _same(target, bundled_store()):
+        raise UsageError("the bundled store is never written to; add to your own store (--to FILE)")
+    all_paths = [p for p in paths if not _same(p, target)] + [target]
+    done: dict[str, str] = {}
+
+    def make(old: str) -> str:
+        store = _checked(all_paths, {target: old})
+        entry = build(store)
+        block = to_toml(kind, entry)
+        new = joined(old, block)
+        _checked_addition(all_paths, target, new)
+        done.update(id=entry["id"], block=block)
+        return new
+
+    if dry_run:
+        exists = target.is_file()
+        make(read_text(target) if exists else NEW_STORE_HEADER)
+    else:
+        append(target, make)
+    return done["id"], done["block"]
+
+
+def _checked_addition(paths: list[Path], target: Path, new: str) -> None:
+    from .store import inspect
+
+    errors = [p for p in inspect(paths, {target: new}).problems if p.severity == "error"]
+    if errors:
+        raise StoreError("the addition would make the store invalid; nothing was changed", errors)
