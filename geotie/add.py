@@ -225,10 +225,34 @@ def source_entry(store: Store, s: SourceIn) -> dict:
 
 
 def to_toml(kind: str, entry: dict) -> str:
-    """The entry as a TOML array-of-tables block (`[[events]]` ...), serialised by tomli-w."""
+    """The entry as an array-of-tables block (`[[events]]`, then `[[actors.roles]]` for roles),
+    every value serialised by tomli-w. Citations stay inline tables, as in the bundled store.
+
+    tomli-w alone would write a short entry as `events = [{...}]`, which cannot follow the
+    `[[events]]` tables already in a file; so the layout is fixed here and only values are
+    left to tomli-w."""
     import tomli_w
 
-    return tomli_w.dumps({kind: [entry]})
+    def value(v: object) -> str:
+        return tomli_w.dumps({"v": v})[len("v = ") :].rstrip("\n")
+
+    def block(header: str, table: dict) -> str:
+        lines = [header]
+        for key, v in table.items():
+            if key == "roles":
+                continue
+            if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+                lines.append(f"{key} = [")
+                lines += ["    { " + ", ".join(f"{k} = {value(x)}" for k, x in item.items()) + " }," for item in v]
+                lines.append("]")
+            else:
+                lines.append(f"{key} = {value(v)}")
+        return "\n".join(lines) + "\n"
+
+    text = block(f"[[{kind}]]", entry)
+    for role in entry.get("roles", []):
+        text += "\n" + block(f"[[{kind}.roles]]", role)
+    return text
 
 
 DATE_HELP = f"a date such as 2025-01-25, 2025-01 or 2025 ({ACCEPTED_FORMS})"
@@ -251,6 +275,15 @@ def _checked(paths: list[Path], texts: dict[Path, str]) -> Store:
     return result.store
 
 
+def current_store(paths: list[Path], target: Path) -> Store:
+    """The store as `add` sees it before adding: `paths` plus the target (empty if new)."""
+    from .store.write import NEW_STORE_HEADER
+
+    others = [p for p in paths if not _same(p, target)]
+    texts = {} if target.exists() or target.is_symlink() else {target: NEW_STORE_HEADER}
+    return _checked([*others, target], texts)
+
+
 def add_entry(
     paths: list[Path], target: Path, kind: str, build: Callable[[Store], dict], dry_run: bool = False
 ) -> tuple[str, str]:
@@ -267,6 +300,7 @@ def add_entry(
     done: dict[str, str] = {}
 
     def make(old: str) -> str:
+        _refuse_inline_arrays(target, old, kind)
         store = _checked(all_paths, {target: old})
         entry = build(store)
         block = to_toml(kind, entry)
@@ -281,6 +315,22 @@ def add_entry(
     else:
         append(target, make)
     return done["id"], done["block"]
+
+
+def _refuse_inline_arrays(target: Path, old: str, kind: str) -> None:
+    """A file that writes `events = [...]` inline cannot take an appended [[events]] table."""
+    import tomllib
+
+    try:
+        raw = tomllib.loads(old)
+    except tomllib.TOMLDecodeError:
+        return  # reported by the full check, with its line
+    if kind in raw and not re.search(rf"^\s*\[\[\s*{kind}\s*\]\]", old, re.MULTILINE):
+        raise StoreError(
+            f"{target}: '{kind}' is written as an inline array ({kind} = [...]); geotie appends "
+            f"[[{kind}]] tables, which cannot follow it. Rewrite it as [[{kind}]] tables, or add to another "
+            "file with --to; nothing was changed"
+        )
 
 
 def _checked_addition(paths: list[Path], target: Path, new: str) -> None:

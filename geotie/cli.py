@@ -372,13 +372,25 @@ def _split_names(store: Store, text: str) -> list[str]:
     return names
 
 
-def run_add(ctx: typer.Context, kind: str, build: Callable[[Store], dict], to: str | None, dry_run: bool) -> None:
+def add_target(to: str | None):
     from pathlib import Path
 
-    from . import add as adding
     from .store import user_store
 
-    target = Path(to).expanduser() if to else user_store(os.environ)
+    return Path(to).expanduser() if to else user_store(os.environ)
+
+
+def add_store(ctx: typer.Context, to: str | None) -> Store:
+    """The store the new entry must fit in (the target file included), for prompts."""
+    from . import add as adding
+
+    return adding.current_store(store_paths(ctx), add_target(to))
+
+
+def run_add(ctx: typer.Context, kind: str, build: Callable[[Store], dict], to: str | None, dry_run: bool) -> None:
+    from . import add as adding
+
+    target = add_target(to)
     new_id, block = adding.add_entry(store_paths(ctx), target, kind, build, dry_run)
     if dry_run:
         sys.stdout.write(block)
@@ -414,7 +426,7 @@ def add_event_cmd(
     """Add an event with its citations."""
     from . import add as adding
 
-    store = load(ctx)
+    store = add_store(ctx, to)
     missing: dict[str, tuple[str, Callable[[str], Any]]] = {}
     if date is None:
         missing["--date"] = (f"Date ({adding.DATE_HELP})", adding.check_date)
@@ -466,7 +478,7 @@ def add_actor_cmd(
     """Add a country, person, organization, region or piece of equipment."""
     from . import add as adding
 
-    load(ctx)
+    add_store(ctx, to)
     missing: dict[str, tuple[str, Callable[[str], Any]]] = {}
     if name is None:
         missing["--name"] = ("Name", lambda v: adding.check_text("name", v))
@@ -511,7 +523,7 @@ def add_source_cmd(
     """Add a source (an article, a statement, a report)."""
     from . import add as adding
 
-    load(ctx)
+    add_store(ctx, to)
     got = fill({"--title": ("Title", lambda v: adding.check_text("title", v))} if title is None else {})
     entry_in = adding.SourceIn(
         title=got.get("--title", title),

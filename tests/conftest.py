@@ -15,7 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 #: The environment every CLI test runs in: no user store, no colour, a fixed width.
-PINNED_ENV = {"NO_COLOR": "1", "COLUMNS": "120", "TERM": "dumb", "GEOTIE_DATA": "", "GEOTIE_STORE": "", "XDG_DATA_HOME": ""}
+PINNED_ENV = {
+    "NO_COLOR": "1",
+    "COLUMNS": "120",
+    "TERM": "dumb",
+    "GEOTIE_DATA": "",
+    "GEOTIE_STORE": "",
+    "XDG_DATA_HOME": "",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +33,7 @@ def _own_user_store(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
     monkeypatch.delenv("GEOTIE_STORE", raising=False)
     monkeypatch.delenv("GEOTIE_DATA", raising=False)
+
 
 MINIMAL = """\
 [meta]

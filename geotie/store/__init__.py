@@ -39,8 +39,6 @@ def store_paths(data: list[str], env: str | None, no_default: bool, user: Path |
     if user is not None and not no_default and (user.exists() or user.is_symlink()):
         paths.append(user)
     paths += expand(split_env(env) + list(data))
-    if not paths:
-        raise StoreError("no store to read: --no-default was given without --data or GEOTIE_DATA")
     # The same file named twice is read once.
     unique: list[Path] = []
     seen = set()
@@ -122,6 +120,8 @@ def inspect(paths: list[Path], texts: dict[Path, str] | None = None) -> Inspecti
 
 
 def load_paths(paths: list[Path]) -> Store:
+    if not paths:
+        raise StoreError("no store to read: --no-default was given without --data or GEOTIE_DATA")
     store, problems = check_files([read_file(p) for p in paths])
     if store is None:
         errors = [p for p in problems if p.severity == "error"]
