@@ -10,10 +10,10 @@ import time
 import tomllib
 
 import pytest
-from conftest import MINIMAL, PINNED_ENV, write
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from conftest import MINIMAL, PINNED_ENV, write
 from geotie import add as adding
 from geotie.errors import StoreError
 from geotie.store import bundled_store, load_paths

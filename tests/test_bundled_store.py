@@ -4,8 +4,8 @@ import json
 import tomllib
 
 import pytest
-from conftest import ROOT, SEEDS
 
+from conftest import ROOT, SEEDS
 from geotie.store import bundled_store, load
 from geotie.text import quote_in
 

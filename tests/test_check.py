@@ -43,7 +43,14 @@ def test_outcome_or_a_later_event_settles_a_plan(cli, tmp_path):
 @pytest.mark.parametrize(
     ("change", "code"),
     [
-        (lambda t: t.replace('title = "A day in July"', 'title = "A year-long thing!"').replace('date = "2024-07-15"', 'date = "2024-07"').replace('["alpha", "beta", "jo-smith"]', '["alpha", "beta"]'), "duplicate-event"),
+        (
+            lambda t: (
+                t.replace('title = "A day in July"', 'title = "A year-long thing!"')
+                .replace('date = "2024-07-15"', 'date = "2024-07"')
+                .replace('["alpha", "beta", "jo-smith"]', '["alpha", "beta"]')
+            ),
+            "duplicate-event",
+        ),
         (lambda t: t + '\n[[actors]]\nid = "lonely"\nname = "Lonely"\nkind = "country"\n', "unused-actor"),
         (lambda t: t + '\n[[sources]]\nid = "uncited"\ntitle = "Nobody cites me"\n', "unused-source"),
         (lambda t: t.replace('citations = [{ source = "src", quote = "Jo Smith, minister" }]', ""), "uncited-role"),
@@ -63,7 +70,9 @@ def test_quotes_checked_against_archive(cli, tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()
     (archive / "src.txt").write_text("It lasted all year. Jo Smith, minister, said so in July.")
-    text = MINIMAL.replace('title = "A source"', 'title = "A source"\narchive = "src.txt"').replace('status = "planned"', 'status = "planned"\noutcome = "x"')
+    text = MINIMAL.replace('title = "A source"', 'title = "A source"\narchive = "src.txt"').replace(
+        'status = "planned"', 'status = "planned"\noutcome = "x"'
+    )
     result = check(cli, write(tmp_path, text), "--archive", str(archive))
     assert codes(result) == ["quote-not-in-source"] and "next month" in result.stdout
     assert check(cli, write(tmp_path, text), "--archive", str(tmp_path / "none")).exit_code == 2
@@ -71,7 +80,11 @@ def test_quotes_checked_against_archive(cli, tmp_path):
 
 def test_errors_fail_and_are_grouped_by_file(cli, tmp_path):
     good = write(tmp_path, MINIMAL.replace('status = "planned"', 'status = "planned"\noutcome = "x"'), "a.toml")
-    bad = write(tmp_path, '[meta]\nschema = 1\n[[events]]\nid = "x"\ndate = "2024-13"\ntitle = "t"\nactors = ["alpah"]\ncitations = [{ source = "src", quote = "q" }]\n', "b.toml")
+    bad = write(
+        tmp_path,
+        '[meta]\nschema = 1\n[[events]]\nid = "x"\ndate = "2024-13"\ntitle = "t"\nactors = ["alpah"]\ncitations = [{ source = "src", quote = "q" }]\n',
+        "b.toml",
+    )
     result = cli("--no-default", "--data", str(bad), "--data", str(good), "check")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()

@@ -5,8 +5,8 @@ import io
 import json
 
 import pytest
-from conftest import MINIMAL, write
 
+from conftest import MINIMAL, write
 from geotie.render.rows import ACTOR_COLUMNS, EVENT_COLUMNS, PROFILE_COLUMNS, SEARCH_COLUMNS, SOURCE_COLUMNS
 
 FORMATS = ["table", "tsv", "csv", "json", "jsonl", "md"]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import PINNED_ENV, ROOT, run_geotie
 
 CORE = ["geotie.model", "geotie.dates", "geotie.store", "geotie.query", "geotie.render.rows", "geotie.render.writers"]

@@ -1,8 +1,8 @@
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, write
 
+from conftest import MINIMAL, write
 from geotie.errors import StoreError
 from geotie.store import load, load_paths, store_paths
 
