@@ -43,6 +43,7 @@ FormatOption = Annotated[
 class Settings:
     data: list[str]
     no_default: bool
+    no_cache: bool = False
     store: Store | None = None
 
 
@@ -96,8 +97,10 @@ def load(ctx: typer.Context) -> Store:
     settings: Settings = ctx.obj
     if settings.store is None:
         from . import store as store_module
+        from .store.cache import cache_dir
 
-        settings.store = store_module.load_paths(store_paths(ctx))
+        cache = None if settings.no_cache or os.environ.get("GEOTIE_NO_CACHE") else cache_dir(os.environ)
+        settings.store = store_module.load_paths(store_paths(ctx), cache)
         for w in settings.store.warnings:
             sys.stderr.write(f"{w}\n")
     return settings.store
@@ -140,12 +143,17 @@ def main_options(
             "GEOTIE_DATA holds more, separated by ':'.",
         ),
     ] = None,
-    no_default: Annotated[bool, typer.Option("--no-default", help="Leave the bundled store out.")] = False,
+    no_default: Annotated[
+        bool, typer.Option("--no-default", help="Leave out the bundled store and your own store.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read the store files, not the cache (GEOTIE_NO_CACHE=1 too).")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    ctx.obj = Settings(list(data or []), no_default)
+    ctx.obj = Settings(list(data or []), no_default, no_cache)
 
 
 def _date_option(name: str, value: str | None):
@@ -196,7 +204,7 @@ def timeline_cmd(
         reverse=reverse,
         limit=limit,
     )
-    known_tags = {t for e in store.events for t in e.tags}
+    known_tags = store.tags
     for unknown in sorted(set(q.tags) - known_tags):
         say(f"warning: no event has the tag '{unknown}'; tags in use: {', '.join(sorted(known_tags))}")
     events = query.timeline(store, q)

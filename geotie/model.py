@@ -5,6 +5,7 @@ Everything the store loads becomes one of these; queries and renderers only see 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -161,12 +162,20 @@ class Problem:
 
 @dataclass(frozen=True)
 class Store:
-    """The loaded, validated store. The dict indexes are read-only by convention."""
+    """The loaded, validated store. Mappings are read-only by convention.
+
+    `events` may be materialised lazily (a store read from the cache builds an Event only
+    when it is looked at), so queries go through the indexes where they can.
+    """
 
     files: tuple[str, ...]
     metas: tuple[Meta, ...]
     sources: dict[str, Source]
     actors: dict[str, Actor]
-    events: tuple[Event, ...]  # in timeline order
-    event_index: dict[str, Event]
+    events: Sequence[Event]  # in timeline order
+    event_index: Mapping[str, Event]  # id -> event
+    actor_events: Mapping[str, Sequence[int]]  # actor id -> positions in `events`, ascending
+    tags: frozenset[str] = frozenset()  # every tag in use
     warnings: tuple[Problem, ...] = ()
+    #: folded searchable text of each event (see query.search), when the loader has it
+    search_text: Sequence[str] | None = None

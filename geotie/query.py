@@ -64,15 +64,24 @@ class TimelineQuery:
     limit: int | None = None
 
 
+def positions(store: Store, actor_ids: tuple[str, ...], union: bool = False) -> list[int]:
+    """Positions (timeline order) of events involving all (or, with `union`, any) of the actors."""
+    lists = [store.actor_events.get(a, ()) for a in actor_ids]
+    if union:
+        return sorted(set().union(*lists))
+    lists.sort(key=len)
+    found = set(lists[0])
+    for other in lists[1:]:
+        found.intersection_update(other)
+    return sorted(found)
+
+
 def timeline(store: Store, q: TimelineQuery) -> list[Event]:
     """Events matching `q`, oldest first (newest first with `reverse`), at most `limit`."""
-    wanted = set(q.actors)
     tags = set(q.tags)
     out = []
-    for event in store.events:
-        involved = set(event.actors)
-        if wanted and not (involved & wanted if q.union else wanted <= involved):
-            continue
+    candidates = (store.events[i] for i in positions(store, q.actors, q.union)) if q.actors else iter(store.events)
+    for event in candidates:
         if tags and not tags & set(event.tags):
             continue
         if q.statuses and event.status not in q.statuses:
@@ -100,7 +109,7 @@ def _role_order(role: Role) -> tuple:
 
 
 def profile(store: Store, actor: Actor, top: int = 5) -> Profile:
-    events = tuple(e for e in store.events if actor.id in e.actors)
+    events = tuple(store.events[i] for i in store.actor_events.get(actor.id, ()))
     counts = Counter(other for e in events for other in e.actors if other != actor.id)
     together = tuple((store.actors[i], n) for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
     roles = tuple(sorted(actor.roles, key=_role_order))
@@ -164,8 +173,8 @@ def actors(store: Store, kind: str | None = None) -> list[Actor]:
     )
 
 
-def event_counts(store: Store) -> Counter:
-    return Counter(a for e in store.events for a in e.actors)
+def event_counts(store: Store) -> dict[str, int]:
+    return {a: len(p) for a, p in store.actor_events.items()}
 
 
 def citation_counts(store: Store) -> Counter:
@@ -215,7 +224,11 @@ def search(store: Store, query: str) -> list[Hit]:
             if span:
                 hits.append(Hit(kind, ident, name, text, *span))
 
-    for e in store.events:
+    if store.search_text is not None:  # a prefilter: only events whose folded text has the needle
+        events = (store.events[i] for i, text in enumerate(store.search_text) if needle in text)
+    else:
+        events = iter(store.events)
+    for e in events:
         fields = [("title", e.title), ("summary", e.summary), ("date_text", e.date_text)]
         fields += [(f"quote[{i}]", c.quote) for i, c in enumerate(e.citations)]
         fields += [(f"note[{i}]", c.note) for i, c in enumerate(e.citations)]

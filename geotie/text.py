@@ -16,6 +16,8 @@ def fold(text: str) -> str:
 
     `fold("Türkiye") == fold("turkiye")`, `fold("Erdoğan") == "erdogan"`.
     """
+    if text.isascii():  # the common case, at C speed
+        return _NON_WORD.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD).casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", plain).strip()
@@ -51,36 +53,25 @@ def suggest(word: str, choices: list[str], n: int = 1) -> list[str]:
     return [folded[h] for h in hits]
 
 
-_BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
+#: Control characters: C0, DEL, C1 and the bidirectional overrides and isolates.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def is_control(ch: str) -> bool:
-    o = ord(ch)
-    return o < 0x20 or 0x7F <= o <= 0x9F or o in _BIDI
+    return CONTROL.match(ch) is not None
 
 
-def visible(text: str, keep_newlines: bool = False) -> str:
-    """Replace control characters (C0, DEL, C1, bidi overrides) with visible escapes,
-    so data never drives the terminal. Newlines survive only when asked."""
-    if not any(is_control(c) for c in text):
+def escape_control(ch: str) -> str:
+    r"""`\t`, `\n`, `\r`, `\xNN` or `\uNNNN` for one control character."""
+    return _NAMED.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
+
+
+def visible(text: str) -> str:
+    """Replace control characters with visible escapes, so data never drives the terminal."""
+    if CONTROL.search(text) is None:
         return text
-    out = []
-    for c in text:
-        if keep_newlines and c == "\n":
-            out.append(c)
-        elif is_control(c):
-            out.append(
-                "\\t"
-                if c == "\t"
-                else "\\n"
-                if c == "\n"
-                else f"\\u{ord(c):04x}"
-                if ord(c) > 0xFF
-                else f"\\x{ord(c):02x}"
-            )
-        else:
-            out.append(c)
-    return "".join(out)
+    return CONTROL.sub(lambda m: escape_control(m.group()), text)
 
 
 _QUOTE_MARKS = str.maketrans(

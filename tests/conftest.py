@@ -31,6 +31,9 @@ def _own_user_store(tmp_path, monkeypatch):
     home = tmp_path / "xdg-data"
     monkeypatch.setitem(PINNED_ENV, "XDG_DATA_HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    cache = tmp_path / "xdg-cache"
+    monkeypatch.setitem(PINNED_ENV, "XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     monkeypatch.delenv("GEOTIE_STORE", raising=False)
     monkeypatch.delenv("GEOTIE_DATA", raising=False)
 

@@ -13,24 +13,16 @@ import re
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ..text import is_control, visible
+from ..text import CONTROL, escape_control, visible
 from .rows import View
 
-_TSV_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_TSV_SPECIAL = re.compile(r"\\|" + CONTROL.pattern)
 
 
 def tsv_cell(value: str) -> str:
-    if not any(c == "\\" or is_control(c) for c in value):
+    if _TSV_SPECIAL.search(value) is None:
         return value
-    out = []
-    for c in value:
-        if c in _TSV_ESCAPES:
-            out.append(_TSV_ESCAPES[c])
-        elif is_control(c):
-            out.append(f"\\u{ord(c):04x}" if ord(c) > 0xFF else f"\\x{ord(c):02x}")
-        else:
-            out.append(c)
-    return "".join(out)
+    return _TSV_SPECIAL.sub(lambda m: "\\\\" if m.group() == "\\" else escape_control(m.group()), value)
 
 
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")

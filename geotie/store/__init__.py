@@ -6,13 +6,14 @@ returns warnings (unknown keys, likely typos) on the Store.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..dates import sort_key
 from ..errors import StoreError
-from ..model import Origin, Problem, Store
+from ..model import Event, Origin, Problem, Store
 from .convert import SCHEMA_VERSION, FileContent, convert_file
 from .files import bundled_store, expand, parse_toml, read_text, split_env, user_store
 from .rules import check_references, check_unique
@@ -82,16 +83,61 @@ def check_files(files: list[FileContent]) -> tuple[Store | None, list[Problem]]:
     if any(p.severity == "error" for p in problems):
         return None, problems
     events.sort(key=lambda e: (*sort_key(e.date), e.id))
-    store = Store(
-        files=tuple(f.path for f in files),
-        metas=tuple(f.meta for f in files if f.meta),
+    store = build_store([f.path for f in files], [f.meta for f in files if f.meta], sources, actors, events, problems)
+    return store, problems
+
+
+def build_store(
+    files: list[str],
+    metas: list,
+    sources: dict,
+    actors: dict,
+    events: Sequence[Event],
+    warnings: list[Problem],
+    actor_events: dict[str, list[int]] | None = None,
+    event_ids: list[str] | None = None,
+    tags: frozenset[str] | None = None,
+    search_text: Sequence[str] | None = None,
+) -> Store:
+    """A Store with its indexes; indexes not given are computed from `events`."""
+    if actor_events is None:
+        actor_events = {}
+        for i, e in enumerate(events):
+            for a in e.actors:
+                actor_events.setdefault(a, []).append(i)
+    ids = event_ids if event_ids is not None else [e.id for e in events]
+    return Store(
+        files=tuple(files),
+        metas=tuple(metas),
         sources=sources,
         actors=actors,
-        events=tuple(events),
-        event_index={e.id: e for e in events},
-        warnings=tuple(problems),
+        events=events,
+        event_index=EventIndex(events, {eid: i for i, eid in enumerate(ids)}),
+        actor_events=actor_events,
+        tags=tags if tags is not None else frozenset(t for e in events for t in e.tags),
+        warnings=tuple(warnings),
+        search_text=search_text,
     )
-    return store, problems
+
+
+class EventIndex(Mapping):
+    """id -> Event over a (possibly lazy) event sequence."""
+
+    def __init__(self, events: Sequence[Event], positions: dict[str, int]) -> None:
+        self._events = events
+        self._positions = positions
+
+    def __getitem__(self, key: str) -> Event:
+        return self._events[self._positions[key]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._positions
+
+    def __iter__(self):
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
 
 
 @dataclass
@@ -119,13 +165,23 @@ def inspect(paths: list[Path], texts: dict[Path, str] | None = None) -> Inspecti
     return Inspection(store, unreadable + problems, locator(files))
 
 
-def load_paths(paths: list[Path]) -> Store:
+def load_paths(paths: list[Path], cache: Path | None = None) -> Store:
+    """The validated store from `paths`; with a `cache` folder, read from and kept in the cache."""
     if not paths:
         raise StoreError("no store to read: --no-default was given without --data or GEOTIE_DATA")
+    if cache is not None:
+        from . import cache as cache_module
+
+        cached = cache_module.load(cache, paths)
+        if cached is not None:
+            return cached
+    started = time.time_ns()
     store, problems = check_files([read_file(p) for p in paths])
     if store is None:
         errors = [p for p in problems if p.severity == "error"]
         raise StoreError(f"the store has {len(errors)} error(s)", problems)
+    if cache is not None:
+        cache_module.save(cache, paths, store, started)
     return store
 
 
