@@ -7,7 +7,6 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -39,12 +38,12 @@ FormatOption = Annotated[
 ]
 
 
-@dataclass
 class Settings:
-    data: list[str]
-    no_default: bool
-    no_cache: bool = False
-    store: Store | None = None
+    """What the global options say; the store once loaded."""
+
+    def __init__(self, data: list[str], no_default: bool, no_cache: bool = False) -> None:
+        self.data, self.no_default, self.no_cache = data, no_default, no_cache
+        self.store: Store | None = None
 
 
 def say(message: str) -> None:

@@ -9,6 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+#: The store format version this geotie reads (`schema` in [meta]).
+SCHEMA_VERSION = 1
+
 ACTOR_KINDS = ("country", "person", "organization", "region", "equipment")
 EVENT_STATUSES = ("occurred", "planned", "ongoing", "reported", "cancelled")
 SOURCE_KINDS = ("news", "analysis", "opinion", "official", "interview", "press-release", "other")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .dates import overlaps, sort_key
 from .errors import Ambiguous, NotFound
@@ -52,8 +52,7 @@ def resolve_actor(store: Store, name: str) -> Actor:
     raise NotFound(f"unknown actor '{name}'; {hint}")
 
 
-@dataclass(frozen=True)
-class TimelineQuery:
+class TimelineQuery(NamedTuple):
     actors: tuple[str, ...] = ()  # resolved actor ids
     union: bool = False  # --any: events involving any of the actors rather than all
     since: DateSpan | None = None
@@ -94,8 +93,7 @@ def timeline(store: Store, q: TimelineQuery) -> list[Event]:
     return out[: q.limit] if q.limit is not None else out
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     actor: Actor
     roles: tuple[Role, ...]  # in time order
     holders: tuple[tuple[Actor, Role], ...]  # people/organizations with a role of this actor
@@ -140,8 +138,7 @@ def get_source(store: Store, source_id: str) -> Source:
     return source
 
 
-@dataclass(frozen=True)
-class CitingFact:
+class CitingFact(NamedTuple):
     """One fact citing a source: an event, or an actor's role."""
 
     kind: str  # "event" | "role"
@@ -191,8 +188,7 @@ def sources(store: Store) -> list[Source]:
     )
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     kind: str  # "event" | "actor" | "source"
     id: str
     field: str  # where it matched: title, summary, quote, name, alias, ...
@@ -202,6 +198,9 @@ class Hit:
 
 
 def _find(needle: str, text: str) -> tuple[int, int] | None:
+    """Where the folded `needle` is in `text`, as a span of `text`; None if it is not."""
+    if needle not in fold(text):  # cheap test first: most fields do not match
+        return None
     folded, where = fold_with_map(text)
     i = folded.find(needle)
     if i < 0:

@@ -7,8 +7,7 @@ object per line for jsonl.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..dates import describe
 from ..model import Actor, Citation, DateSpan, Event, Role, Source, Store
@@ -25,12 +24,11 @@ LIST_SEP = ","  # joins ids inside one tsv/csv cell
 NAME_SEP = "; "  # joins names/titles, which may themselves hold commas
 
 
-@dataclass
-class View:
+class View(NamedTuple):
     columns: tuple[str, ...]
     rows: list[tuple[str, ...]]
     data: Any
-    records: list[Any] = field(default_factory=list)
+    records: list[Any]
 
 
 def iso(day) -> str | None:

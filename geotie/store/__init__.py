@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..dates import sort_key
 from ..errors import StoreError
-from ..model import Event, Origin, Problem, Store
-from .convert import SCHEMA_VERSION, FileContent, convert_file
-from .files import bundled_store, expand, parse_toml, read_text, split_env, user_store
-from .rules import check_references, check_unique
+from ..model import SCHEMA_VERSION, Event, Origin, Problem, Store
+from .files import bundled_store, expand, read_text, split_env, user_store
+
+if TYPE_CHECKING:
+    from .convert import FileContent
+
+# Reading TOML (tomllib, convert, rules) is imported only when the cache cannot answer.
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -53,6 +56,9 @@ def store_paths(data: list[str], env: str | None, no_default: bool, user: Path |
 
 def read_file(path: Path, text: str | None = None) -> FileContent:
     """One file's content; `text` stands in for the file's text (to check a change before writing)."""
+    from .convert import convert_file
+    from .files import parse_toml
+
     if text is None:
         text = read_text(path)
     return convert_file(str(path), text, parse_toml(path, text))
@@ -73,6 +79,8 @@ def locator(files: list[FileContent]) -> Callable[..., Origin]:
 
 def check_files(files: list[FileContent]) -> tuple[Store | None, list[Problem]]:
     """All load-time rules over already-read files: the store (None if any error) and every problem."""
+    from .rules import check_references, check_unique
+
     problems = [p for f in files for p in f.problems]
     problems += check_unique(files)
     sources = {s.id: s for f in files for s in f.sources}
@@ -140,13 +148,11 @@ class EventIndex(Mapping):
         return len(self._positions)
 
 
-@dataclass
 class Inspection:
     """Everything `geotie check` needs: the store if it loads, every problem, a locator."""
 
-    store: Store | None
-    problems: list[Problem]
-    locate: Callable[..., Origin]
+    def __init__(self, store: Store | None, problems: list[Problem], locate: Callable[..., Origin]) -> None:
+        self.store, self.problems, self.locate = store, problems, locate
 
 
 def inspect(paths: list[Path], texts: dict[Path, str] | None = None) -> Inspection:

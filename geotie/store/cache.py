@@ -20,11 +20,10 @@ rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 import time
+import zlib
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -32,9 +31,8 @@ from pathlib import Path
 from .. import __version__
 from ..dates import parse_edtf
 from ..errors import GeotieError
-from ..model import Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store
+from ..model import SCHEMA_VERSION, Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store
 from ..text import fold
-from .convert import SCHEMA_VERSION
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
@@ -59,11 +57,15 @@ def _safe_dir(folder: Path, create: bool) -> bool:
 
 
 def cache_file(folder: Path, paths: list[Path]) -> Path:
-    key = "\0".join([__version__, str(FORMAT), *(str(p.resolve()) for p in paths)])
-    return folder / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.cache"
+    """One file per set of store paths. The name only spreads the sets apart (the head
+    repeats the paths and is checked), so a cheap checksum will do."""
+    key = "\0".join([__version__, str(FORMAT), *(str(p.resolve()) for p in paths)]).encode()
+    return folder / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.cache"
 
 
 def _hash(path: Path) -> str:
+    import hashlib  # only for files modified close to when their cache was written
+
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
@@ -251,6 +253,8 @@ def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None
             "sizes": [len(s) for s in sections],
         }
         head = json.dumps(head_fields).encode() + b"\n"
+        import tempfile
+
         target = cache_file(folder, paths)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".cache")
         try:

@@ -15,6 +15,7 @@ from ..errors import DateError
 from ..model import (
     ACTOR_KINDS,
     EVENT_STATUSES,
+    SCHEMA_VERSION,
     SOURCE_KINDS,
     Actor,
     Citation,
@@ -29,7 +30,6 @@ from ..model import (
 from ..text import suggest
 from .lines import LineIndex
 
-SCHEMA_VERSION = 1
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 TOP_KEYS = ("meta", "sources", "actors", "events")

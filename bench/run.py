@@ -1,0 +1,140 @@
+"""The benchmark: whole commands as fresh processes, against `python -c pass` and jq.
+
+    python bench/run.py                      # 1k, 10k and 100k events; prints Markdown tables
+    python bench/run.py --sizes 1000 --runs 3
+
+Each command runs once to warm up (and fill geotie's cache), then --runs times; the table gives
+the median, the spread (min-max) and the peak memory (max RSS) of those runs, and ratios to
+`python -c pass` and to jq measured in the same run. "first run" is a run with an empty cache.
+Stores are generated (bench/generate.py) in a temporary folder; nothing else is touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate  # noqa: E402
+
+PY = sys.executable
+GEOTIE = [PY, "-m", "geotie"]
+
+
+def run_once(cmd: list[str], env: dict, stdout=subprocess.DEVNULL, shell: bool = False) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in MB and exit status of one fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=env, shell=shell)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace")
+    if proc.returncode not in (0, 141):
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{err}")
+    return elapsed, usage.ru_maxrss // 1024, proc.returncode
+
+
+def measure(cmd: list[str], env: dict, runs: int, warmup: int = 1, shell: bool = False) -> dict:
+    for _ in range(warmup):
+        run_once(cmd, env, shell=shell)
+    samples = [run_once(cmd, env, shell=shell) for _ in range(runs)]
+    times = [s[0] for s in samples]
+    return {"median": statistics.median(times), "min": min(times), "max": max(times), "rss": max(s[1] for s in samples)}
+
+
+def fmt(m: dict, base: float | None = None, jq: float | None = None) -> list[str]:
+    cells = [f"{m['median'] * 1000:.0f} ms", f"{m['min'] * 1000:.0f}–{m['max'] * 1000:.0f}", f"{m['rss']} MB"]
+    cells.append(f"{m['median'] / base:.1f}×" if base else "")
+    cells.append(f"{m['median'] / jq:.2f}×" if jq else "")
+    return cells
+
+
+def table(rows: list[list[str]]) -> str:
+    head = ["command", "median", "spread", "peak memory", "× python -c pass", "× jq"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    work = Path(tempfile.mkdtemp(prefix="geotie-bench-"))
+    env = {
+        **os.environ,
+        "GEOTIE_CACHE": str(work / "cache"),
+        "XDG_DATA_HOME": str(work / "data"),
+        "NO_COLOR": "1",
+        "COLUMNS": "120",
+    }
+    env.pop("GEOTIE_DATA", None)
+    env.pop("GEOTIE_STORE", None)
+    try:
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"{platform.system()} {platform.release()}; {args.runs} runs after 1 warm-up\n")  # fmt: skip
+        base = measure([PY, "-c", "pass"], env, args.runs * 2)["median"]
+        rows = [["`python -c pass`", *fmt({"median": base, "min": base, "max": base, "rss": 0}, base)]]
+        for label, extra in (("tsv", ["--format", "tsv"]), ("table", ["--format", "table"])):
+            m = measure([*GEOTIE, "timeline", "pakistan", "azerbaijan", *extra], env, args.runs * 2)
+            rows.append([f"bundled store: `timeline pakistan azerbaijan --format {label}`", *fmt(m, base)])
+        print("## Bundled store\n")
+        print(table(rows))
+        growth = []
+        for n in sizes:
+            folder = work / f"store-{n}"
+            store = generate.write(n, folder)
+            size_mb = store.stat().st_size / 1e6
+            data = ["--no-default", "--data", str(store)]
+            shutil.rmtree(work / "cache", ignore_errors=True)
+            first = run_once([*GEOTIE, *data, "timeline", "pakistan", "azerbaijan", "-f", "tsv"], env)
+            rows = [[f"first run (empty cache): `timeline pakistan azerbaijan`", *fmt(
+                {"median": first[0], "min": first[0], "max": first[0], "rss": first[1]}, base)]]  # fmt: skip
+            export = folder / "events.json"
+            with export.open("w") as out:
+                run_once([*GEOTIE, *data, "timeline", "-f", "json"], env, stdout=out)
+            jq_filter = '[.[] | select((.actors | index("pakistan")) and (.actors | index("azerbaijan")))]'
+            jq = measure(["jq", jq_filter, str(export)], env, args.runs)
+            rows.append(["jq on the same events as a JSON array", *fmt(jq, base, jq["median"])])
+            commands = [
+                ("timeline pakistan azerbaijan --format tsv", ["timeline", "pakistan", "azerbaijan", "-f", "tsv"]),
+                ("timeline pakistan azerbaijan --format json", ["timeline", "pakistan", "azerbaijan", "-f", "json"]),
+                ("who vugar-mustafayev", ["who", "vugar-mustafayev", "-f", "tsv"]),
+                ("search pipeline", ["search", "pipeline", "-f", "tsv"]),
+            ]
+            results = {}
+            for label, cmd in commands:
+                results[label] = measure([*GEOTIE, *data, *cmd], env, args.runs)
+                rows.append([f"`{label}`", *fmt(results[label], base, jq["median"])])
+            head = measure(
+                " ".join([*GEOTIE, *data, "timeline", "|", "head", "-1"]), env, args.runs, shell=True
+            )
+            rows.append(["`timeline | head -1` (all events)", *fmt(head, base)])
+            print(f"\n## {n:,} events ({size_mb:.1f} MB of TOML)\n")
+            print(table(rows))
+            growth.append((n, first, results))
+        if len(growth) > 1:
+            print("\n## Growth\n")
+            print("| events | first run | first-run memory | warm timeline | warm who | warm search | warm memory |")
+            print("|---|---|---|---|---|---|---|")
+            for n, first, results in growth:
+                t = results["timeline pakistan azerbaijan --format tsv"]
+                print(f"| {n:,} | {first[0]:.2f} s | {first[1]} MB | {t['median'] * 1000:.0f} ms | "
+                      f"{results['who vugar-mustafayev']['median'] * 1000:.0f} ms | "
+                      f"{results['search pipeline']['median'] * 1000:.0f} ms | {t['rss']} MB |")  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
