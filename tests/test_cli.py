@@ -250,3 +250,20 @@ def test_actors_kind_filter_and_search_shows_where(cli):
 def test_version_and_help(cli):
     assert cli("--version").stdout.startswith("geotie ")
     assert "timeline" in cli("--help").stdout
+
+
+def test_a_100_kb_title_prints_whole_in_tsv_and_fits_a_table(cli, tmp_path):
+    path = write(tmp_path, MINIMAL.replace("A day in July", "x" * 100_000))
+    tsv = cli("--no-default", "--data", str(path), "timeline", "-f", "tsv").stdout
+    assert "x" * 100_000 in tsv
+    table = cli("--no-default", "--data", str(path), "timeline", "-f", "table")
+    assert table.exit_code == 0 and "A year-long thing" in table.stdout
+    hits = cli("--no-default", "--data", str(path), "search", "xxxx", "-f", "tsv").stdout
+    assert hits.count("\n") == 1 and len(hits) < 400  # a snippet, not the whole title
+
+
+def test_deeply_nested_brackets_give_a_clear_message(cli, tmp_path):
+    path = tmp_path / "nested.toml"
+    path.write_text("[meta]\nschema = 1\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+    result = cli("--no-default", "--data", str(path), "timeline")
+    assert result.exit_code == 1 and "nested too deeply" in result.stderr and "Traceback" not in result.stderr
