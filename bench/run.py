@@ -116,9 +116,7 @@ def main() -> None:
             for label, cmd in commands:
                 results[label] = measure([*GEOTIE, *data, *cmd], env, args.runs)
                 rows.append([f"`{label}`", *fmt(results[label], base, jq["median"])])
-            head = measure(
-                " ".join([*GEOTIE, *data, "timeline", "|", "head", "-1"]), env, args.runs, shell=True
-            )
+            head = measure(" ".join([*GEOTIE, *data, "timeline", "|", "head", "-1"]), env, args.runs, shell=True)
             rows.append(["`timeline | head -1` (all events)", *fmt(head, base)])
             print(f"\n## {n:,} events ({size_mb:.1f} MB of TOML)\n")
             print(table(rows))

@@ -12,6 +12,7 @@ Supported forms (see README "Dates"):
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date
 
@@ -33,6 +34,7 @@ def _coarser(a: str, b: str) -> str:
     return a if PRECISIONS.index(a) >= PRECISIONS.index(b) else b
 
 
+@functools.lru_cache(maxsize=8192)
 def _single(text: str) -> DateSpan:
     m = _SINGLE.match(text)
     if not m:
@@ -77,9 +79,15 @@ def _single(text: str) -> DateSpan:
 
 
 def parse_edtf(text: str) -> DateSpan:
-    """Parse a stored date. Raises DateError with the accepted forms on failure."""
+    """Parse a stored date. Raises DateError with the accepted forms on failure.
+    DateSpans are immutable, so the same text gives the same (memoised) object."""
     if not isinstance(text, str):
         raise DateError(f'a date must be a string such as "2024-09", not {type(text).__name__}')
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse(text: str) -> DateSpan:
     text = text.strip()
     if "/" not in text:
         return _single(text)

@@ -182,3 +182,5 @@ class Store:
     warnings: tuple[Problem, ...] = ()
     #: folded searchable text of each event (see query.search), when the loader has it
     search_text: Sequence[str] | None = None
+    #: folded id, name or alias -> actor ids
+    names: Mapping[str, list[str]] = field(default_factory=dict)

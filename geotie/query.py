@@ -25,7 +25,7 @@ def resolve_actor(store: Store, name: str) -> Actor:
     key = fold(name)
     if not key:
         raise NotFound(f"'{name}' is not a name; give an actor id, name or alias")
-    exact = [a for a in store.actors.values() if any(fold(n) == key for n in _names(a))]
+    exact = [store.actors[i] for i in store.names.get(key, ())]
     if len(exact) == 1:
         return exact[0]
     words = key.split()
@@ -75,11 +75,17 @@ def positions(store: Store, actor_ids: tuple[str, ...], union: bool = False) -> 
     return sorted(found)
 
 
+def take(store: Store, where: list[int]) -> list[Event]:
+    """The events at these positions (in one read, when the store is lazy)."""
+    events = store.events
+    return events.take(where) if hasattr(events, "take") else [events[i] for i in where]
+
+
 def timeline(store: Store, q: TimelineQuery) -> list[Event]:
     """Events matching `q`, oldest first (newest first with `reverse`), at most `limit`."""
     tags = set(q.tags)
     out = []
-    candidates = (store.events[i] for i in positions(store, q.actors, q.union)) if q.actors else iter(store.events)
+    candidates = take(store, positions(store, q.actors, q.union)) if q.actors else iter(store.events)
     for event in candidates:
         if tags and not tags & set(event.tags):
             continue
@@ -107,7 +113,7 @@ def _role_order(role: Role) -> tuple:
 
 
 def profile(store: Store, actor: Actor, top: int = 5) -> Profile:
-    events = tuple(store.events[i] for i in store.actor_events.get(actor.id, ()))
+    events = tuple(take(store, list(store.actor_events.get(actor.id, ()))))
     counts = Counter(other for e in events for other in e.actors if other != actor.id)
     together = tuple((store.actors[i], n) for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
     roles = tuple(sorted(actor.roles, key=_role_order))
@@ -224,7 +230,7 @@ def search(store: Store, query: str) -> list[Hit]:
                 hits.append(Hit(kind, ident, name, text, *span))
 
     if store.search_text is not None:  # a prefilter: only events whose folded text has the needle
-        events = (store.events[i] for i, text in enumerate(store.search_text) if needle in text)
+        events = iter(take(store, [i for i, text in enumerate(store.search_text) if needle in text]))
     else:
         events = iter(store.events)
     for e in events:

@@ -106,6 +106,7 @@ def build_store(
     event_ids: list[str] | None = None,
     tags: frozenset[str] | None = None,
     search_text: Sequence[str] | None = None,
+    names: Mapping[str, list[str]] | None = None,
 ) -> Store:
     """A Store with its indexes; indexes not given are computed from `events`."""
     if actor_events is None:
@@ -120,32 +121,79 @@ def build_store(
         sources=sources,
         actors=actors,
         events=events,
-        event_index=EventIndex(events, {eid: i for i, eid in enumerate(ids)}),
+        event_index=EventIndex(events, ids),
         actor_events=actor_events,
         tags=tags if tags is not None else frozenset(t for e in events for t in e.tags),
         warnings=tuple(warnings),
         search_text=search_text,
+        names=names if names is not None else LazyMapping(lambda: name_index(actors)),
     )
 
 
-class EventIndex(Mapping):
-    """id -> Event over a (possibly lazy) event sequence."""
+def name_index(actors: Mapping) -> dict[str, list[str]]:
+    """Folded id, name and alias -> the ids of the actors called so."""
+    from ..text import fold
 
-    def __init__(self, events: Sequence[Event], positions: dict[str, int]) -> None:
+    index: dict[str, list[str]] = {}
+    for actor in actors.values():
+        for name in dict.fromkeys(fold(n) for n in (actor.id, actor.name, *actor.aliases)):
+            index.setdefault(name, []).append(actor.id)
+    return index
+
+
+class EventIndex(Mapping):
+    """id -> Event over a (possibly lazy) event sequence; `ids` may be a lazy sequence too."""
+
+    def __init__(self, events: Sequence[Event], ids: Sequence[str]) -> None:
         self._events = events
-        self._positions = positions
+        self._ids = ids
+        self._positions: dict[str, int] | None = None
+
+    @property
+    def positions(self) -> dict[str, int]:
+        if self._positions is None:
+            self._positions = {eid: i for i, eid in enumerate(self._ids)}
+        return self._positions
 
     def __getitem__(self, key: str) -> Event:
-        return self._events[self._positions[key]]
+        return self._events[self.positions[key]]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._positions
+        return key in self.positions
 
     def __iter__(self):
-        return iter(self._positions)
+        return iter(self.positions)
 
     def __len__(self) -> int:
-        return len(self._positions)
+        return len(self._events)
+
+
+class LazyMapping(Mapping):
+    """A mapping built by `make()` the first time it is looked at."""
+
+    def __init__(self, make: Callable[[], dict]) -> None:
+        self._make = make
+        self._data: dict | None = None
+
+    def _get(self) -> dict:
+        if self._data is None:
+            self._data = self._make()
+        return self._data
+
+    def __getitem__(self, key):
+        return self._get()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._get()
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __eq__(self, other: object) -> bool:
+        return self._get() == other
 
 
 class Inspection:

@@ -4,8 +4,13 @@ One file per set of store files, under the user's cache folder ($GEOTIE_CACHE, e
 $XDG_CACHE_HOME/geotie, else ~/.cache/geotie), named by a hash of their paths. Layout:
 
     line 1   head: format, program and schema versions, each file's stat and hash,
-             and where the sections below start (byte offsets)
-    data     JSON: meta, sources, actors, warnings, event ids, actor -> event positions, tags
+             and the size of each section below
+    meta     JSON: files, [meta] tables, warnings, tags
+    names    JSON: folded name or alias -> actor ids (to resolve names without decoding actors)
+    actors   JSON: every actor with its roles (each built when first used)
+    sources  JSON: every source (decoded only when a command looks at sources)
+    ids      JSON: event ids in timeline order (decoded only for lookups by id)
+    index    JSON: actor id -> positions of its events
     events   one JSON array per event, in timeline order (read one at a time, on demand)
     search   the folded searchable text of each event, one line each
     offsets  where each event's line starts (array of int64)
@@ -34,8 +39,9 @@ from ..errors import GeotieError
 from ..model import SCHEMA_VERSION, Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store
 from ..text import fold
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000
+SECTIONS = ("meta", "names", "actors", "sources", "ids", "index", "events", "search", "offsets")
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:
@@ -156,53 +162,103 @@ class CacheCorrupt(GeotieError):
 
 
 class LazyEvents(Sequence):
-    """Events read from the cache one at a time, when first looked at."""
+    """Events read from the cache when first looked at; `take` reads many in one go."""
 
-    def __init__(self, path: Path, blob: memoryview, offsets: array, files: list[str]) -> None:
-        self._path, self._blob, self._offsets, self._files = path, blob, offsets, files
+    def __init__(self, path: Path, blob: memoryview, base: int, offsets: array, files: list[str]) -> None:
+        self._path, self._blob, self._base, self._offsets, self._files = path, blob, base, offsets, files
         self._made: dict[int, Event] = {}
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
+    def _raw(self, i: int) -> bytes:
+        return bytes(self._blob[self._base + self._offsets[i] : self._base + self._offsets[i + 1]])
+
+    def _corrupt(self, err: Exception) -> CacheCorrupt:
+        self._path.unlink(missing_ok=True)
+        return CacheCorrupt(f"the cache {self._path} was corrupt and is removed; run the command again")
+
+    def take(self, positions: Sequence[int]) -> list[Event]:
+        """The events at `positions`, decoded with one JSON call."""
+        todo = [i for i in positions if i not in self._made]
+        if todo:
+            try:
+                raws = json.loads(b"[" + b",".join(self._raw(i).rstrip(b"\n") for i in todo) + b"]")
+                for i, raw in zip(todo, raws, strict=True):
+                    self._made[i] = _unevent(raw, self._files)
+            except (ValueError, TypeError, IndexError) as err:
+                raise self._corrupt(err) from err
+        return [self._made[i] for i in positions]
+
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+            return self.take(range(*i.indices(len(self))))
         if i < 0:
             i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
         event = self._made.get(i)
-        if event is None:
-            try:
-                raw = json.loads(bytes(self._blob[self._offsets[i] : self._offsets[i + 1]]))
-                event = self._made[i] = _unevent(raw, self._files)
-            except (ValueError, TypeError, IndexError) as err:
-                self._path.unlink(missing_ok=True)
-                raise CacheCorrupt(f"the cache {self._path} was corrupt and is removed; run the command again") from err
-        return event
+        return event if event is not None else self.take([i])[0]
 
     def __iter__(self) -> Iterator[Event]:
-        return (self[i] for i in range(len(self)))
+        step = 2048
+        for start in range(0, len(self), step):
+            yield from self.take(range(start, min(start + step, len(self))))
 
 
-class LazyLines(Sequence):
-    """The search section, split into lines on first use."""
+class LazyRecords(Mapping):
+    """id -> object, decoded from one JSON list of records; each object built when first used."""
 
-    def __init__(self, blob: memoryview, count: int) -> None:
-        self._blob, self._count = blob, count
-        self._lines: list[str] | None = None
+    def __init__(self, blob: memoryview, build) -> None:
+        self._blob, self._build = blob, build
+        self._raw: dict[str, list] | None = None
+        self._made: dict[str, object] = {}
 
-    def _get(self) -> list[str]:
-        if self._lines is None:
-            self._lines = bytes(self._blob).decode("utf-8").split("\n")[: self._count]
-        return self._lines
+    def _records(self) -> dict[str, list]:
+        if self._raw is None:
+            self._raw = {r[0]: r for r in json.loads(bytes(self._blob))}
+        return self._raw
+
+    def __getitem__(self, key: str):
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self._build(self._records()[key])
+        return made
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._records()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records())
 
     def __len__(self) -> int:
-        return self._count
+        return len(self._records())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class LazySequence(Sequence):
+    """A list made by `make()` when first looked at."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+        self._items: list | None = None
+
+    def _get(self) -> list:
+        if self._items is None:
+            self._items = self._make()
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._get())
 
     def __getitem__(self, i):  # type: ignore[override]
         return self._get()[i]
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator:
         return iter(self._get())
 
 
@@ -224,20 +280,21 @@ def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None
         offsets = array("q", [0])
         for line in lines:
             offsets.append(offsets[-1] + len(line))
-        data = {
+        meta = {
             "files": files,
             "metas": [
                 [m.schema, m.title, m.description, _date(m.as_of), m.origin.file, m.origin.line] for m in store.metas
             ],
-            "sources": [_source(s) for s in store.sources.values()],
-            "actors": [_actor(a) for a in store.actors.values()],
             "warnings": [_problem(p) for p in store.warnings],
-            "event_ids": [e.id for e in store.events],
-            "actor_events": {a: list(p) for a, p in store.actor_events.items()},
             "tags": sorted(store.tags),
         }
         sections = [
-            json.dumps(data, ensure_ascii=False).encode(),
+            json.dumps(meta, ensure_ascii=False).encode(),
+            json.dumps(dict(store.names), ensure_ascii=False).encode(),
+            json.dumps([_actor(a) for a in store.actors.values()], ensure_ascii=False).encode(),
+            json.dumps([_source(s) for s in store.sources.values()], ensure_ascii=False).encode(),
+            json.dumps([e.id for e in store.events], ensure_ascii=False).encode(),
+            json.dumps({a: list(p) for a, p in store.actor_events.items()}, ensure_ascii=False).encode(),
             b"".join(lines),
             "\n".join(searchable(e) for e in store.events).encode(),
             offsets.tobytes(),
@@ -297,25 +354,26 @@ def load(folder: Path, paths: list[Path]) -> Store | None:
         bounds = [start]
         for size in sizes:
             bounds.append(bounds[-1] + size)
-        if bounds[-1] != len(blob):
+        if len(sizes) != len(SECTIONS) or bounds[-1] != len(blob):
             return None
-        data = json.loads(bytes(blob[bounds[0] : bounds[1]]))
+        part = {name: blob[bounds[i] : bounds[i + 1]] for i, name in enumerate(SECTIONS)}
+        meta = json.loads(bytes(part["meta"]))
         offsets = array("q")
-        offsets.frombytes(bytes(blob[bounds[3] : bounds[4]]))
-        offsets = array("q", (o + bounds[1] for o in offsets))
-        files = data["files"]
-        events = LazyEvents(path, blob, offsets, files)
+        offsets.frombytes(bytes(part["offsets"]))
+        files = meta["files"]
+        events = LazyEvents(path, blob, bounds[SECTIONS.index("events")], offsets, files)
         return build_store(
             files,
-            [Meta(s, t, d, _undate(a), Origin(f, line)) for s, t, d, a, f, line in data["metas"]],
-            {s.id: s for s in map(_unsource, data["sources"])},
-            {a.id: a for a in map(_unactor, data["actors"])},
+            [Meta(s, t, d, _undate(a), Origin(f, line)) for s, t, d, a, f, line in meta["metas"]],
+            LazyRecords(part["sources"], _unsource),
+            LazyRecords(part["actors"], _unactor),
             events,
-            [_unproblem(p) for p in data["warnings"]],
-            actor_events=data["actor_events"],
-            event_ids=data["event_ids"],
-            tags=frozenset(data["tags"]),
-            search_text=LazyLines(blob[bounds[2] : bounds[3]], len(events)),
+            [_unproblem(p) for p in meta["warnings"]],
+            actor_events=json.loads(bytes(part["index"])),
+            event_ids=LazySequence(lambda: json.loads(bytes(part["ids"]))),
+            tags=frozenset(meta["tags"]),
+            search_text=LazySequence(lambda: bytes(part["search"]).decode("utf-8").split("\n")[: len(events)]),
+            names=json.loads(bytes(part["names"])),
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError, GeotieError):
         return None
