@@ -86,7 +86,7 @@ def parse_edtf(text: str) -> DateSpan:
     return _parse(text)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)
 def _parse(text: str) -> DateSpan:
     text = text.strip()
     if "/" not in text:

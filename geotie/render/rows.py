@@ -7,7 +7,7 @@ object per line for jsonl.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..dates import describe
 from ..model import Actor, Citation, DateSpan, Event, Role, Source, Store
@@ -24,11 +24,32 @@ LIST_SEP = ","  # joins ids inside one tsv/csv cell
 NAME_SEP = "; "  # joins names/titles, which may themselves hold commas
 
 
-class View(NamedTuple):
-    columns: tuple[str, ...]
-    rows: list[tuple[str, ...]]
-    data: Any
-    records: list[Any]
+class View:
+    """What a command prints: `columns` and `rows` for tsv/csv/md, `data` for json, `records`
+    (one per line) for jsonl. `rows` and `data` may be given as functions, so that a format
+    computes only what it prints."""
+
+    def __init__(self, columns: tuple[str, ...], rows: Any, data: Any) -> None:
+        self.columns = columns
+        self._rows = rows
+        self._data = data
+
+    @property
+    def rows(self) -> list[tuple[str, ...]]:
+        if callable(self._rows):
+            self._rows = self._rows()
+        return self._rows
+
+    @property
+    def data(self) -> Any:
+        if callable(self._data):
+            self._data = self._data()
+        return self._data
+
+    @property
+    def records(self) -> list[Any]:
+        data = self.data
+        return data if isinstance(data, list) else [data]
 
 
 def iso(day) -> str | None:
@@ -92,13 +113,12 @@ def event_row(e: Event) -> tuple[str, ...]:
 
 
 def events_view(events: list[Event]) -> View:
-    data = [event_json(e) for e in events]
-    return View(EVENT_COLUMNS, [event_row(e) for e in events], data, data)
+    return View(EVENT_COLUMNS, lambda: [event_row(e) for e in events], lambda: [event_json(e) for e in events])
 
 
 def event_view(e: Event) -> View:
     obj = event_json(e)
-    return View(EVENT_COLUMNS, [event_row(e)], obj, [obj])
+    return View(EVENT_COLUMNS, [event_row(e)], obj)
 
 
 def role_json(r: Role) -> dict:
@@ -145,7 +165,7 @@ def profile_view(p: Profile) -> View:
         )
     rows += [("event", e.id, e.date.text, e.title, e.status) for e in p.events]
     rows += [("with", o.id, "", o.name, str(n)) for o, n in p.together]
-    return View(PROFILE_COLUMNS, rows, obj, [obj])
+    return View(PROFILE_COLUMNS, rows, obj)
 
 
 def actor_json(a: Actor, events: int) -> dict:
@@ -163,7 +183,7 @@ def actor_json(a: Actor, events: int) -> dict:
 def actors_view(actors: list[Actor], counts: dict[str, int]) -> View:
     data = [actor_json(a, counts.get(a.id, 0)) for a in actors]
     rows = [(a.id, a.kind, a.name, a.country, NAME_SEP.join(a.aliases), str(counts.get(a.id, 0))) for a in actors]
-    return View(ACTOR_COLUMNS, rows, data, data)
+    return View(ACTOR_COLUMNS, rows, data)
 
 
 def source_json(s: Source, citations: int | None = None) -> dict:
@@ -197,7 +217,7 @@ def sources_view(sources: list[Source], counts: dict[str, int]) -> View:
         )
         for s in sources
     ]
-    return View(SOURCE_COLUMNS, rows, data, data)
+    return View(SOURCE_COLUMNS, rows, data)
 
 
 def source_view(s: Source, facts: list[CitingFact]) -> View:
@@ -213,7 +233,7 @@ def source_view(s: Source, facts: list[CitingFact]) -> View:
         for f in facts
     ]
     rows = [(f.kind, f.id, f.date.text if f.date else "", f.title, f.citation.quote) for f in facts]
-    return View(CITING_COLUMNS, rows, obj, [obj])
+    return View(CITING_COLUMNS, rows, obj)
 
 
 def snippet(hit: Hit, width: int = 60) -> str:
@@ -230,7 +250,7 @@ def search_view(hits: list[Hit]) -> View:
         for h in hits
     ]
     rows = [(h.kind, h.id, h.field, snippet(h)) for h in hits]
-    return View(SEARCH_COLUMNS, rows, data, data)
+    return View(SEARCH_COLUMNS, rows, data)
 
 
 def actor_name(store: Store, actor_id: str) -> str:

@@ -10,7 +10,8 @@ $XDG_CACHE_HOME/geotie, else ~/.cache/geotie), named by a hash of their paths. L
     actors   JSON: every actor with its roles (each built when first used)
     sources  JSON: every source (decoded only when a command looks at sources)
     ids      JSON: event ids in timeline order (decoded only for lookups by id)
-    index    JSON: actor id -> positions of its events
+    index    JSON: actor id -> [start, count] in positions
+    positions  the positions (timeline order) of each actor's events (array of int64)
     events   one JSON array per event, in timeline order (read one at a time, on demand)
     search   the folded searchable text of each event, one line each
     offsets  where each event's line starts (array of int64)
@@ -39,9 +40,9 @@ from ..errors import GeotieError
 from ..model import SCHEMA_VERSION, Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store
 from ..text import fold
 
-FORMAT = 2
+FORMAT = 3
 RACY_NS = 2_000_000_000
-SECTIONS = ("meta", "names", "actors", "sources", "ids", "index", "events", "search", "offsets")
+SECTIONS = ("meta", "names", "actors", "sources", "ids", "index", "positions", "events", "search", "offsets")
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:
@@ -206,6 +207,27 @@ class LazyEvents(Sequence):
             yield from self.take(range(start, min(start + step, len(self))))
 
 
+class Positions(Mapping):
+    """actor id -> positions of its events, sliced from one int64 array when asked for."""
+
+    def __init__(self, index: dict[str, list[int]], blob: memoryview) -> None:
+        self._index = index
+        self._all = blob.cast("q") if len(blob) else []
+
+    def __getitem__(self, key: str) -> list[int]:
+        start, count = self._index[key]
+        return list(self._all[start : start + count])
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
 class LazyRecords(Mapping):
     """id -> object, decoded from one JSON list of records; each object built when first used."""
 
@@ -280,6 +302,11 @@ def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None
         offsets = array("q", [0])
         for line in lines:
             offsets.append(offsets[-1] + len(line))
+        index: dict[str, list[int]] = {}
+        positions = array("q")
+        for actor_id, where in store.actor_events.items():
+            index[actor_id] = [len(positions), len(where)]
+            positions.extend(where)
         meta = {
             "files": files,
             "metas": [
@@ -294,7 +321,8 @@ def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None
             json.dumps([_actor(a) for a in store.actors.values()], ensure_ascii=False).encode(),
             json.dumps([_source(s) for s in store.sources.values()], ensure_ascii=False).encode(),
             json.dumps([e.id for e in store.events], ensure_ascii=False).encode(),
-            json.dumps({a: list(p) for a, p in store.actor_events.items()}, ensure_ascii=False).encode(),
+            json.dumps(index, ensure_ascii=False).encode(),
+            positions.tobytes(),
             b"".join(lines),
             "\n".join(searchable(e) for e in store.events).encode(),
             offsets.tobytes(),
@@ -369,7 +397,7 @@ def load(folder: Path, paths: list[Path]) -> Store | None:
             LazyRecords(part["actors"], _unactor),
             events,
             [_unproblem(p) for p in meta["warnings"]],
-            actor_events=json.loads(bytes(part["index"])),
+            actor_events=Positions(json.loads(bytes(part["index"])), part["positions"]),
             event_ids=LazySequence(lambda: json.loads(bytes(part["ids"]))),
             tags=frozenset(meta["tags"]),
             search_text=LazySequence(lambda: bytes(part["search"]).decode("utf-8").split("\n")[: len(events)]),
