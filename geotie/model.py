@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 #: The store format version this geotie reads (`schema` in [meta]).
 SCHEMA_VERSION = 1
@@ -180,7 +181,8 @@ class Store:
     actor_events: Mapping[str, Sequence[int]]  # actor id -> positions in `events`, ascending
     tags: frozenset[str] = frozenset()  # every tag in use
     warnings: tuple[Problem, ...] = ()
-    #: folded searchable text of each event (see query.search), when the loader has it
-    search_text: Sequence[str] | None = None
+    #: a prefilter for search, when the loader has one: {"events": folded text per event,
+    #: "actors": {id: folded text}, "sources": {id: folded text}} (see geotie.fields)
+    search_text: Mapping[str, Any] | None = None
     #: folded id, name or alias -> actor ids
     names: Mapping[str, list[str]] = field(default_factory=dict)

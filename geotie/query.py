@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from .dates import overlaps, sort_key
 from .errors import Ambiguous, NotFound
+from .fields import actor_fields, event_fields, source_fields
 from .model import Actor, Citation, DateSpan, Event, Role, Source, Store
 from .text import fold, fold_with_map, suggest
 
@@ -188,10 +189,11 @@ def citation_counts(store: Store) -> Counter:
 
 def sources(store: Store) -> list[Source]:
     """Sources by publication date (undated last), then id."""
-    return sorted(
-        store.sources.values(),
-        key=lambda s: (s.published is None, sort_key(s.published) if s.published else (), s.id),
-    )
+    return _source_order(store.sources.values())
+
+
+def _source_order(items) -> list[Source]:
+    return sorted(items, key=lambda s: (s.published is None, sort_key(s.published) if s.published else (), s.id))
 
 
 class Hit(NamedTuple):
@@ -229,22 +231,17 @@ def search(store: Store, query: str) -> list[Hit]:
             if span:
                 hits.append(Hit(kind, ident, name, text, *span))
 
-    if store.search_text is not None:  # a prefilter: only events whose folded text has the needle
-        events = iter(take(store, [i for i, text in enumerate(store.search_text) if needle in text]))
+    pre = store.search_text  # a prefilter, when the loader has one: folded text per entry
+    if pre is not None:
+        events = iter(take(store, [i for i, text in enumerate(pre["events"]) if needle in text]))
+        wanted_actors = [store.actors[i] for i, text in pre["actors"].items() if needle in text]
+        wanted_sources = [store.sources[i] for i, text in pre["sources"].items() if needle in text]
     else:
-        events = iter(store.events)
+        events, wanted_actors, wanted_sources = iter(store.events), list(store.actors.values()), None
     for e in events:
-        fields = [("title", e.title), ("summary", e.summary), ("date_text", e.date_text)]
-        fields += [(f"quote[{i}]", c.quote) for i, c in enumerate(e.citations)]
-        fields += [(f"note[{i}]", c.note) for i, c in enumerate(e.citations)]
-        scan("event", e.id, fields)
-    for a in actors(store):
-        fields = [("name", a.name)] + [(f"alias[{i}]", al) for i, al in enumerate(a.aliases)]
-        fields += [(f"role[{i}]", r.title) for i, r in enumerate(a.roles)]
-        fields += [(f"role[{i}].quote", c.quote) for i, r in enumerate(a.roles) for c in r.citations]
-        scan("actor", a.id, fields)
-    for s in sources(store):
-        fields = [("title", s.title), ("publisher", s.publisher)]
-        fields += [(f"author[{i}]", au) for i, au in enumerate(s.authors)]
-        scan("source", s.id, fields)
+        scan("event", e.id, event_fields(e))
+    for a in sorted(wanted_actors, key=lambda a: (a.kind, fold(a.name))):
+        scan("actor", a.id, actor_fields(a))
+    for s in sources(store) if wanted_sources is None else _source_order(wanted_sources):
+        scan("source", s.id, source_fields(s))
     return hits

@@ -119,7 +119,7 @@ def test_cache_is_json_with_the_paths_it_covers(cli, store_file, cache):
     run(cli, store_file, "timeline")
     (cached,) = cache.glob("*.cache")
     head = json.loads(cached.read_bytes().split(b"\n", 1)[0])
-    assert head["paths"] == [str(store_file)] and head["format"] == 3
+    assert head["paths"] == [str(store_file)] and head["format"] == 4
     assert cached == cache_file(cache, [store_file])
     assert oct(cache.stat().st_mode & 0o777) == "0o700"
 

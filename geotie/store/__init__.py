@@ -105,7 +105,7 @@ def build_store(
     actor_events: dict[str, list[int]] | None = None,
     event_ids: list[str] | None = None,
     tags: frozenset[str] | None = None,
-    search_text: Sequence[str] | None = None,
+    search_text: Mapping | None = None,
     names: Mapping[str, list[str]] | None = None,
 ) -> Store:
     """A Store with its indexes; indexes not given are computed from `events`."""

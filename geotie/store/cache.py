@@ -13,6 +13,7 @@ $XDG_CACHE_HOME/geotie, else ~/.cache/geotie), named by a hash of their paths. L
     index    JSON: actor id -> [start, count] in positions
     positions  the positions (timeline order) of each actor's events (array of int64)
     events   one JSON array per event, in timeline order (read one at a time, on demand)
+    search-entries  JSON: {"actors": {id: folded text}, "sources": {id: folded text}}
     search   the folded searchable text of each event, one line each
     offsets  where each event's line starts (array of int64)
 
@@ -37,12 +38,24 @@ from pathlib import Path
 from .. import __version__
 from ..dates import parse_edtf
 from ..errors import GeotieError
+from ..fields import actor_fields, event_fields, folded, source_fields
 from ..model import SCHEMA_VERSION, Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store
-from ..text import fold
 
-FORMAT = 3
+FORMAT = 4
 RACY_NS = 2_000_000_000
-SECTIONS = ("meta", "names", "actors", "sources", "ids", "index", "positions", "events", "search", "offsets")
+SECTIONS = (
+    "meta",
+    "names",
+    "actors",
+    "sources",
+    "ids",
+    "index",
+    "positions",
+    "events",
+    "search-entries",
+    "search",
+    "offsets",
+)
 
 
 def cache_dir(environ: Mapping[str, str]) -> Path:
@@ -79,13 +92,6 @@ def _hash(path: Path) -> str:
 def _stat(path: Path) -> list[int]:
     st = path.stat()
     return [st.st_ino, st.st_size, st.st_mtime_ns]
-
-
-def searchable(e: Event) -> str:
-    """The folded text query.search looks in for an event: a prefilter, so it may say yes
-    too often (across fields) but never no when a field matches."""
-    parts = [e.title, e.summary, e.date_text, *(c.quote for c in e.citations), *(c.note for c in e.citations)]
-    return " | ".join(fold(p) for p in parts if p)
 
 
 # --- domain objects <-> JSON ------------------------------------------------------------------
@@ -262,6 +268,27 @@ class LazyRecords(Mapping):
     __hash__ = None  # type: ignore[assignment]
 
 
+class LazySearchText(Mapping):
+    """{"events": folded text per event, "actors"/"sources": id -> folded text}, decoded on use."""
+
+    def __init__(self, events: memoryview, entries: memoryview, count: int) -> None:
+        self._events, self._entries, self._count = events, entries, count
+        self._data: dict | None = None
+
+    def __getitem__(self, key: str):
+        if key == "events":
+            return LazySequence(lambda: bytes(self._events).decode("utf-8").split("\n")[: self._count])
+        if self._data is None:
+            self._data = json.loads(bytes(self._entries))
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("events", "actors", "sources"))
+
+    def __len__(self) -> int:
+        return 3
+
+
 class LazySequence(Sequence):
     """A list made by `make()` when first looked at."""
 
@@ -324,7 +351,14 @@ def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None
             json.dumps(index, ensure_ascii=False).encode(),
             positions.tobytes(),
             b"".join(lines),
-            "\n".join(searchable(e) for e in store.events).encode(),
+            json.dumps(
+                {
+                    "actors": {a.id: folded(actor_fields(a)) for a in store.actors.values()},
+                    "sources": {s.id: folded(source_fields(s)) for s in store.sources.values()},
+                },
+                ensure_ascii=False,
+            ).encode(),
+            "\n".join(folded(event_fields(e)) for e in store.events).encode(),
             offsets.tobytes(),
         ]
         head_fields = {
@@ -400,7 +434,7 @@ def load(folder: Path, paths: list[Path]) -> Store | None:
             actor_events=Positions(json.loads(bytes(part["index"])), part["positions"]),
             event_ids=LazySequence(lambda: json.loads(bytes(part["ids"]))),
             tags=frozenset(meta["tags"]),
-            search_text=LazySequence(lambda: bytes(part["search"]).decode("utf-8").split("\n")[: len(events)]),
+            search_text=LazySearchText(part["search"], part["search-entries"], len(events)),
             names=json.loads(bytes(part["names"])),
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError, GeotieError):

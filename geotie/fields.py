@@ -1,0 +1,30 @@
+"""The searchable fields of each kind of entry, named as `geotie search` reports them."""
+
+from __future__ import annotations
+
+from .model import Actor, Event, Source
+from .text import fold
+
+
+def event_fields(e: Event) -> list[tuple[str, str]]:
+    fields = [("title", e.title), ("summary", e.summary), ("date_text", e.date_text)]
+    fields += [(f"quote[{i}]", c.quote) for i, c in enumerate(e.citations)]
+    fields += [(f"note[{i}]", c.note) for i, c in enumerate(e.citations)]
+    return fields
+
+
+def actor_fields(a: Actor) -> list[tuple[str, str]]:
+    fields = [("name", a.name)] + [(f"alias[{i}]", al) for i, al in enumerate(a.aliases)]
+    fields += [(f"role[{i}]", r.title) for i, r in enumerate(a.roles)]
+    fields += [(f"role[{i}].quote", c.quote) for i, r in enumerate(a.roles) for c in r.citations]
+    return fields
+
+
+def source_fields(s: Source) -> list[tuple[str, str]]:
+    return [("title", s.title), ("publisher", s.publisher)] + [(f"author[{i}]", au) for i, au in enumerate(s.authors)]
+
+
+def folded(fields: list[tuple[str, str]]) -> str:
+    """All fields folded into one line: a prefilter for search (it may say yes across two
+    fields, never no when one field matches)."""
+    return " | ".join(fold(text) for _, text in fields if text)
