@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate  # noqa: E402
+import generate
 
 PY = sys.executable
 GEOTIE = [PY, "-m", "geotie"]
@@ -98,7 +98,7 @@ def main() -> None:
             data = ["--no-default", "--data", str(store)]
             shutil.rmtree(work / "cache", ignore_errors=True)
             first = run_once([*GEOTIE, *data, "timeline", "pakistan", "azerbaijan", "-f", "tsv"], env)
-            rows = [[f"first run (empty cache): `timeline pakistan azerbaijan`", *fmt(
+            rows = [["first run (empty cache): `timeline pakistan azerbaijan`", *fmt(
                 {"median": first[0], "min": first[0], "max": first[0], "rss": first[1]}, base)]]  # fmt: skip
             export = folder / "events.json"
             with export.open("w") as out:

@@ -625,8 +625,30 @@ def _reader_gone() -> None:
     raise typer.Exit(0)
 
 
+GLOBAL_OPTIONS_WITH_VALUES = ("--data", "-d")
+
+
+def only_the_command_run(argv: list[str]) -> None:
+    """Typer builds a click command for every registered command at each start (~1-4 ms
+    each); keep only the one named on the command line. With no command, an unknown one or
+    help for the whole app, every command stays."""
+    args = iter(argv)
+    for token in args:
+        if token in GLOBAL_OPTIONS_WITH_VALUES:
+            next(args, None)
+        elif token in ("--help", "-h"):
+            return
+        elif not token.startswith("-"):
+            commands = [c for c in app.registered_commands if c.name == token]
+            groups = [g for g in app.registered_groups if g.name == token]
+            if commands or groups:
+                app.registered_commands, app.registered_groups = commands, groups
+            return
+
+
 def main() -> None:
     """Console entry point."""
+    only_the_command_run(sys.argv[1:])
     try:
         app()
     except BrokenPipeError:

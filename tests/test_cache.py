@@ -145,3 +145,15 @@ def test_lazy_events_and_indexes_from_the_cache(store_file, tmp_path):
     assert dict(cached.actor_events) == {k: list(v) for k, v in fresh.actor_events.items()}
     assert cached.event_index["third"] == fresh.event_index["third"]
     assert cached.actors == fresh.actors and cached.sources == fresh.sources
+
+
+def test_events_made_from_the_cache_are_whole_frozen_dataclasses(store_file, tmp_path):
+    import dataclasses
+
+    folder = tmp_path / "c"
+    fresh = load_paths([store_file], folder)
+    cached = load_paths([store_file], folder)
+    for a, b in zip(fresh.events, cached.events, strict=True):
+        assert a == b and dataclasses.asdict(a) == dataclasses.asdict(b)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            b.title = "changed"

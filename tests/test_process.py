@@ -122,3 +122,31 @@ def test_runs_from_any_directory(tmp_path):
 def test_table_on_a_forced_format_and_no_color():
     result = run_geotie("who", "pakistan", "-f", "table", env={"NO_COLOR": "1", "FORCE_COLOR": ""})
     assert result.returncode == 0 and "\x1b[" not in result.stdout and "Pakistan" in result.stdout
+
+
+def test_only_the_command_run_is_built():
+    code = (
+        RUN.format(args=["timeline", "--limit", "1", "-f", "tsv"])
+        + "\nfrom geotie.cli import app\nprint([c.name for c in app.registered_commands], [g.name for g in app.registered_groups])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **PINNED_ENV}
+    ).stdout
+    assert out.splitlines()[-1] == "['timeline'] []"
+    for args in (["--help"], ["--data", "x.toml", "--help"], ["nosuchcommand"]):
+        code = (
+            RUN.format(args=args)
+            + "\nfrom geotie.cli import app\nprint(len(app.registered_commands), len(app.registered_groups))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **PINNED_ENV}
+        ).stdout
+        assert out.splitlines()[-1] == "8 1"
+
+
+def test_help_and_typos_still_list_every_command():
+    assert all(name in run_geotie("--help").stdout for name in ("timeline", "who", "add", "check", "search"))
+    typo = run_geotie("timelin")
+    assert typo.returncode == 2 and "timeline" in typo.stderr
+    assert "--date" in run_geotie("add", "event", "--help").stdout
+    assert "--since" in run_geotie("--data", "x.toml", "timeline", "--help").stdout
