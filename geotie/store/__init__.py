@@ -57,10 +57,14 @@ def store_paths(data: list[str], env: str | None, no_default: bool, user: Path |
 def read_file(path: Path, text: str | None = None) -> FileContent:
     """One file's content; `text` stands in for the file's text (to check a change before writing)."""
     from .convert import convert_file
+    from .fastparse import parse
     from .files import parse_toml
 
     if text is None:
         text = read_text(path)
+    fast = parse(text)  # None when the file is not in the plain subset it reads: tomllib then
+    if fast is not None:
+        return convert_file(str(path), text, *fast)
     return convert_file(str(path), text, parse_toml(path, text))
 
 

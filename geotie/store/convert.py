@@ -78,9 +78,9 @@ class FileContent:
 
 
 class _Reader:
-    def __init__(self, path: str, text: str) -> None:
+    def __init__(self, path: str, index: LineIndex) -> None:
         self.path = path
-        self.index = LineIndex(text)
+        self.index = index
         self.problems: list[Problem] = []
 
     def origin(self, *path: object) -> Origin:
@@ -190,8 +190,10 @@ def _entry(kind: str, index: int, raw: dict) -> str:
     return f"{kind}[{index}]" + (f" '{ident}'" if isinstance(ident, str) and ident else "")
 
 
-def convert_file(path: str, text: str, raw: dict) -> FileContent:
-    r = _Reader(path, text)
+def convert_file(path: str, text: str, raw: dict, lines: dict[tuple, int] | None = None) -> FileContent:
+    """One file's entries; `lines` (path -> line) when the reader recorded them, else the
+    text is scanned for them."""
+    r = _Reader(path, LineIndex(text, lines))
     content = FileContent(path, _meta(r, raw), lines=r.index)
     r.unknown_keys(raw, TOP_KEYS, (), "file")
     if content.meta is None:

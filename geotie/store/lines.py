@@ -18,9 +18,11 @@ _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=\s*(.*)$")
 
 
 class LineIndex:
-    def __init__(self, text: str) -> None:
-        self._lines: dict[tuple, int] = {}
-        self._scan(text)
+    def __init__(self, text: str = "", lines: dict[tuple, int] | None = None) -> None:
+        """Scan `text`, or take `lines` already recorded by the reader (store.fastparse)."""
+        self._lines: dict[tuple, int] = lines if lines is not None else {}
+        if lines is None:
+            self._scan(text)
 
     def _put(self, path: tuple, line: int) -> None:
         self._lines.setdefault(path, line)
