@@ -150,3 +150,11 @@ def test_help_and_typos_still_list_every_command():
     assert typo.returncode == 2 and "timeline" in typo.stderr
     assert "--date" in run_geotie("add", "event", "--help").stdout
     assert "--since" in run_geotie("--data", "x.toml", "timeline", "--help").stdout
+
+
+def test_readme_examples_are_true():
+    """Every `$ geotie ...` example in the README prints what the README shows."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "readme_examples.py")], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout
