@@ -83,12 +83,14 @@ def command(*names: str, group: typer.Typer | None = None, **kwargs: Any) -> Cal
     return decorate
 
 
-def store_paths(ctx: typer.Context) -> list:
+def store_paths(ctx: typer.Context, leave_out: object = None) -> list:
+    """The store files to read (`leave_out`: a --data path that does not exist yet)."""
     from . import store as store_module
 
     settings: Settings = ctx.obj
+    data = [d for d in settings.data if d != leave_out]
     return store_module.store_paths(
-        settings.data, os.environ.get("GEOTIE_DATA"), settings.no_default, store_module.user_store(os.environ)
+        data, os.environ.get("GEOTIE_DATA"), settings.no_default, store_module.user_store(os.environ)
     )
 
 
@@ -337,8 +339,8 @@ ToOption = Annotated[
     typer.Option(
         "--to",
         metavar="FILE",
-        help="The store file to add to (created if missing). Default: your store, "
-        "$GEOTIE_STORE or $XDG_DATA_HOME/geotie/facts.toml.",
+        help="The store file to add to (created if missing). Default: the one --data file if given, "
+        "else your store: $GEOTIE_STORE or $XDG_DATA_HOME/geotie/facts.toml.",
     ),
 ]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Print the TOML that would be added; write nothing.")]
@@ -379,26 +381,42 @@ def _split_names(store: Store, text: str) -> list[str]:
     return names
 
 
-def add_target(to: str | None):
+def add_target(ctx: typer.Context, to: str | None):
+    """Where `add` writes: --to FILE; else the one file given with --data; else your store."""
     from pathlib import Path
 
     from .store import user_store
 
-    return Path(to).expanduser() if to else user_store(os.environ)
+    if to:
+        return Path(to).expanduser()
+    data = ctx.obj.data
+    if len(data) > 1:
+        raise UsageError("several --data paths: say which file to add to with --to FILE")
+    if data:
+        if Path(data[0]).is_dir():
+            raise UsageError(f"--data {data[0]} is a folder: say which file in it to add to with --to FILE")
+        return Path(data[0]).expanduser()
+    return user_store(os.environ)
+
+
+def _add_paths(ctx: typer.Context, target) -> list:
+    """The store files besides the target (which may not exist yet)."""
+    return store_paths(ctx, leave_out=None if target.exists() else str(target))
 
 
 def add_store(ctx: typer.Context, to: str | None) -> Store:
     """The store the new entry must fit in (the target file included), for prompts."""
     from . import add as adding
 
-    return adding.current_store(store_paths(ctx), add_target(to))
+    target = add_target(ctx, to)
+    return adding.current_store(_add_paths(ctx, target), target)
 
 
 def run_add(ctx: typer.Context, kind: str, build: Callable[[Store], dict], to: str | None, dry_run: bool) -> None:
     from . import add as adding
 
-    target = add_target(to)
-    new_id, block = adding.add_entry(store_paths(ctx), target, kind, build, dry_run)
+    target = add_target(ctx, to)
+    new_id, block = adding.add_entry(_add_paths(ctx, target), target, kind, build, dry_run)
     if dry_run:
         sys.stdout.write(block)
         say(f"dry run: nothing was written to {target}")

@@ -357,3 +357,17 @@ def test_add_to_store_with_errors_is_refused(cli, tmp_path):
 
 def test_store_error_is_a_store_error():
     assert issubclass(StoreError, Exception)
+
+
+def test_the_one_data_file_is_the_target(cli, target, tmp_path):
+    result = cli("--no-default", "--data", str(target), "add", "event", *EVENT, *CITE)
+    assert result.exit_code == 0 and f"to {target}" in result.stderr
+    assert result.stdout.strip() in load_paths([target]).event_index
+    new = tmp_path / "new.toml"
+    result = cli("--data", str(new), "add", "source", "--title", "Fresh")
+    assert result.exit_code == 0, result.stderr
+    assert new.read_text().startswith(NEW_STORE_HEADER)
+    result = cli("--data", str(target), "--data", str(new), "add", "source", "--title", "X")
+    assert result.exit_code == 2 and "--to FILE" in result.stderr
+    result = cli("--data", str(tmp_path), "add", "source", "--title", "X")
+    assert result.exit_code == 2 and "is a folder" in result.stderr
