@@ -2,7 +2,7 @@ r"""A fast reader for the plain TOML that geotie stores are made of, with line n
 
 tomllib reads about 4.5 MB/s; a 100,000-event store is ~50 MB. This reader handles a strict
 subset of TOML line by line with regular expressions, several times faster, and records
-the line of every entry and field on the way. Anything outside the subset (multi-line
+the line of every table on the way. Anything outside the subset (multi-line
 strings, dotted keys, inline tables outside arrays, a key defined twice, ...) makes it
 return None, and the caller uses tomllib: it never guesses, so it never accepts a file
 tomllib would refuse or read one differently (a property test checks this).
@@ -72,7 +72,9 @@ def _element(token: str):
 
 
 def parse(text: str) -> tuple[dict, dict[tuple, int]] | None:
-    """(the document, {path: line}) like tomllib.loads plus store.lines, or None."""
+    """(the document as tomllib.loads gives it, {table path: line}), or None to decline.
+    The lines are those of tables (`("events", 3)`, `("actors", 0, "roles", 1)`); fields'
+    lines are found by store.lines when a problem needs one."""
     try:
         return _parse(text)
     except (_NotSubset, ValueError, RecursionError):
@@ -92,7 +94,6 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
         if array_key is not None:
             m = ELEMENT_LINE.fullmatch(line)
             if m:
-                lines.setdefault((*path, array_key, len(array)), number)
                 array.append(_element(m.group(1)))
                 continue
             if CLOSE.fullmatch(line):
@@ -108,7 +109,6 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
             if key in table:
                 raise _NotSubset
             table[key] = _scalar(m.group(2))
-            lines.setdefault((*path, key), number)
             continue
         m = HEADER_AOT.fullmatch(line)
         if m:
@@ -148,16 +148,12 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
             if key in table:
                 raise _NotSubset
             table[key] = [_element(t) for t in ELEMENTS.findall(m.group(2))]
-            lines.setdefault((*path, key), number)
-            if table[key]:
-                lines.setdefault((*path, key, 0), number)
             continue
         m = KEY_OPEN.fullmatch(line)
         if m:
             array_key, array = m.group(1), []
             if array_key in table:
                 raise _NotSubset
-            lines.setdefault((*path, array_key), number)
             continue
         if BLANK.fullmatch(line):
             continue

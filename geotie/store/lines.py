@@ -19,8 +19,12 @@ _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=\s*(.*)$")
 
 class LineIndex:
     def __init__(self, text: str = "", lines: dict[tuple, int] | None = None) -> None:
-        """Scan `text`, or take `lines` already recorded by the reader (store.fastparse)."""
-        self._lines: dict[tuple, int] = lines if lines is not None else {}
+        """Lines of `text`. `lines` are the entries' lines already recorded by the reader
+        (store.fastparse): then the text is scanned only when a field's line is asked for,
+        which happens only to report a problem."""
+        self._text = text
+        self._lines: dict[tuple, int] = dict(lines) if lines is not None else {}
+        self._scanned = lines is None
         if lines is None:
             self._scan(text)
 
@@ -85,6 +89,9 @@ class LineIndex:
     def line(self, *path: object) -> int:
         """The line of `path`, or of its nearest known parent; 0 when nothing is known."""
         p = tuple(path)
+        if p not in self._lines and not self._scanned:
+            self._scanned = True
+            self._scan(self._text)
         while p:
             if p in self._lines:
                 return self._lines[p]
