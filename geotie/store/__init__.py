@@ -15,6 +15,7 @@ from ..dates import sort_key
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION, Event, Origin, Problem, Store
 from .files import bundled_store, expand, read_text, split_env, user_store
+from .lazy import LazyMapping
 
 if TYPE_CHECKING:
     from .convert import FileContent
@@ -170,34 +171,6 @@ class EventIndex(Mapping):
 
     def __len__(self) -> int:
         return len(self._events)
-
-
-class LazyMapping(Mapping):
-    """A mapping built by `make()` the first time it is looked at."""
-
-    def __init__(self, make: Callable[[], dict]) -> None:
-        self._make = make
-        self._data: dict | None = None
-
-    def _get(self) -> dict:
-        if self._data is None:
-            self._data = self._make()
-        return self._data
-
-    def __getitem__(self, key):
-        return self._get()[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._get()
-
-    def __iter__(self):
-        return iter(self._get())
-
-    def __len__(self) -> int:
-        return len(self._get())
-
-    def __eq__(self, other: object) -> bool:
-        return self._get() == other
 
 
 class Inspection:

@@ -40,6 +40,7 @@ from ..dates import parse_edtf
 from ..errors import GeotieError
 from ..fields import actor_fields, event_fields, folded, source_fields
 from ..model import SCHEMA_VERSION, Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store
+from .lazy import LazySequence
 
 FORMAT = 4
 RACY_NS = 2_000_000_000
@@ -295,28 +296,6 @@ class LazySearchText(Mapping):
 
     def __len__(self) -> int:
         return 3
-
-
-class LazySequence(Sequence):
-    """A list made by `make()` when first looked at."""
-
-    def __init__(self, make) -> None:
-        self._make = make
-        self._items: list | None = None
-
-    def _get(self) -> list:
-        if self._items is None:
-            self._items = self._make()
-        return self._items
-
-    def __len__(self) -> int:
-        return len(self._get())
-
-    def __getitem__(self, i):  # type: ignore[override]
-        return self._get()[i]
-
-    def __iter__(self) -> Iterator:
-        return iter(self._get())
 
 
 # --- read and write ---------------------------------------------------------------------------
