@@ -11,7 +11,6 @@ Supported forms (see README "Dates"):
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from datetime import date
@@ -28,6 +27,16 @@ _SINGLE = re.compile(
 ACCEPTED_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, 201X, 15XX, a ~ ? or % suffix, or an interval A/B"
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """Like calendar.monthrange(...)[1], without importing calendar (start-up time)."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS[month - 1]
 
 
 def _coarser(a: str, b: str) -> str:
@@ -60,7 +69,7 @@ def _single(text: str) -> DateSpan:
             month = int(month_s)
             if not 1 <= month <= 12:
                 raise DateError(f"'{text}': month {month_s} is out of range 01-12")
-            last = calendar.monthrange(year, month)[1]
+            last = days_in_month(year, month)
             if not day_s or day_s == "XX":
                 precision, start, end = "month", date(year, month, 1), date(year, month, last)
             else:
@@ -142,7 +151,7 @@ def _third_of_month(span: DateSpan) -> str | None:
     s, e = span.start, span.end
     if not (s and e and s.year == e.year and s.month == e.month):
         return None
-    last = calendar.monthrange(s.year, s.month)[1]
+    last = days_in_month(s.year, s.month)
     for word, lo, hi in (("early", 1, 10), ("mid", 11, 20), ("late", 21, last)):
         if (s.day, e.day) == (lo, hi):
             return f"{word} {_MONTHS[s.month - 1]} {s.year}"
@@ -151,7 +160,7 @@ def _third_of_month(span: DateSpan) -> str | None:
 
 def _third_of_year(span: DateSpan) -> str | None:
     s, e = span.start, span.end
-    if not (s and e and s.year == e.year and s.day == 1 and e.day == calendar.monthrange(e.year, e.month)[1]):
+    if not (s and e and s.year == e.year and s.day == 1 and e.day == days_in_month(e.year, e.month)):
         return None
     for word, lo, hi in (("early", 1, 4), ("mid", 5, 8), ("late", 9, 12)):
         if (s.month, e.month) == (lo, hi):

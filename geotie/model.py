@@ -76,6 +76,8 @@ class DateSpan:
 
 @dataclass(frozen=True)
 class Citation:
+    """A source and the verbatim passage from it that supports a fact."""
+
     source: str
     quote: str
     note: str = ""
@@ -83,6 +85,8 @@ class Citation:
 
 @dataclass(frozen=True)
 class Source:
+    """An article, report or statement that facts cite."""
+
     id: str
     title: str
     publisher: str = ""
@@ -97,6 +101,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Role:
+    """An office or position an actor holds, as the sources give it."""
+
     title: str
     of: str = ""
     start: DateSpan | None = None
@@ -107,6 +113,8 @@ class Role:
 
 @dataclass(frozen=True)
 class Actor:
+    """A country, person, organization, region or piece of equipment."""
+
     id: str
     name: str
     kind: str
@@ -119,6 +127,8 @@ class Actor:
 
 @dataclass(frozen=True)
 class Event:
+    """A dated fact about the ties between actors, with its citations."""
+
     id: str
     date: DateSpan
     title: str
@@ -135,6 +145,8 @@ class Event:
 
 @dataclass(frozen=True)
 class Meta:
+    """The [meta] table of one store file."""
+
     schema: int
     title: str = ""
     description: str = ""
@@ -164,7 +176,7 @@ class Problem:
         return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Store:
     """The loaded, validated store. Mappings are read-only by convention.
 

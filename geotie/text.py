@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 
@@ -49,6 +48,8 @@ def suggest(word: str, choices: list[str], n: int = 1) -> list[str]:
     folded = {}
     for c in choices:
         folded.setdefault(fold(c), c)
+    import difflib  # only when a name is not found
+
     hits = difflib.get_close_matches(fold(word), list(folded), n=n, cutoff=0.6)
     return [folded[h] for h in hits]
 

@@ -177,3 +177,12 @@ def test_user_date_round_trip(d):
 def test_parse_never_crashes_with_anything_but_date_error(text):
     with contextlib.suppress(DateError):
         parse_edtf(text)
+
+
+@given(st.integers(1, 9999), st.integers(1, 12))
+def test_days_in_month_agrees_with_calendar(year, month):
+    import calendar
+
+    from geotie.dates import days_in_month
+
+    assert days_in_month(year, month) == calendar.monthrange(year, month)[1]

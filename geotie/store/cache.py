@@ -85,9 +85,11 @@ def cache_file(folder: Path, paths: list[Path]) -> Path:
 
 
 def _hash(path: Path) -> str:
-    import hashlib  # only for files modified close to when their cache was written
-
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    """A checksum of the file's bytes (CRC-32 and Adler-32): it is there to notice an
+    accidental same-size edit within the timestamp granularity, not to resist forgery, and
+    zlib is already loaded where hashlib would cost start-up time."""
+    data = path.read_bytes()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def _stat(path: Path) -> list[int]:
