@@ -56,6 +56,14 @@ def test_machine_formats_import_no_rich_and_no_dateutil():
     assert heavy(mods, "rich", "dateutil", "pydantic") == set()
 
 
+def test_a_cached_command_imports_only_what_it_needs():
+    run = RUN.format(args=["timeline", "pakistan", "azerbaijan", "--format", "tsv"])
+    modules_after(run)  # fills the cache
+    mods = modules_after(run)
+    assert heavy(mods, "rich", "dateutil", "tomllib", "filelock", "hashlib", "calendar", "tomli_w") == set()
+    assert not {"geotie.store.convert", "geotie.store.rules", "geotie.store.lines", "geotie.add", "geotie.lint"} & mods
+
+
 def test_free_form_dates_load_dateutil_only_when_needed():
     mods = modules_after(RUN.format(args=["timeline", "--since", "July 2024", "--format", "json"]))
     assert "dateutil" in {m.split(".")[0] for m in mods} and not heavy(mods, "rich")
