@@ -69,7 +69,20 @@ def test_declines_what_it_does_not_read(text):
     assert parse(text) is None
 
 
-@pytest.mark.parametrize("text", ["a = \n", "[[a]\n", 'a = "x\n', "a = [1,,2]\n", "a = 01\n", "= 1\n", "a = tru\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "events = [{a = 1}]\n[[events]]\n",
+        "[[a]]\nb = [{c = 1}]\n[[a.b]]\n",
+        "a = \n",
+        "[[a]\n",
+        'a = "x\n',
+        "a = [1,,2]\n",
+        "a = 01\n",
+        "= 1\n",
+        "a = tru\n",
+    ],
+)
 def test_never_accepts_bad_toml(text):
     with pytest.raises(tomllib.TOMLDecodeError):
         tomllib.loads(text)

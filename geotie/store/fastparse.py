@@ -86,9 +86,13 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
     lines: dict[tuple, int] = {}
     table, path = root, ()
     defined_tables: set[str] = set()
+    header_arrays: set[int] = set()  # ids of the lists [[headers]] made: only those take more tables
     array_key = None  # the open multi-line array: its key
     array: list = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    rows = text.split("\n")
+    if rows[-1].endswith("\r"):  # a carriage return not followed by a line feed: not TOML
+        raise _NotSubset
+    for number, line in enumerate(rows, start=1):
         if line.endswith("\r"):
             line = line[:-1]
         if array_key is not None:
@@ -114,20 +118,19 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
         if m:
             name, sub = m.groups()
             if sub is None:
-                items = root.setdefault(name, [])
-                if not isinstance(items, list) or name in defined_tables:
-                    raise _NotSubset
-                path = (name, len(items))
+                owner, key = root, name
             else:
                 parent = root.get(name)
-                if not isinstance(parent, list) or not parent or not isinstance(parent[-1], dict):
+                if not isinstance(parent, list) or id(parent) not in header_arrays:
                     raise _NotSubset
-                items = parent[-1].setdefault(sub, [])
-                if not isinstance(items, list) or (items and not isinstance(items[-1], dict)):
-                    raise _NotSubset
-                if sub in parent[-1] and parent[-1][sub] is not items:
-                    raise _NotSubset
-                path = (name, len(parent) - 1, sub, len(items))
+                owner, key = parent[-1], sub
+            items = owner.get(key)
+            if items is None:
+                items = owner[key] = []
+                header_arrays.add(id(items))
+            elif id(items) not in header_arrays:  # a table, a value or an inline array: tomllib decides
+                raise _NotSubset
+            path = (name, len(items)) if sub is None else (name, len(root[name]) - 1, sub, len(items))
             table = {}
             items.append(table)
             lines.setdefault(path, number)
