@@ -587,7 +587,6 @@ def check_cmd(
     from pathlib import Path
 
     from . import lint
-    from .store import inspect
 
     if fmt not in ("text", "json"):
         raise UsageError(f"--format '{fmt}': check prints text or json")
@@ -595,18 +594,14 @@ def check_cmd(
     if archive is not None and not Path(archive).is_dir():
         raise UsageError(f"--archive {archive}: no such folder")
     paths = store_paths(ctx)
-    result = inspect(paths)
-    problems = list(result.problems)
-    if result.store is not None:
-        problems += lint.lint(result.store, day, result.locate, Path(archive) if archive else None)
-    order = {str(p): i for i, p in enumerate(paths)}
-    problems.sort(key=lambda p: (order.get(p.origin.file, len(order)), p.origin.file, p.origin.line, p.code))
+    problems = lint.check(paths, day, Path(archive) if archive else None)
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if fmt == "json":
+        from .render.rows import problem_json
         from .render.writers import json_text
 
-        sys.stdout.write(json_text([_problem_json(p) for p in problems], indent=2) + "\n")
+        sys.stdout.write(json_text([problem_json(p) for p in problems], indent=2) + "\n")
     else:
         from .text import visible
 
@@ -616,19 +611,6 @@ def check_cmd(
         say(f"{errors} error(s), {warnings} warning(s) in {len(paths)} file(s)")
     if errors or (strict and warnings):
         raise typer.Exit(EXIT_STORE)
-
-
-def _problem_json(p: Problem) -> dict:
-    return {
-        "file": p.origin.file,
-        "line": p.origin.line or None,
-        "severity": p.severity,
-        "code": p.code,
-        "message": p.message,
-        "entry": p.entry,
-        "field": p.field,
-        "hint": p.hint,
-    }
 
 
 def _reader_gone() -> None:

@@ -191,3 +191,17 @@ def lint(store: Store, today: date, locate: Locate, archive: Path | None = None)
     if archive is not None:
         problems += quotes_in_archive(store, archive, locate)
     return problems
+
+
+def check(paths: list[Path], today: date, archive: Path | None = None) -> list[Problem]:
+    """Everything `geotie check` reports for these files: load-time problems, then (when the
+    store loads) the lints; in file order, then by line."""
+    from .store import inspect
+
+    result = inspect(paths)
+    problems = list(result.problems)
+    if result.store is not None:
+        problems += lint(result.store, today, result.locate, archive)
+    order = {str(p): i for i, p in enumerate(paths)}
+    problems.sort(key=lambda p: (order.get(p.origin.file, len(order)), p.origin.file, p.origin.line, p.code))
+    return problems

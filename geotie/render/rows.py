@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..dates import describe
-from ..model import Actor, Citation, DateSpan, Event, Role, Source, Store
+from ..model import Actor, Citation, DateSpan, Event, Problem, Role, Source, Store
 from ..query import CitingFact, Hit, Profile
 
 EVENT_COLUMNS = ("date", "start", "end", "precision", "status", "id", "title", "actors", "tags", "sources")
@@ -256,3 +256,17 @@ def search_view(hits: list[Hit]) -> View:
 def actor_name(store: Store, actor_id: str) -> str:
     a = store.actors.get(actor_id)
     return a.name if a else actor_id
+
+
+def problem_json(p: Problem) -> dict:
+    """A problem of `geotie check --format json`."""
+    return {
+        "file": p.origin.file,
+        "line": p.origin.line or None,
+        "severity": p.severity,
+        "code": p.code,
+        "message": p.message,
+        "entry": p.entry,
+        "field": p.field,
+        "hint": p.hint,
+    }
