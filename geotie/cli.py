@@ -213,7 +213,8 @@ def timeline_cmd(
     if not events and fmt_name == "table":
         say("no events match")
         return
-    heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {len(events)} events"
+    count = f"{len(events)} event" + ("" if len(events) == 1 else "s")
+    heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count}"
     from .render import rows
 
     emit(

@@ -121,8 +121,9 @@ def cli():
 
 
 def run_geotie(*args: str, env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess:
-    """The installed entry point as a real process (via `python -m geotie`, same interpreter)."""
-    full_env = {**os.environ, **PINNED_ENV, **(env or {})}
+    """The installed entry point as a real process (via `python -m geotie`, same interpreter).
+    A variable given as None is removed from the environment."""
+    full_env = {k: v for k, v in {**os.environ, **PINNED_ENV, **(env or {})}.items() if v is not None}
     return subprocess.run(
         [sys.executable, "-m", "geotie", *args], capture_output=True, text=True, env=full_env, timeout=60, **kw
     )

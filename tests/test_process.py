@@ -166,3 +166,15 @@ def test_readme_examples_are_true():
         [sys.executable, str(ROOT / "scripts" / "readme_examples.py")], capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_no_color_removes_colours_even_when_forced():
+    import re
+
+    args = ("timeline", "pakistan", "azerbaijan", "--reverse", "-n", "1", "-f", "table")
+    forced = run_geotie(*args, env={"NO_COLOR": None, "FORCE_COLOR": "1", "TERM": "xterm-256color"}).stdout
+    assert re.search(r"\x1b\[3[0-7]m", forced)  # planned is yellow when colours are on
+    plain = run_geotie(*args, env={"NO_COLOR": "1", "FORCE_COLOR": "1", "TERM": "xterm-256color"}).stdout
+    assert not re.search(r"\x1b\[(3[0-7]|9[0-7]|38;)", plain) and "planned" in plain
+    heading = re.sub(r"\x1b\[[0-9;]*m", "", plain.splitlines()[0]).rstrip()
+    assert heading == "Pakistan & Azerbaijan: 1 event"
