@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .dates import ACCEPTED_FORMS, parse_edtf
+from .dates import parse_edtf
 from .errors import DateError, NotFound, StoreError, UsageError
 from .model import ACTOR_KINDS, EVENT_STATUSES, SOURCE_KINDS, Store
 from .query import resolve_actor
@@ -255,7 +255,7 @@ def to_toml(kind: str, entry: dict) -> str:
     return text
 
 
-DATE_HELP = f"a date such as 2025-01-25, 2025-01 or 2025 ({ACCEPTED_FORMS})"
+DATE_HELP = "EDTF, e.g. 2025-01-25, 2025-01, 2025, 2025-01~ or 2025-01-21/2025-01-31"
 
 
 # --- adding to a store file ------------------------------------------------------------------
