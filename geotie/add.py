@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .dates import parse_edtf
 from .errors import DateError, NotFound, StoreError, UsageError
-from .model import ACTOR_KINDS, EVENT_STATUSES, SOURCE_KINDS, Store
+from .model import ACTOR_KINDS, EVENT_STATUSES, ID_PATTERN, SOURCE_KINDS, Store
 from .query import resolve_actor
 from .text import fold, suggest
 
@@ -58,13 +58,13 @@ def slug(text: str) -> str:
     return fold(text).replace(" ", "-")
 
 
-def new_id(store: Store, base: str, taken: set[str] | None = None) -> str:
+def new_id(store: Store, base: str) -> str:
     """A slug from `base`, cut at a word boundary, made unique with -2, -3..."""
     stem = slug(base)[:MAX_ID_LENGTH].rstrip("-")
     if len(slug(base)) > MAX_ID_LENGTH and "-" in stem:
         stem = stem.rsplit("-", 1)[0]
     stem = stem or "entry"
-    used = set(store.sources) | set(store.actors) | set(store.event_index) | (taken or set())
+    used = set(store.sources) | set(store.actors) | set(store.event_index)
     candidate, n = stem, 2
     while candidate in used:
         candidate, n = f"{stem}-{n}", n + 1
@@ -72,18 +72,11 @@ def new_id(store: Store, base: str, taken: set[str] | None = None) -> str:
 
 
 def check_id(store: Store, value: str) -> str:
-    if not re.match(r"^[a-z0-9][a-z0-9-]*$", value):
+    if not ID_PATTERN.match(value):
         raise UsageError(f"id '{value}' is not a slug; use lower-case letters, digits and hyphens")
     if value in store.sources or value in store.actors or value in store.event_index:
         raise UsageError(f"id '{value}' is already used; choose another or leave --id out to get one")
     return value
-
-
-@dataclass
-class CitationIn:
-    source: str
-    quote: str
-    note: str = ""
 
 
 def citations(store: Store, sources: list[str], quotes: list[str], notes: list[str]) -> list[dict]:

@@ -8,7 +8,6 @@ if TYPE_CHECKING:
     from .model import Problem
 
 # Exit codes (documented in the README).
-EXIT_OK = 0
 EXIT_STORE = 1  # the store cannot be read or is invalid
 EXIT_USAGE = 2  # a bad option or argument value
 EXIT_NOT_FOUND = 3  # no actor, event or source by that name

@@ -5,6 +5,7 @@ Everything the store loads becomes one of these; queries and renderers only see 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +13,9 @@ from typing import Any
 
 #: The store format version this geotie reads (`schema` in [meta]).
 SCHEMA_VERSION = 1
+
+#: Ids are slugs: lower-case letters, digits and hyphens.
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 ACTOR_KINDS = ("country", "person", "organization", "region", "equipment")
 EVENT_STATUSES = ("occurred", "planned", "ongoing", "reported", "cancelled")

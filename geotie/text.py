@@ -59,10 +59,6 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-def is_control(ch: str) -> bool:
-    return CONTROL.match(ch) is not None
-
-
 def escape_control(ch: str) -> str:
     r"""`\t`, `\n`, `\r`, `\xNN` or `\uNNNN` for one control character."""
     return _NAMED.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")

@@ -1,7 +1,8 @@
 """The store layer: read TOML files, validate them, resolve references, build a Store.
 
-`load(paths)` is the one entry point; it raises StoreError listing every error, and
-returns warnings (unknown keys, likely typos) on the Store.
+`load_paths(paths, cache)` is the entry point for reading commands (`load` wraps it for the
+default paths); it raises StoreError listing every error and returns warnings (unknown keys,
+likely typos) on the Store. `inspect` is `geotie check`'s: it never raises.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ Problems with file, line, entry and field; an entry with an error is left out.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +14,7 @@ from ..errors import DateError
 from ..model import (
     ACTOR_KINDS,
     EVENT_STATUSES,
+    ID_PATTERN,
     SCHEMA_VERSION,
     SOURCE_KINDS,
     Actor,
@@ -29,8 +29,6 @@ from ..model import (
 )
 from ..text import suggest
 from .lines import LineIndex
-
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 TOP_KEYS = ("meta", "sources", "actors", "events")
 META_KEYS = ("schema", "title", "description", "as_of")

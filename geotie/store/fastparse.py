@@ -85,7 +85,6 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
     root: dict = {}
     lines: dict[tuple, int] = {}
     table, path = root, ()
-    defined_tables: set[str] = set()
     header_arrays: set[int] = set()  # ids of the lists [[headers]] made: only those take more tables
     array_key = None  # the open multi-line array: its key
     array: list = []
@@ -133,7 +132,7 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
             path = (name, len(items)) if sub is None else (name, len(root[name]) - 1, sub, len(items))
             table = {}
             items.append(table)
-            lines.setdefault(path, number)
+            lines[path] = number
             continue
         m = HEADER_TABLE.fullmatch(line)
         if m:
@@ -141,9 +140,7 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
             if name in root:
                 raise _NotSubset
             table = root[name] = {}
-            defined_tables.add(name)
-            path = (name,)
-            lines.setdefault(path, number)
+            lines[(name,)] = number
             continue
         m = KEY_ARRAY.fullmatch(line)
         if m:
