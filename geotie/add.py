@@ -1,5 +1,6 @@
 """New entries for `geotie add`: field checks (also used to validate prompt answers as they
-are typed), id generation, and the raw TOML shape. No I/O; the write is store.write's job."""
+are typed), id generation and the TOML layout; then `add_entry`, which checks the whole store
+with the addition and hands the text to store.write for the locked, atomic append."""
 
 from __future__ import annotations
 
@@ -258,23 +259,28 @@ def _same(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def _checked(paths: list[Path], texts: dict[Path, str]) -> Store:
-    from .store import inspect
+def _store(files: list, message: str) -> Store:
+    """The store made of these read files, or StoreError(message) listing its errors."""
+    from .store import check_files
 
-    result = inspect(paths, texts)
-    if result.store is None:
-        errors = [p for p in result.problems if p.severity == "error"]
-        raise StoreError("the store has errors; fix them before adding (see 'geotie check')", errors)
-    return result.store
+    store, problems = check_files(files)
+    if store is None:
+        raise StoreError(message, [p for p in problems if p.severity == "error"])
+    return store
+
+
+HAS_ERRORS = "the store has errors; fix them before adding (see 'geotie check')"
+WOULD_BREAK = "the addition would make the store invalid; nothing was changed"
 
 
 def current_store(paths: list[Path], target: Path) -> Store:
     """The store as `add` sees it before adding: `paths` plus the target (empty if new)."""
+    from .store import read_file
     from .store.write import NEW_STORE_HEADER
 
-    others = [p for p in paths if not _same(p, target)]
-    texts = {} if target.exists() or target.is_symlink() else {target: NEW_STORE_HEADER}
-    return _checked([*others, target], texts)
+    new = not (target.exists() or target.is_symlink())
+    files = [read_file(p) for p in paths if not _same(p, target)]
+    return _store([*files, read_file(target, NEW_STORE_HEADER if new else None)], HAS_ERRORS)
 
 
 def add_entry(
@@ -282,53 +288,45 @@ def add_entry(
 ) -> tuple[str, str]:
     """Add the entry `build(store)` to `target` (a kind such as "events"); returns its id and
     TOML. The whole store, addition included, is validated before anything is written; the
-    entry is built under the file lock, from the file as it is then, so ids stay unique."""
-    from .store import bundled_store
+    entry is built under the file lock, from the file as it is then, so ids stay unique.
+    The other store files are read once."""
+    from .store import bundled_store, read_file
     from .store.files import read_text
     from .store.write import NEW_STORE_HEADER, append, joined
 
     if _same(target, bundled_store()):
         raise UsageError("the bundled store is never written to; add to your own store (--to FILE)")
-    all_paths = [p for p in paths if not _same(p, target)] + [target]
+    others = [read_file(p) for p in paths if not _same(p, target)]
     done: dict[str, str] = {}
 
     def make(old: str) -> str:
-        _refuse_inline_arrays(target, old, kind)
-        store = _checked(all_paths, {target: old})
+        store = _store([*others, read_file(target, old)], HAS_ERRORS)
         entry = build(store)
         block = to_toml(kind, entry)
         new = joined(old, block)
-        _checked_addition(all_paths, target, new)
+        try:
+            _store([*others, read_file(target, new)], WOULD_BREAK)
+        except StoreError as err:
+            raise _inline_array(target, old, kind) or err from None
         done.update(id=entry["id"], block=block)
         return new
 
     if dry_run:
-        exists = target.is_file()
-        make(read_text(target) if exists else NEW_STORE_HEADER)
+        make(read_text(target) if target.is_file() else NEW_STORE_HEADER)
     else:
         append(target, make)
     return done["id"], done["block"]
 
 
-def _refuse_inline_arrays(target: Path, old: str, kind: str) -> None:
-    """A file that writes `events = [...]` inline cannot take an appended [[events]] table."""
-    import tomllib
-
-    try:
-        raw = tomllib.loads(old)
-    except tomllib.TOMLDecodeError:
-        return  # reported by the full check, with its line
-    if kind in raw and not re.search(rf"^\s*\[\[\s*{kind}\s*\]\]", old, re.MULTILINE):
-        raise StoreError(
-            f"{target}: '{kind}' is written as an inline array ({kind} = [...]); geotie appends "
-            f"[[{kind}]] tables, which cannot follow it. Rewrite it as [[{kind}]] tables, or add to another "
-            "file with --to; nothing was changed"
-        )
-
-
-def _checked_addition(paths: list[Path], target: Path, new: str) -> None:
-    from .store import inspect
-
-    errors = [p for p in inspect(paths, {target: new}).problems if p.severity == "error"]
-    if errors:
-        raise StoreError("the addition would make the store invalid; nothing was changed", errors)
+def _inline_array(target: Path, old: str, kind: str) -> StoreError | None:
+    """Why an addition broke the file, when the file writes `events = [...]` inline: an
+    appended [[events]] table cannot follow that. None when that is not the reason."""
+    if re.search(rf"^\s*\[\[\s*{kind}\s*\]\]", old, re.MULTILINE) or not re.search(
+        rf"^\s*{kind}\s*=", old, re.MULTILINE
+    ):
+        return None
+    return StoreError(
+        f"{target}: '{kind}' is written as an inline array ({kind} = [...]); geotie appends "
+        f"[[{kind}]] tables, which cannot follow it. Rewrite it as [[{kind}]] tables, or add to another "
+        "file with --to; nothing was changed"
+    )

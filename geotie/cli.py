@@ -363,11 +363,16 @@ def ask(label: str, check: Callable[[str], Any]) -> Any:
             say(str(err))
 
 
-def fill(missing: dict[str, tuple[str, Callable[[str], Any]]]) -> dict[str, Any]:
-    """Values for missing required fields: asked on a terminal, else a usage error."""
+def fill(
+    missing: dict[str, tuple[str, Callable[[str], Any]]], before: Callable[[], Any] | None = None
+) -> dict[str, Any]:
+    """Values for missing required fields: asked on a terminal, else a usage error.
+    `before` runs once before the first question (to refuse an invalid store up front)."""
     if missing and not can_prompt():
         flags = ", ".join(missing)
         raise UsageError(f"missing {flags}; give them as options, or run on a terminal to be asked")
+    if missing and before is not None:
+        before()
     return {flag: ask(label, check) for flag, (label, check) in missing.items()}
 
 
@@ -452,19 +457,19 @@ def add_event_cmd(
     """Add an event with its citations."""
     from . import add as adding
 
-    store = add_store(ctx, to)
+    store = functools.cache(lambda: add_store(ctx, to))  # only prompts need it
     missing: dict[str, tuple[str, Callable[[str], Any]]] = {}
     if date is None:
         missing["--date"] = (f"Date ({adding.DATE_HELP})", adding.check_date)
     if title is None:
         missing["--title"] = ("Title", lambda v: adding.check_text("title", v))
     if not actor:
-        missing["--actor"] = ("Actors (names or ids, comma-separated)", lambda v: _split_names(store, v))
+        missing["--actor"] = ("Actors (names or ids, comma-separated)", lambda v: _split_names(store(), v))
     if not source:
-        missing["--source"] = ("Source id", lambda v: adding.check_source(store, v.strip()))
+        missing["--source"] = ("Source id", lambda v: adding.check_source(store(), v.strip()))
     if not quote:
         missing["--quote"] = ("Verbatim quote from that source", lambda v: adding.check_text("quote", v))
-    got = fill(missing)
+    got = fill(missing, before=store)
     entry_in = adding.EventIn(
         date=got.get("--date", date),
         title=got.get("--title", title),
@@ -504,7 +509,6 @@ def add_actor_cmd(
     """Add a country, person, organization, region or piece of equipment."""
     from . import add as adding
 
-    add_store(ctx, to)
     missing: dict[str, tuple[str, Callable[[str], Any]]] = {}
     if name is None:
         missing["--name"] = ("Name", lambda v: adding.check_text("name", v))
@@ -513,7 +517,7 @@ def add_actor_cmd(
             f"Kind ({', '.join(ACTOR_KINDS)})",
             lambda v: adding.check_choice("kind", v.strip(), ACTOR_KINDS),
         )
-    got = fill(missing)
+    got = fill(missing, before=lambda: add_store(ctx, to))
     entry_in = adding.ActorIn(
         name=got.get("--name", name),
         kind=got.get("--kind", kind.value if kind else ""),
@@ -549,8 +553,10 @@ def add_source_cmd(
     """Add a source (an article, a statement, a report)."""
     from . import add as adding
 
-    add_store(ctx, to)
-    got = fill({"--title": ("Title", lambda v: adding.check_text("title", v))} if title is None else {})
+    got = fill(
+        {"--title": ("Title", lambda v: adding.check_text("title", v))} if title is None else {},
+        before=lambda: add_store(ctx, to),
+    )
     entry_in = adding.SourceIn(
         title=got.get("--title", title),
         publisher=publisher,

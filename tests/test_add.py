@@ -279,7 +279,6 @@ def test_file_edited_between_read_and_write(cli, target, monkeypatch):
         return real_joined(old, addition)
 
     monkeypatch.setattr(writer, "joined", edit_meanwhile)
-    monkeypatch.setattr(adding, "_checked_addition", lambda *a: None)
     result = add(cli, target, "event", *EVENT, *CITE)
     assert result.exit_code == 1 and "changed while geotie was adding" in result.stderr
     assert target.read_text().endswith("# saved by an editor meanwhile\n")  # the editor's save is kept
@@ -371,3 +370,23 @@ def test_the_one_data_file_is_the_target(cli, target, tmp_path):
     assert result.exit_code == 2 and "--to FILE" in result.stderr
     result = cli("--data", str(tmp_path), "add", "source", "--title", "X")
     assert result.exit_code == 2 and "is a folder" in result.stderr
+
+
+def test_add_reads_each_other_store_file_once(cli, target, monkeypatch):
+    import geotie.store as store_module
+
+    reads = []
+    real = store_module.read_text
+    monkeypatch.setattr(store_module, "read_text", lambda p: reads.append(p) or real(p))
+    result = cli("--data", str(target), "add", "event", *EVENT, *CITE, "--to", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert reads.count(bundled_store()) == 1  # checked before and after the addition, read once
+
+
+def test_flags_alone_need_no_prompt_store(cli, target, monkeypatch):
+    from geotie import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "add_store", lambda *a: pytest.fail("loaded the store for prompts"))
+    assert add(cli, target, "source", "--title", "T").exit_code == 0
+    assert add(cli, target, "actor", "--name", "N", "--kind", "person").exit_code == 0
+    assert add(cli, target, "event", *EVENT, *CITE).exit_code == 0

@@ -84,7 +84,7 @@ def parse(text: str) -> tuple[dict, dict[tuple, int]] | None:
 def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
     root: dict = {}
     lines: dict[tuple, int] = {}
-    table, path = root, ()
+    table = root
     header_arrays: set[int] = set()  # ids of the lists [[headers]] made: only those take more tables
     array_key = None  # the open multi-line array: its key
     array: list = []
