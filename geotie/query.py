@@ -172,9 +172,12 @@ def citing(store: Store, source_id: str) -> list[CitingFact]:
 
 
 def actors(store: Store, kind: str | None = None) -> list[Actor]:
-    return sorted(
-        (a for a in store.actors.values() if kind is None or a.kind == kind), key=lambda a: (a.kind, fold(a.name))
-    )
+    """Actors by kind, then name (folded)."""
+    return _actor_order(a for a in store.actors.values() if kind is None or a.kind == kind)
+
+
+def _actor_order(items) -> list[Actor]:
+    return sorted(items, key=lambda a: (a.kind, fold(a.name)))
 
 
 def event_counts(store: Store) -> dict[str, int]:
@@ -233,15 +236,15 @@ def search(store: Store, query: str) -> list[Hit]:
 
     pre = store.search_text  # a prefilter, when the loader has one: folded text per entry
     if pre is not None:
-        events = iter(take(store, [i for i, text in enumerate(pre["events"]) if needle in text]))
-        wanted_actors = [store.actors[i] for i, text in pre["actors"].items() if needle in text]
-        wanted_sources = [store.sources[i] for i, text in pre["sources"].items() if needle in text]
+        events = take(store, [i for i, text in enumerate(pre["events"]) if needle in text])
+        some_actors = [store.actors[i] for i, text in pre["actors"].items() if needle in text]
+        some_sources = [store.sources[i] for i, text in pre["sources"].items() if needle in text]
     else:
-        events, wanted_actors, wanted_sources = iter(store.events), list(store.actors.values()), None
+        events, some_actors, some_sources = store.events, store.actors.values(), store.sources.values()
     for e in events:
         scan("event", e.id, event_fields(e))
-    for a in sorted(wanted_actors, key=lambda a: (a.kind, fold(a.name))):
+    for a in _actor_order(some_actors):
         scan("actor", a.id, actor_fields(a))
-    for s in sources(store) if wanted_sources is None else _source_order(wanted_sources):
+    for s in _source_order(some_sources):
         scan("source", s.id, source_fields(s))
     return hits
