@@ -390,3 +390,12 @@ def test_flags_alone_need_no_prompt_store(cli, target, monkeypatch):
     assert add(cli, target, "source", "--title", "T").exit_code == 0
     assert add(cli, target, "actor", "--name", "N", "--kind", "person").exit_code == 0
     assert add(cli, target, "event", *EVENT, *CITE).exit_code == 0
+
+
+def test_geotie_store_names_the_user_store(cli, tmp_path):
+    mine = tmp_path / "elsewhere" / "mine.toml"
+    env = {"GEOTIE_STORE": str(mine)}
+    result = cli("add", "source", "--title", "Kept apart", env=env)
+    assert result.exit_code == 0 and f"to {mine}" in result.stderr and mine.is_file()
+    assert "Kept apart" in cli("sources", "-f", "tsv", env=env).stdout  # read by every command
+    assert "Kept apart" not in cli("sources", "-f", "tsv").stdout

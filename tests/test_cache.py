@@ -157,3 +157,8 @@ def test_events_made_from_the_cache_are_whole_frozen_dataclasses(store_file, tmp
         assert a == b and dataclasses.asdict(a) == dataclasses.asdict(b)
         with pytest.raises(dataclasses.FrozenInstanceError):
             b.title = "changed"
+
+
+def test_geotie_no_cache_reads_the_files(cli, store_file, cache):
+    result = cli("--no-default", "--data", str(store_file), "timeline", env={"GEOTIE_NO_CACHE": "1"})
+    assert result.exit_code == 0 and not list(cache.glob("*.cache"))
