@@ -47,6 +47,10 @@ class _NotSubset(Exception):
     pass
 
 
+class _Table(tuple):
+    """An inline table while memoised: its (key, value) pairs."""
+
+
 def _scalar(token: str):
     first = token[0]
     if first == '"':
@@ -68,7 +72,89 @@ def _element(token: str):
         if key in table:
             raise _NotSubset
         table[key] = _scalar(value)
-    return table
+    return _Table(table.items())
+
+
+# What a line says: (operation, key or table name, value or sub-table name).
+_KEY_VALUE, _AOT, _TABLE, _KEY_ARRAY, _OPEN, _ELEMENT, _CLOSE, _BLANK, _DECLINE = range(9)
+_BLANK_OP = (_BLANK, None, None)
+_CLOSE_OP = (_CLOSE, None, None)
+_DECLINE_OP = (_DECLINE, None, None)  # not in the subset
+_CHUNK = 1 << 20  # characters of text split into lines at a time (a list of every line would be large)
+
+
+def _classify_outside(line: str) -> tuple:
+    """What a line outside a multi-line array says (_DECLINE_OP: not in the subset). Values are
+    immutable (an array is a tuple, an inline table a tuple of pairs) since the result is
+    shared by every line with the same text."""
+    m = KEY_SCALAR.fullmatch(line)
+    if m:
+        return (_KEY_VALUE, m.group(1), _scalar(m.group(2)))
+    m = HEADER_AOT.fullmatch(line)
+    if m:
+        return (_AOT, m.group(1), m.group(2))
+    m = HEADER_TABLE.fullmatch(line)
+    if m:
+        return (_TABLE, m.group(1), None)
+    m = KEY_ARRAY.fullmatch(line)
+    if m:
+        return (_KEY_ARRAY, m.group(1), tuple(_element(t) for t in ELEMENTS.findall(m.group(2))))
+    m = KEY_OPEN.fullmatch(line)
+    if m:
+        return (_OPEN, m.group(1), None)
+    if BLANK.fullmatch(line):
+        return _BLANK_OP
+    return _DECLINE_OP
+
+
+def _classify_inside(line: str) -> tuple:
+    """What a line inside a multi-line array says."""
+    m = ELEMENT_LINE.fullmatch(line)
+    if m:
+        return (_ELEMENT, None, _element(m.group(1)))
+    if CLOSE.fullmatch(line):
+        return _CLOSE_OP
+    if BLANK.fullmatch(line):
+        return _BLANK_OP
+    return _DECLINE_OP
+
+
+def _array_table(root: dict, name: str, sub: str | None, header_arrays: set[int]) -> tuple[dict, tuple]:
+    """The new table a `[[name]]` or `[[name.sub]]` header opens, and its path."""
+    if sub is None:
+        owner, key = root, name
+    else:
+        parent = root.get(name)
+        if not isinstance(parent, list) or id(parent) not in header_arrays:
+            raise _NotSubset
+        owner, key = parent[-1], sub
+    items = owner.get(key)
+    if items is None:
+        items = owner[key] = []
+        header_arrays.add(id(items))
+    elif id(items) not in header_arrays:  # a table, a value or an inline array: tomllib decides
+        raise _NotSubset
+    path = (name, len(items)) if sub is None else (name, len(root[name]) - 1, sub, len(items))
+    table: dict = {}
+    items.append(table)
+    return table, path
+
+
+def _fresh(value):
+    """A memoised element as a new object: inline tables are dicts, one per occurrence."""
+    return dict(value) if type(value) is _Table else value
+
+
+def _chunks(text: str):
+    """The lines of `text` (split on LF) as lists of about _CHUNK characters."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", min(start + _CHUNK, size))
+        if end < 0:
+            break
+        yield text[start:end].split("\n")
+        start = end + 1
+    yield text[start:].split("\n")
 
 
 def parse(text: str) -> tuple[dict, dict[tuple, int]] | None:
@@ -82,82 +168,63 @@ def parse(text: str) -> tuple[dict, dict[tuple, int]] | None:
 
 
 def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
+    """Line by line; a store repeats most of its lines (`]`, `status = "occurred"`, an actor
+    id in a list, headers), so each distinct line is classified once and remembered."""
+    if text.endswith("\r"):  # a carriage return not followed by a line feed: not TOML
+        raise _NotSubset
     root: dict = {}
     lines: dict[tuple, int] = {}
     table = root
     header_arrays: set[int] = set()  # ids of the lists [[headers]] made: only those take more tables
     array_key = None  # the open multi-line array: its key
     array: list = []
-    rows = text.split("\n")
-    if rows[-1].endswith("\r"):  # a carriage return not followed by a line feed: not TOML
-        raise _NotSubset
-    for number, line in enumerate(rows, start=1):
-        if line.endswith("\r"):
-            line = line[:-1]
-        if array_key is not None:
-            m = ELEMENT_LINE.fullmatch(line)
-            if m:
-                array.append(_element(m.group(1)))
-                continue
-            if CLOSE.fullmatch(line):
-                table[array_key] = array
-                array_key = None
-                continue
-            if BLANK.fullmatch(line):
-                continue
-            raise _NotSubset
-        m = KEY_SCALAR.fullmatch(line)
-        if m:
-            key = m.group(1)
-            if key in table:
-                raise _NotSubset
-            table[key] = _scalar(m.group(2))
-            continue
-        m = HEADER_AOT.fullmatch(line)
-        if m:
-            name, sub = m.groups()
-            if sub is None:
-                owner, key = root, name
-            else:
-                parent = root.get(name)
-                if not isinstance(parent, list) or id(parent) not in header_arrays:
+    outside: dict[str, tuple] = {}
+    inside: dict[str, tuple] = {}
+    outside_get, inside_get = outside.get, inside.get
+    number = 0
+    for rows in _chunks(text):
+        for line in rows:
+            number += 1
+            if array_key is None:
+                op = outside_get(line)
+                if op is None:
+                    op = outside[line] = _classify_outside(line[:-1] if line[-1:] == "\r" else line)
+                kind, key, value = op
+                if kind == _KEY_VALUE:
+                    if key in table:
+                        raise _NotSubset
+                    table[key] = value
+                elif kind == _OPEN:
+                    if key in table:
+                        raise _NotSubset
+                    array_key, array = key, []
+                elif kind == _AOT:
+                    table, path = _array_table(root, key, value, header_arrays)
+                    lines[path] = number
+                elif kind == _TABLE:
+                    if key in root:
+                        raise _NotSubset
+                    table = root[key] = {}
+                    lines[(key,)] = number
+                elif kind == _KEY_ARRAY:
+                    if key in table:
+                        raise _NotSubset
+                    table[key] = [_fresh(v) for v in value]
+                elif kind == _DECLINE:
                     raise _NotSubset
-                owner, key = parent[-1], sub
-            items = owner.get(key)
-            if items is None:
-                items = owner[key] = []
-                header_arrays.add(id(items))
-            elif id(items) not in header_arrays:  # a table, a value or an inline array: tomllib decides
-                raise _NotSubset
-            path = (name, len(items)) if sub is None else (name, len(root[name]) - 1, sub, len(items))
-            table = {}
-            items.append(table)
-            lines[path] = number
-            continue
-        m = HEADER_TABLE.fullmatch(line)
-        if m:
-            name = m.group(1)
-            if name in root:
-                raise _NotSubset
-            table = root[name] = {}
-            lines[(name,)] = number
-            continue
-        m = KEY_ARRAY.fullmatch(line)
-        if m:
-            key = m.group(1)
-            if key in table:
-                raise _NotSubset
-            table[key] = [_element(t) for t in ELEMENTS.findall(m.group(2))]
-            continue
-        m = KEY_OPEN.fullmatch(line)
-        if m:
-            array_key, array = m.group(1), []
-            if array_key in table:
-                raise _NotSubset
-            continue
-        if BLANK.fullmatch(line):
-            continue
-        raise _NotSubset
+            else:
+                op = inside_get(line)
+                if op is None:
+                    op = inside[line] = _classify_inside(line[:-1] if line[-1:] == "\r" else line)
+                kind = op[0]
+                if kind == _ELEMENT:
+                    value = op[2]
+                    array.append(dict(value) if type(value) is _Table else value)
+                elif kind == _CLOSE:
+                    table[array_key] = array
+                    array_key = None
+                elif kind == _DECLINE:
+                    raise _NotSubset
     if array_key is not None:
         raise _NotSubset
     return root, lines
