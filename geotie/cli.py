@@ -1,8 +1,6 @@
 """The command line: thin Typer wiring. Options in, queries called, views written,
 GeotieError turned into one stderr line and an exit code, all here and nowhere else."""
 
-from __future__ import annotations
-
 import functools
 import os
 import sys

@@ -54,8 +54,10 @@ def suggest(word: str, choices: list[str], n: int = 1) -> list[str]:
     return [folded[h] for h in hits]
 
 
-#: Control characters: C0, DEL, C1 and the bidirectional overrides and isolates.
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Control characters: C0, DEL, C1 and the bidirectional overrides and isolates. None of them
+#: is printable (str.isprintable), so text that is printable has none: the pattern is compiled
+#: only when some text is not.
+CONTROL_PATTERN = "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -66,21 +68,20 @@ def escape_control(ch: str) -> str:
 
 def visible(text: str) -> str:
     """Replace control characters with visible escapes, so data never drives the terminal."""
-    if CONTROL.search(text) is None:
+    if text.isprintable():
         return text
-    return CONTROL.sub(lambda m: escape_control(m.group()), text)
+    return re.sub(CONTROL_PATTERN, lambda m: escape_control(m.group()), text)
 
 
 _QUOTE_MARKS = str.maketrans(
     {"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"', "–": "-", "—": "-"}
 )
-_SPACE = re.compile(r"\s+")
 
 
 def loose(text: str) -> str:
     """Text for comparing a quote with its source: NFC, straight quote marks and dashes,
     single spaces. Letters, case and punctuation otherwise stay as they are."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTE_MARKS)).strip()
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).translate(_QUOTE_MARKS)).strip()
 
 
 def quote_in(quote: str, source_text: str) -> bool:

@@ -13,26 +13,28 @@ import re
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ..text import CONTROL, escape_control, visible
+from ..text import CONTROL_PATTERN, escape_control, visible
 from .rows import View
 
-_TSV_SPECIAL = re.compile(r"\\|" + CONTROL.pattern)
+_TSV_SPECIAL = r"\\|" + CONTROL_PATTERN
 
 
 def tsv_cell(value: str) -> str:
-    if _TSV_SPECIAL.search(value) is None:
+    if value.isprintable() and "\\" not in value:  # no pattern to compile in the common case
         return value
-    return _TSV_SPECIAL.sub(lambda m: "\\\\" if m.group() == "\\" else escape_control(m.group()), value)
+    return re.sub(_TSV_SPECIAL, lambda m: "\\\\" if m.group() == "\\" else escape_control(m.group()), value)
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 
 
 def json_text(obj: Any, indent: int | None = None) -> str:
     import json
 
     text = json.dumps(obj, ensure_ascii=False, indent=indent)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def write_tsv(view: View, out: IO[str]) -> None:

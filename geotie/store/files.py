@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import StoreError
 from ..model import Origin, Problem
 
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_POSITION = r"\(at line (\d+), column (\d+)\)"  # in tomllib's messages; compiled on an error only
 
 
 def bundled_store() -> Path:
@@ -95,7 +95,7 @@ def parse_toml(path: Path, text: str) -> dict:
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         line = column = 0
-        m = _TOML_POSITION.search(message)
+        m = re.search(_TOML_POSITION, message)
         if m:
             line, column = int(m.group(1)), int(m.group(2))
             message = message[: m.start()].strip()
