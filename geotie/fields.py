@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .model import Actor, Event, Source
-from .text import fold
 
 
 def event_fields(e: Event) -> list[tuple[str, str]]:
@@ -24,7 +23,7 @@ def source_fields(s: Source) -> list[tuple[str, str]]:
     return [("title", s.title), ("publisher", s.publisher)] + [(f"author[{i}]", au) for i, au in enumerate(s.authors)]
 
 
-def folded(fields: list[tuple[str, str]]) -> str:
-    """All fields folded into one line: a prefilter for search (it may say yes across two
-    fields, never no when one field matches)."""
-    return " | ".join(fold(text) for _, text in fields if text)
+def searchable(fields: list[tuple[str, str]]) -> str:
+    """All fields as one line for `fold_lines`: a prefilter for search (it may say yes
+    across two fields, never no when one field matches)."""
+    return " ".join(text for _, text in fields if text)

@@ -6,7 +6,10 @@ import re
 import unicodedata
 
 # Letters that NFKD does not split into a base letter plus a mark.
-_FOLD = str.maketrans({"ı": "i", "ə": "e", "Ə": "e", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "æ": "ae"})
+_FOLD_PAIRS = (
+    ("ı", "i"), ("ə", "e"), ("Ə", "e"), ("ø", "o"), ("Ø", "o"), ("ł", "l"), ("Ł", "l"), ("đ", "d"), ("æ", "ae"),
+)  # fmt: skip
+_FOLD = str.maketrans(dict(_FOLD_PAIRS))
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
@@ -20,6 +23,36 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD).casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", plain).strip()
+
+
+#: ASCII -> itself for letters, digits and line feeds, a space for the rest (after lower()).
+_ASCII_WORD = {c: c if chr(c) in "0123456789abcdefghijklmnopqrstuvwxyz\n" else 32 for c in range(128)}
+
+
+def fold_lines(texts: list[str]) -> list[str]:
+    """`fold` of each text, in bulk (a search prefilter for every event): the same steps run
+    over all the texts joined, at C speed, instead of once per text."""
+    out = [""] * len(texts)
+    for ascii_only in (True, False):
+        where = [i for i, text in enumerate(texts) if text.isascii() is ascii_only]
+        if where:
+            joined = "\n".join(texts[i].replace("\n", " ") for i in where)
+            for i, line in zip(where, _fold_joined(joined, ascii_only).split("\n"), strict=True):
+                out[i] = " ".join(line.split())
+    return out
+
+
+def _fold_joined(joined: str, ascii_only: bool) -> str:
+    if ascii_only:
+        return joined.lower().translate(_ASCII_WORD)  # an ASCII-only table: CPython's fast path
+    for ch, plain in _FOLD_PAIRS:  # str.translate with a dict looks up every character
+        if ch in joined:
+            joined = joined.replace(ch, plain)
+    joined = unicodedata.normalize("NFKD", joined.casefold())
+    marks = "".join(c for c in set(re.sub(r"[\x00-\x7f]+", "", joined)) if unicodedata.combining(c))
+    if marks:
+        joined = re.sub(f"[{re.escape(marks)}]", "", joined)
+    return joined.encode("ascii", "replace").decode("ascii").translate(_ASCII_WORD)  # other letters: "?" -> " "
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:

@@ -38,8 +38,9 @@ from pathlib import Path
 from .. import __version__
 from ..dates import parse_edtf
 from ..errors import GeotieError
-from ..fields import actor_fields, event_fields, folded, source_fields
-from ..model import SCHEMA_VERSION, Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store
+from ..fields import actor_fields, event_fields, searchable, source_fields
+from ..model import SCHEMA_VERSION, Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store, trusted
+from ..text import fold_lines
 from .lazy import LazySequence
 
 FORMAT = 4
@@ -104,16 +105,8 @@ def _cites(cs: tuple[Citation, ...]) -> list:
     return [[c.source, c.quote, c.note] for c in cs]
 
 
-def _made(cls, fields: dict):
-    """An instance of frozen dataclass `cls` from trusted cache data, without running the
-    frozen __init__ (which sets each field through object.__setattr__: slow by the 100,000)."""
-    obj = object.__new__(cls)
-    obj.__dict__.update(fields)
-    return obj
-
-
 def _uncites(raw: list) -> tuple[Citation, ...]:
-    return tuple(_made(Citation, {"source": s, "quote": q, "note": n}) for s, q, n in raw)
+    return tuple(trusted(Citation, {"source": s, "quote": q, "note": n}) for s, q, n in raw)
 
 
 def _date(span) -> str | None:
@@ -133,10 +126,10 @@ def _event(e: Event, files: dict[str, int]) -> list:
 
 def _unevent(raw: list, files: list[str]) -> Event:
     i, d, title, summary, dtext, dnote, actors, tags, status, cites, outcome, f, line = raw
-    return _made(Event, {
+    return trusted(Event, {
         "id": i, "date": parse_edtf(d), "title": title, "summary": summary, "date_text": dtext, "date_note": dnote,
         "actors": tuple(actors), "tags": tuple(tags), "status": status, "citations": _uncites(cites),
-        "outcome": outcome, "origin": _made(Origin, {"file": files[f], "line": line}),
+        "outcome": outcome, "origin": trusted(Origin, {"file": files[f], "line": line}),
     })  # fmt: skip
 
 
@@ -303,6 +296,10 @@ class LazySearchText(Mapping):
 # --- read and write ---------------------------------------------------------------------------
 
 
+def _folded(entries: Mapping, fields) -> dict[str, str]:
+    return dict(zip(entries, fold_lines([searchable(fields(x)) for x in entries.values()]), strict=True))
+
+
 def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None:
     """Write the cache for `paths` (best effort: a cache that cannot be written is skipped).
     `started_ns` is when the files were read: a file modified after it is not cached."""
@@ -314,7 +311,8 @@ def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None
             return  # changed while being read
         files = list(store.files)
         index = {f: i for i, f in enumerate(files)}
-        lines = [json.dumps(_event(e, index), ensure_ascii=False).encode() + b"\n" for e in store.events]
+        encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+        lines = [encode(_event(e, index)).encode() + b"\n" for e in store.events]
         offsets = array("q", [0])
         for line in lines:
             offsets.append(offsets[-1] + len(line))
@@ -342,12 +340,12 @@ def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None
             b"".join(lines),
             json.dumps(
                 {
-                    "actors": {a.id: folded(actor_fields(a)) for a in store.actors.values()},
-                    "sources": {s.id: folded(source_fields(s)) for s in store.sources.values()},
+                    "actors": _folded(store.actors, actor_fields),
+                    "sources": _folded(store.sources, source_fields),
                 },
                 ensure_ascii=False,
             ).encode(),
-            "\n".join(folded(event_fields(e)) for e in store.events).encode(),
+            "\n".join(fold_lines([searchable(event_fields(e)) for e in store.events])).encode(),
             offsets.tobytes(),
         ]
         head_fields = {

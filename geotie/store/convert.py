@@ -26,6 +26,7 @@ from ..model import (
     Problem,
     Role,
     Source,
+    trusted,
 )
 from ..text import suggest
 from .lines import LineIndex
@@ -310,7 +311,61 @@ def _actor(r: _Reader, raw: dict, at: tuple, entry: str) -> Actor:
     )
 
 
+_EVENT_KEYS = frozenset(EVENT_KEYS)
+_CITATION_KEYS = frozenset(CITATION_KEYS)
+_OPTIONAL_TEXT = ("summary", "date_text", "date_note", "outcome")
+
+
+def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
+    """The event when every field is present as expected and well-formed, built without the
+    per-field checks; None otherwise, and `_event` then finds and reports what is wrong.
+    (Most events of a large store take this path.)"""
+    if not raw.keys() <= _EVENT_KEYS:
+        return None
+    get = raw.get
+    ident, when, title, status = get("id"), get("date"), get("title"), get("status", "occurred")
+    if not (type(ident) is str and type(when) is str and type(title) is str and title.strip()):
+        return None
+    if status not in EVENT_STATUSES or not ID_PATTERN.match(ident):
+        return None
+    fields = {"id": ident, "title": title}
+    for key in _OPTIONAL_TEXT:
+        value = get(key, "")
+        if type(value) is not str:
+            return None
+        fields[key] = value
+    for key in ("actors", "tags"):
+        values = get(key, [])
+        if type(values) is not list or not all(type(v) is str for v in values):
+            return None
+        fields[key] = tuple(values)
+    cites = get("citations")
+    if type(cites) is not list or not cites:
+        return None
+    citations = []
+    for c in cites:
+        if type(c) is not dict or not c.keys() <= _CITATION_KEYS:
+            return None
+        source, quote, note = c.get("source"), c.get("quote"), c.get("note", "")
+        if not (type(source) is str and source.strip() and type(quote) is str and quote.strip()):
+            return None
+        if type(note) is not str:
+            return None
+        citations.append(trusted(Citation, {"source": source, "quote": quote, "note": note}))
+    try:
+        fields["date"] = parse_edtf(when)
+    except DateError:
+        return None
+    fields["status"] = status
+    fields["citations"] = tuple(citations)
+    fields["origin"] = r.origin(*at)
+    return trusted(Event, fields)
+
+
 def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
+    fast = _fast_event(r, raw, at)
+    if fast is not None:
+        return fast
     r.unknown_keys(raw, EVENT_KEYS, at, entry)
     citations = r.citations(raw, at, entry)
     if not citations:

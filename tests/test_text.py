@@ -1,0 +1,31 @@
+"""Text helpers: folding one text and many at once agree; control characters made visible."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geotie.text import fold, fold_lines, visible
+
+TEXTS = st.lists(st.text(), max_size=8)
+
+
+@given(TEXTS)
+def test_fold_lines_is_fold_of_each(texts):
+    assert fold_lines(texts) == [fold(t) for t in texts]
+
+
+@given(st.lists(st.sampled_from(["Türkiye", "ERDOĞAN", "Şəki", "ø", "Ǆ", "e\u0301", "Привет", "a\nb", " x ", "ﬁ"])))
+def test_fold_lines_on_accented_and_other_scripts(words):
+    texts = [" ".join(words[:i]) for i in range(len(words) + 1)]
+    assert fold_lines(texts) == [fold(t) for t in texts]
+
+
+def test_fold_examples():
+    assert fold_lines(["Türkiye, Erdoğan!", "a\nb  c", "Привет x", ""]) == ["turkiye erdogan", "a b c", "x", ""]
+
+
+@given(st.text())
+def test_visible_leaves_no_control_character(text):
+    shown = visible(text)
+    assert not any(0 <= ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" for c in shown)
+    if text.isprintable():
+        assert shown == text
