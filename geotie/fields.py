@@ -12,6 +12,12 @@ def event_fields(e: Event) -> list[tuple[str, str]]:
     return fields
 
 
+def event_text(e: Event) -> str:
+    """The text of every field of `event_fields`, on one line (for the search prefilter)."""
+    cites = e.citations
+    return " ".join([e.title, e.summary, e.date_text, *[c.quote for c in cites], *[c.note for c in cites]])
+
+
 def actor_fields(a: Actor) -> list[tuple[str, str]]:
     fields = [("name", a.name)] + [(f"alias[{i}]", al) for i, al in enumerate(a.aliases)]
     fields += [(f"role[{i}]", r.title) for i, r in enumerate(a.roles)]

@@ -118,8 +118,11 @@ def test_cache_in_a_folder_others_can_write_is_not_used(cli, store_file, cache):
 def test_cache_is_json_with_the_paths_it_covers(cli, store_file, cache):
     run(cli, store_file, "timeline")
     (cached,) = cache.glob("*.cache")
-    head = json.loads(cached.read_bytes().split(b"\n", 1)[0])
-    assert head["paths"] == [str(store_file)] and head["format"] == 4
+    data = cached.read_bytes()
+    size = int(data[-16:])
+    head = json.loads(data[-16 - size : -16])
+    assert head["paths"] == [str(store_file)] and head["format"] == 5
+    assert sum(head["sizes"]) == len(data) - 16 - size
     assert cached == cache_file(cache, [store_file])
     assert oct(cache.stat().st_mode & 0o777) == "0o700"
 
@@ -162,3 +165,26 @@ def test_events_made_from_the_cache_are_whole_frozen_dataclasses(store_file, tmp
 def test_geotie_no_cache_reads_the_files(cli, store_file, cache):
     result = cli("--no-default", "--data", str(store_file), "timeline", env={"GEOTIE_NO_CACHE": "1"})
     assert result.exit_code == 0 and not list(cache.glob("*.cache"))
+
+
+def test_a_store_of_several_batches_reads_the_same_from_the_cache(tmp_path):
+    """Events and search lines are written a batch at a time: every event, in order, across
+    the batch boundaries."""
+    import sys
+
+    from conftest import ROOT
+    from geotie.store.cache import _BATCH
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    path = generate.write(_BATCH + 300, tmp_path / "big")
+    folder = tmp_path / "cache"
+    fresh = load_paths([path])
+    load_paths([path], folder)  # writes the cache
+    cached = load_paths([path], folder)
+    assert cached.search_text is not None  # really read from the cache
+    assert list(cached.events) == list(fresh.events)
+    assert [e.origin for e in cached.events] == [e.origin for e in fresh.events]
+    lines = cached.search_text["events"]
+    assert len(lines) == len(fresh.events) and all(lines)

@@ -29,3 +29,14 @@ def test_visible_leaves_no_control_character(text):
     assert not any(0 <= ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" for c in shown)
     if text.isprintable():
         assert shown == text
+
+
+def test_event_text_holds_every_searchable_field():
+    from conftest import ROOT
+    from geotie.fields import event_fields, event_text
+    from geotie.store import load_paths
+
+    store = load_paths([ROOT / "data" / "facts.toml"])
+    for e in store.events:
+        line = fold(event_text(e))
+        assert all(fold(text) in line for _, text in event_fields(e))

@@ -2,9 +2,9 @@
 
 One file per set of store files, under the user's cache folder ($GEOTIE_CACHE, else
 $XDG_CACHE_HOME/geotie, else ~/.cache/geotie), named by a hash of their paths. Layout:
+the sections below, written one after the other (the events a batch at a time, so the
+whole cache is never in memory), then the head, then the head's size in 16 digits.
 
-    line 1   head: format, program and schema versions, each file's stat and hash,
-             and the size of each section below
     meta     JSON: files, [meta] tables, warnings, tags
     names    JSON: folded name or alias -> actor ids (to resolve names without decoding actors)
     actors   JSON: every actor with its roles (each built when first used)
@@ -16,6 +16,8 @@ $XDG_CACHE_HOME/geotie, else ~/.cache/geotie), named by a hash of their paths. L
     search-entries  JSON: {"actors": {id: folded text}, "sources": {id: folded text}}
     search   the folded searchable text of each event, one line each
     offsets  where each event's line starts (array of int64)
+    head     JSON: format, program and schema versions, each file's stat and hash, and
+             the size of each section above
 
 Never stale: each file's inode, size and mtime_ns must match; a file modified less than
 RACY_NS before the cache was written is also compared by content hash (so an edit within
@@ -32,18 +34,19 @@ import os
 import time
 import zlib
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import accumulate, islice
 from pathlib import Path
 
 from .. import __version__
 from ..dates import parse_edtf
 from ..errors import GeotieError
-from ..fields import actor_fields, event_fields, searchable, source_fields
+from ..fields import actor_fields, event_text, searchable, source_fields
 from ..model import SCHEMA_VERSION, Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store, trusted
 from ..text import fold_lines
 from .lazy import LazySequence
 
-FORMAT = 4
+FORMAT = 5
 RACY_NS = 2_000_000_000
 SECTIONS = (
     "meta",
@@ -296,8 +299,26 @@ class LazySearchText(Mapping):
 # --- read and write ---------------------------------------------------------------------------
 
 
+def _encoder() -> Callable[[list], str]:
+    """Compact JSON of one event: json's C encoder made once (json.dumps makes one per call,
+    a third of the time of 100,000 small calls), or json.dumps where there is none."""
+    from json.encoder import c_make_encoder, encode_basestring
+
+    if c_make_encoder is None:  # pragma: no cover - CPython has it
+        return lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+    def refuse(obj: object) -> None:
+        raise TypeError(f"not JSON: {type(obj).__name__}")
+
+    chunks = c_make_encoder(None, refuse, encode_basestring, None, ":", ",", False, False, True)
+    return lambda obj: "".join(chunks(obj, 0))
+
+
 def _folded(entries: Mapping, fields) -> dict[str, str]:
     return dict(zip(entries, fold_lines([searchable(fields(x)) for x in entries.values()]), strict=True))
+
+
+_BATCH = 4096  # events encoded and written at a time: the whole events section is never in memory
 
 
 def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None:
@@ -309,19 +330,54 @@ def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None
         stats = [_stat(p) for p in paths]
         if any(st[2] > started_ns for st in stats):
             return  # changed while being read
-        files = list(store.files)
-        index = {f: i for i, f in enumerate(files)}
-        encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-        lines = [encode(_event(e, index)).encode() + b"\n" for e in store.events]
-        offsets = array("q", [0])
-        for line in lines:
-            offsets.append(offsets[-1] + len(line))
-        index: dict[str, list[int]] = {}
-        positions = array("q")
-        for actor_id, where in store.actor_events.items():
-            index[actor_id] = [len(positions), len(where)]
-            positions.extend(where)
-        meta = {
+        import tempfile
+
+        target = cache_file(folder, paths)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".cache")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                sizes = _write_sections(out, store)
+                head = json.dumps(
+                    {
+                        "format": FORMAT,
+                        "program": __version__,
+                        "schema": SCHEMA_VERSION,
+                        "paths": [str(p) for p in paths],
+                        "stats": stats,
+                        "hashes": [_hash(p) for p in paths],
+                        "written_ns": time.time_ns(),
+                        "sizes": sizes,
+                    }
+                ).encode()
+                out.write(head + b"%016d" % len(head))
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
+
+
+def _write_sections(out, store: Store) -> list[int]:
+    """Write every section in SECTIONS order; their sizes in bytes."""
+    sizes: list[int] = []
+
+    def put(data: bytes) -> None:
+        out.write(data)
+        sizes.append(len(data))
+
+    def put_json(obj: object) -> None:
+        put(json.dumps(obj, ensure_ascii=False).encode())
+
+    files = list(store.files)
+    file_index = {f: i for i, f in enumerate(files)}
+    index: dict[str, list[int]] = {}
+    positions = array("q")
+    for actor_id, where in store.actor_events.items():
+        index[actor_id] = [len(positions), len(where)]
+        positions.extend(where)
+    put_json(
+        {
             "files": files,
             "metas": [
                 [m.schema, m.title, m.description, _date(m.as_of), m.origin.file, m.origin.line] for m in store.metas
@@ -329,51 +385,38 @@ def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None
             "warnings": [_problem(p) for p in store.warnings],
             "tags": sorted(store.tags),
         }
-        sections = [
-            json.dumps(meta, ensure_ascii=False).encode(),
-            json.dumps(dict(store.names), ensure_ascii=False).encode(),
-            json.dumps([_actor(a) for a in store.actors.values()], ensure_ascii=False).encode(),
-            json.dumps([_source(s) for s in store.sources.values()], ensure_ascii=False).encode(),
-            json.dumps([e.id for e in store.events], ensure_ascii=False).encode(),
-            json.dumps(index, ensure_ascii=False).encode(),
-            positions.tobytes(),
-            b"".join(lines),
-            json.dumps(
-                {
-                    "actors": _folded(store.actors, actor_fields),
-                    "sources": _folded(store.sources, source_fields),
-                },
-                ensure_ascii=False,
-            ).encode(),
-            "\n".join(fold_lines([searchable(event_fields(e)) for e in store.events])).encode(),
-            offsets.tobytes(),
-        ]
-        head_fields = {
-            "format": FORMAT,
-            "program": __version__,
-            "schema": SCHEMA_VERSION,
-            "paths": [str(p) for p in paths],
-            "stats": stats,
-            "hashes": [_hash(p) for p in paths],
-            "written_ns": time.time_ns(),
-            "sizes": [len(s) for s in sections],
-        }
-        head = json.dumps(head_fields).encode() + b"\n"
-        import tempfile
+    )  # fmt: skip
+    put_json(dict(store.names))
+    put_json([_actor(a) for a in store.actors.values()])
+    put_json([_source(s) for s in store.sources.values()])
+    put_json([e.id for e in store.events])
+    put_json(index)
+    put(positions.tobytes())
+    encode = _encoder()
+    offsets = array("q", [0])  # where each event's line starts, in bytes
+    written = 0
+    for batch in _batches(store.events):
+        lines = [encode(_event(e, file_index)) for e in batch]
+        lengths = [len(x) + 1 if x.isascii() else len(x.encode()) + 1 for x in lines]
+        offsets.extend(islice(accumulate(lengths, initial=written), 1, None))
+        data = ("\n".join(lines) + "\n").encode()
+        out.write(data)
+        written += len(data)
+    sizes.append(written)
+    put_json({"actors": _folded(store.actors, actor_fields), "sources": _folded(store.sources, source_fields)})
+    written = 0
+    for batch in _batches(store.events):
+        data = ("\n".join(fold_lines([event_text(e) for e in batch])) + "\n").encode()
+        out.write(data)
+        written += len(data)
+    sizes.append(written)
+    put(offsets.tobytes())
+    return sizes
 
-        target = cache_file(folder, paths)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".cache")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(head)
-                for section in sections:
-                    out.write(section)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
+
+def _batches(events: Sequence[Event]) -> Iterator[Sequence[Event]]:
+    for start in range(0, len(events), _BATCH):
+        yield events[start : start + _BATCH]
 
 
 def load(folder: Path, paths: list[Path]) -> Store | None:
@@ -385,7 +428,10 @@ def load(folder: Path, paths: list[Path]) -> Store | None:
     path = cache_file(folder, paths)
     try:
         with path.open("rb") as f:
-            head = json.loads(f.readline())
+            f.seek(-16, os.SEEK_END)
+            head_size = int(f.read(16))
+            f.seek(-16 - head_size, os.SEEK_END)
+            head = json.loads(f.read(head_size))
             if (head["format"], head["program"], head["schema"]) != (FORMAT, __version__, SCHEMA_VERSION):
                 return None
             if head["paths"] != [str(p) for p in paths]:
@@ -397,13 +443,12 @@ def load(folder: Path, paths: list[Path]) -> Store | None:
                     return None
             import mmap
 
-            start = f.tell()
             blob = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
         sizes = head["sizes"]
-        bounds = [start]
+        bounds = [0]
         for size in sizes:
             bounds.append(bounds[-1] + size)
-        if len(sizes) != len(SECTIONS) or bounds[-1] != len(blob):
+        if len(sizes) != len(SECTIONS) or bounds[-1] != len(blob) - head_size - 16:
             return None
         part = {name: blob[bounds[i] : bounds[i + 1]] for i, name in enumerate(SECTIONS)}
         meta = json.loads(bytes(part["meta"]))

@@ -81,6 +81,7 @@ _BLANK_OP = (_BLANK, None, None)
 _CLOSE_OP = (_CLOSE, None, None)
 _DECLINE_OP = (_DECLINE, None, None)  # not in the subset
 _CHUNK = 1 << 20  # characters of text split into lines at a time (a list of every line would be large)
+_MEMO_MAX = 48  # longer lines (titles, quotes) are seldom repeated: not remembered, to save memory
 
 
 def _classify_outside(line: str) -> tuple:
@@ -188,7 +189,9 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
             if array_key is None:
                 op = outside_get(line)
                 if op is None:
-                    op = outside[line] = _classify_outside(line[:-1] if line[-1:] == "\r" else line)
+                    op = _classify_outside(line[:-1] if line[-1:] == "\r" else line)
+                    if len(line) <= _MEMO_MAX:
+                        outside[line] = op
                 kind, key, value = op
                 if kind == _KEY_VALUE:
                     if key in table:
@@ -215,7 +218,9 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
             else:
                 op = inside_get(line)
                 if op is None:
-                    op = inside[line] = _classify_inside(line[:-1] if line[-1:] == "\r" else line)
+                    op = _classify_inside(line[:-1] if line[-1:] == "\r" else line)
+                    if len(line) <= _MEMO_MAX:
+                        inside[line] = op
                 kind = op[0]
                 if kind == _ELEMENT:
                     value = op[2]
