@@ -26,7 +26,6 @@ from ..model import (
     Problem,
     Role,
     Source,
-    trusted,
 )
 from ..text import suggest
 from .lines import LineIndex
@@ -351,7 +350,7 @@ def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
             return None
         if type(note) is not str:
             return None
-        citations.append(trusted(Citation, {"source": source, "quote": quote, "note": note}))
+        citations.append(Citation(source, quote, note))
     try:
         fields["date"] = parse_edtf(when)
     except DateError:
@@ -359,7 +358,9 @@ def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
     fields["status"] = status
     fields["citations"] = tuple(citations)
     fields["origin"] = r.origin(*at)
-    return trusted(Event, fields)
+    # The constructor, not model.trusted: its attributes are stored inline, a third of the
+    # memory of an instance __dict__ (~30 MB per 100,000 events kept while the store is read).
+    return Event(**fields)
 
 
 def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
