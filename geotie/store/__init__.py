@@ -236,7 +236,7 @@ def _read_and_cache(paths: list[Path], cache: Path | None) -> Store:
     if cache is not None:
         from . import cache as cache_module
 
-        cache_module.save(cache, paths, store, started)
+        cache_module.save(cache, paths, cache_module.Contents.of_store(store), started)
     return store
 
 

@@ -321,22 +321,76 @@ def _folded(entries: Mapping, fields) -> dict[str, str]:
 _BATCH = 4096  # events encoded and written at a time: the whole events section is never in memory
 
 
-def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None:
-    """Write the cache for `paths` (best effort: a cache that cannot be written is skipped).
-    `started_ns` is when the files were read: a file modified after it is not cached."""
+class Contents:
+    """What a cache holds, however it was worked out: from a Store (`of_store`), or from
+    records of events read in parallel processes (store.bulk). `event_lines` and
+    `search_lines` yield, in timeline order and a batch at a time, each event's JSON line
+    (`event_line`) and its folded search text (`search_line`)."""
+
+    def __init__(
+        self,
+        files: list[str],
+        metas: Sequence[Meta],
+        warnings: Sequence[Problem],
+        tags: frozenset[str],
+        names: Mapping[str, list[str]],
+        actors: Mapping[str, Actor],
+        sources: Mapping[str, Source],
+        ids: list[str],
+        actor_events: Mapping[str, Sequence[int]],
+        event_lines: Callable[[], Iterator[list[str]]],
+        search_lines: Callable[[], Iterator[list[str]]],
+    ) -> None:
+        self.files, self.metas, self.warnings, self.tags, self.names = files, metas, warnings, tags, names
+        self.actors, self.sources, self.ids, self.actor_events = actors, sources, ids, actor_events
+        self.event_lines, self.search_lines = event_lines, search_lines
+
+    @classmethod
+    def of_store(cls, store: Store) -> Contents:
+        files = list(store.files)
+        file_index = {f: i for i, f in enumerate(files)}
+        batches = [store.events[i : i + _BATCH] for i in range(0, len(store.events), _BATCH)]
+
+        def event_lines() -> Iterator[list[str]]:
+            encode = _encoder()
+            for batch in batches:
+                yield [event_line(e, file_index, encode) for e in batch]
+
+        def search_lines() -> Iterator[list[str]]:
+            for batch in batches:
+                yield search_line(batch)
+
+        return cls(
+            files, store.metas, store.warnings, store.tags, store.names, store.actors, store.sources,
+            [e.id for e in store.events], store.actor_events, event_lines, search_lines,
+        )  # fmt: skip
+
+
+def event_line(e: Event, file_index: dict[str, int], encode: Callable[[list], str]) -> str:
+    return encode(_event(e, file_index))
+
+
+def search_line(events: Sequence[Event]) -> list[str]:
+    return fold_lines([event_text(e) for e in events])
+
+
+def save(folder: Path, paths: list[Path], contents: Contents, started_ns: int) -> bool:
+    """Write the cache for `paths` (best effort: a cache that cannot be written is skipped,
+    and False returned). `started_ns` is when the files were read: a file modified after
+    it is not cached."""
     if not _safe_dir(folder, create=True):
-        return
+        return False
     try:
         stats = [_stat(p) for p in paths]
         if any(st[2] > started_ns for st in stats):
-            return  # changed while being read
+            return False  # changed while being read
         import tempfile
 
         target = cache_file(folder, paths)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".cache")
         try:
             with os.fdopen(fd, "wb") as out:
-                sizes = _write_sections(out, store)
+                sizes = _write_sections(out, contents)
                 head = json.dumps(
                     {
                         "format": FORMAT,
@@ -355,10 +409,11 @@ def save(folder: Path, paths: list[Path], store: Store, started_ns: int) -> None
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError:
-        return
+        return False
+    return True
 
 
-def _write_sections(out, store: Store) -> list[int]:
+def _write_sections(out, c: Contents) -> list[int]:
     """Write every section in SECTIONS order; their sizes in bytes."""
     sizes: list[int] = []
 
@@ -369,54 +424,43 @@ def _write_sections(out, store: Store) -> list[int]:
     def put_json(obj: object) -> None:
         put(json.dumps(obj, ensure_ascii=False).encode())
 
-    files = list(store.files)
-    file_index = {f: i for i, f in enumerate(files)}
+    def put_lines(batches: Iterator[list[str]], offsets: array | None = None) -> None:
+        written = 0
+        for lines in batches:
+            if offsets is not None:
+                lengths = [len(x) + 1 if x.isascii() else len(x.encode()) + 1 for x in lines]
+                offsets.extend(islice(accumulate(lengths, initial=written), 1, None))
+            data = ("\n".join(lines) + "\n").encode() if lines else b""
+            out.write(data)
+            written += len(data)
+        sizes.append(written)
+
     index: dict[str, list[int]] = {}
     positions = array("q")
-    for actor_id, where in store.actor_events.items():
+    for actor_id, where in c.actor_events.items():
         index[actor_id] = [len(positions), len(where)]
         positions.extend(where)
     put_json(
         {
-            "files": files,
-            "metas": [
-                [m.schema, m.title, m.description, _date(m.as_of), m.origin.file, m.origin.line] for m in store.metas
-            ],
-            "warnings": [_problem(p) for p in store.warnings],
-            "tags": sorted(store.tags),
+            "files": c.files,
+            "metas": [[m.schema, m.title, m.description, _date(m.as_of), m.origin.file, m.origin.line]
+                      for m in c.metas],
+            "warnings": [_problem(p) for p in c.warnings],
+            "tags": sorted(c.tags),
         }
     )  # fmt: skip
-    put_json(dict(store.names))
-    put_json([_actor(a) for a in store.actors.values()])
-    put_json([_source(s) for s in store.sources.values()])
-    put_json([e.id for e in store.events])
+    put_json(dict(c.names))
+    put_json([_actor(a) for a in c.actors.values()])
+    put_json([_source(s) for s in c.sources.values()])
+    put_json(c.ids)
     put_json(index)
     put(positions.tobytes())
-    encode = _encoder()
     offsets = array("q", [0])  # where each event's line starts, in bytes
-    written = 0
-    for batch in _batches(store.events):
-        lines = [encode(_event(e, file_index)) for e in batch]
-        lengths = [len(x) + 1 if x.isascii() else len(x.encode()) + 1 for x in lines]
-        offsets.extend(islice(accumulate(lengths, initial=written), 1, None))
-        data = ("\n".join(lines) + "\n").encode()
-        out.write(data)
-        written += len(data)
-    sizes.append(written)
-    put_json({"actors": _folded(store.actors, actor_fields), "sources": _folded(store.sources, source_fields)})
-    written = 0
-    for batch in _batches(store.events):
-        data = ("\n".join(fold_lines([event_text(e) for e in batch])) + "\n").encode()
-        out.write(data)
-        written += len(data)
-    sizes.append(written)
+    put_lines(c.event_lines(), offsets)
+    put_json({"actors": _folded(c.actors, actor_fields), "sources": _folded(c.sources, source_fields)})
+    put_lines(c.search_lines())
     put(offsets.tobytes())
     return sizes
-
-
-def _batches(events: Sequence[Event]) -> Iterator[Sequence[Event]]:
-    for start in range(0, len(events), _BATCH):
-        yield events[start : start + _BATCH]
 
 
 def load(folder: Path, paths: list[Path]) -> Store | None:
