@@ -26,7 +26,10 @@ def test_fold_examples():
 @given(st.text())
 def test_visible_leaves_no_control_character(text):
     shown = visible(text)
-    assert not any(0 <= ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" for c in shown)
+    assert not any(
+        0 <= ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        for c in shown
+    )
     if text.isprintable():
         assert shown == text
 

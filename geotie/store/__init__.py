@@ -228,6 +228,12 @@ def load_paths(paths: list[Path], cache: Path | None = None) -> Store:
 
 
 def _read_and_cache(paths: list[Path], cache: Path | None) -> Store:
+    if cache is not None:  # a large store is read in parallel when it can be (store.bulk)
+        from . import bulk
+
+        store = bulk.load(paths, cache)
+        if store is not None:
+            return store
     started = time.time_ns()
     store, problems = check_files([read_file(p) for p in paths])
     if store is None:
