@@ -58,6 +58,8 @@ def _fold_joined(joined: str, ascii_only: bool) -> str:
 def fold_with_map(text: str) -> tuple[str, list[int]]:
     """Like `fold` but character by character, with the index in `text` of each output
     character, so a match in the folded text can be mapped back to the original."""
+    if text.isascii():
+        return _fold_ascii_with_map(text)
     out: list[str] = []
     where: list[int] = []
     last_space = True
@@ -73,6 +75,26 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
             out.append(c)
             where.append(i)
         last_space = False
+    return "".join(out), where
+
+
+def _fold_ascii_with_map(text: str) -> tuple[str, list[int]]:
+    """fold_with_map for ASCII text, a word at a time: each run of other characters between
+    words becomes one space (at the run's first character), as one after the last word."""
+    out: list[str] = []
+    where: list[int] = []
+    last = -1  # where the previous word ends
+    for m in re.finditer(r"[0-9a-z]+", text.lower()):
+        start, stop = m.span()
+        if last >= 0:
+            out.append(" ")
+            where.append(last)
+        out.append(m.group())
+        where.extend(range(start, stop))
+        last = stop
+    if 0 <= last < len(text):
+        out.append(" ")
+        where.append(last)
     return "".join(out), where
 
 

@@ -43,3 +43,14 @@ def test_event_text_holds_every_searchable_field():
     for e in store.events:
         line = fold(event_text(e))
         assert all(fold(text) in line for _, text in event_fields(e))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_fold_with_map_of_ascii_is_the_character_by_character_one(text):
+    from geotie import text as module
+
+    slow = module.fold_with_map(text + "é")  # not ASCII: the character-by-character way
+    fast = module.fold_with_map(text)
+    cut = len(fast[0])
+    assert fast == (slow[0][:cut], slow[1][:cut])
+    assert fast[0].strip() == fold(text)
