@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import NamedTuple
 
@@ -208,8 +209,18 @@ class Hit(NamedTuple):
     end: int
 
 
-def _find(needle: str, text: str) -> tuple[int, int] | None:
-    """Where the folded `needle` is in `text`, as a span of `text`; None if it is not."""
+def needle_pattern(needle: str) -> re.Pattern:
+    """The folded `needle` as a pattern over lower-case ASCII text: its words with any run of
+    other characters between them (as folding makes of them)."""
+    return re.compile("[^0-9a-z]+".join(re.escape(word) for word in needle.split(" ")))
+
+
+def _find(needle: str, text: str, pattern: re.Pattern | None = None) -> tuple[int, int] | None:
+    """Where the folded `needle` is in `text`, as a span of `text`; None if it is not.
+    `pattern` (needle_pattern) finds it in ASCII text without folding it."""
+    if pattern is not None and text.isascii():
+        m = pattern.search(text.lower())
+        return m.span() if m else None
     if needle not in fold(text):  # cheap test first: most fields do not match
         return None
     folded, where = fold_with_map(text)
@@ -227,10 +238,11 @@ def search(store: Store, query: str) -> list[Hit]:
     if not needle:
         return []
     hits: list[Hit] = []
+    pattern = needle_pattern(needle)
 
     def scan(kind: str, ident: str, fields: list[tuple[str, str]]) -> None:
         for name, text in fields:
-            span = _find(needle, text) if text else None
+            span = _find(needle, text, pattern) if text else None
             if span:
                 hits.append(Hit(kind, ident, name, text, *span))
 
