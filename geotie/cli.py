@@ -26,6 +26,7 @@ MAX_PROBLEMS_SHOWN = 20
 
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "md")
+STREAMED = ("tsv", "csv", "md")  # written a row at a time, as the rows are found
 Format = StrEnum("Format", {f: f for f in FORMATS})
 Status = StrEnum("Status", {s: s for s in EVENT_STATUSES})
 Kind = StrEnum("Kind", {k: k for k in ACTOR_KINDS})
@@ -118,9 +119,14 @@ def emit(fmt: str, view_fn: Callable[[], Any], table_fn: Callable[[Any], None]) 
 
         table_fn(terminal)
     else:
-        from .render.writers import write
+        write_view(fmt, view_fn())
 
-        write(view_fn(), fmt, sys.stdout, safe=sys.stdout.isatty())
+
+def write_view(fmt: str, view: Any) -> None:
+    """A machine format on stdout (`view`: a render.rows.View)."""
+    from .render.writers import write
+
+    write(view, fmt, sys.stdout, safe=sys.stdout.isatty())
 
 
 def _version(value: bool) -> None:
@@ -206,15 +212,18 @@ def timeline_cmd(
     known_tags = store.tags
     for unknown in sorted(set(q.tags) - known_tags):
         say(f"warning: no event has the tag '{unknown}'; tags in use: {', '.join(sorted(known_tags))}")
-    events = query.timeline(store, q)
     fmt_name = pick_format(fmt)
+    from .render import rows
+
+    if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
+        write_view(fmt_name, rows.events_view(query.iter_timeline(store, q)))
+        return
+    events = query.timeline(store, q)
     if not events and fmt_name == "table":
         say("no events match")
         return
     count = f"{len(events)} event" + ("" if len(events) == 1 else "s")
     heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count}"
-    from .render import rows
-
     emit(
         fmt_name,
         lambda: rows.events_view(events),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
+from itertools import islice
 from typing import NamedTuple
 
 from .dates import overlaps, sort_key
@@ -85,8 +87,22 @@ def take(store: Store, where: list[int]) -> list[Event]:
 
 def timeline(store: Store, q: TimelineQuery) -> list[Event]:
     """Events matching `q`, oldest first (newest first with `reverse`), at most `limit`."""
+    return list(iter_timeline(store, q))
+
+
+def iter_timeline(store: Store, q: TimelineQuery) -> Iterator[Event]:
+    """`timeline`, one event at a time: a reader that stops early (`| head`) costs little, as
+    a lazy store decodes its events a batch at a time."""
+    if q.reverse:
+        found = list(_matching(store, q))
+        found.reverse()
+        yield from found[: q.limit]
+    else:
+        yield from islice(_matching(store, q), q.limit)
+
+
+def _matching(store: Store, q: TimelineQuery) -> Iterator[Event]:
     tags = set(q.tags)
-    out = []
     candidates = take(store, positions(store, q.actors, q.union)) if q.actors else iter(store.events)
     for event in candidates:
         if tags and not tags & set(event.tags):
@@ -95,10 +111,7 @@ def timeline(store: Store, q: TimelineQuery) -> list[Event]:
             continue
         if not overlaps(event.date, q.since, q.until):
             continue
-        out.append(event)
-    if q.reverse:
-        out.reverse()
-    return out[: q.limit] if q.limit is not None else out
+        yield event
 
 
 class Profile(NamedTuple):

@@ -188,3 +188,22 @@ def test_a_store_of_several_batches_reads_the_same_from_the_cache(tmp_path):
     assert [e.origin for e in cached.events] == [e.origin for e in fresh.events]
     lines = cached.search_text["events"]
     assert len(lines) == len(fresh.events) and all(lines)
+
+
+def test_the_first_events_of_a_timeline_come_without_reading_them_all(tmp_path):
+    """`timeline | head -1` on a large store: events are decoded a batch at a time, as the
+    rows are written, so stopping early costs little."""
+    import sys
+
+    from conftest import ROOT
+    from geotie import query
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    path = generate.write(6000, tmp_path / "big")
+    load_paths([path], tmp_path / "cache")
+    store = load_paths([path], tmp_path / "cache")
+    first = next(query.iter_timeline(store, query.TimelineQuery()))
+    assert first == store.events[0]
+    assert len(store.events._made) <= 2048 < len(store.events)

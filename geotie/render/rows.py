@@ -7,6 +7,7 @@ object per line for jsonl.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..dates import describe
@@ -35,7 +36,7 @@ class View:
         self._data = data
 
     @property
-    def rows(self) -> list[tuple[str, ...]]:
+    def rows(self) -> Iterable[tuple[str, ...]]:
         if callable(self._rows):
             self._rows = self._rows()
         return self._rows
@@ -112,8 +113,9 @@ def event_row(e: Event) -> tuple[str, ...]:
     )
 
 
-def events_view(events: list[Event]) -> View:
-    return View(EVENT_COLUMNS, lambda: [event_row(e) for e in events], lambda: [event_json(e) for e in events])
+def events_view(events: Iterable[Event]) -> View:
+    """Rows are made as they are written (`events` may be an iterator, read once)."""
+    return View(EVENT_COLUMNS, lambda: (event_row(e) for e in events), lambda: [event_json(e) for e in events])
 
 
 def event_view(e: Event) -> View:
