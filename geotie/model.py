@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -43,16 +43,53 @@ TAGS: dict[str, str] = {
 PRECISIONS = ("day", "month", "year", "decade", "century", "millennium")
 
 
-def trusted(cls, fields: dict):
+_COMPARED: dict[type, tuple[str, ...]] = {}
+
+
+def _compared(cls: type) -> tuple[str, ...]:
+    names = _COMPARED.get(cls)
+    if names is None:
+        names = _COMPARED[cls] = tuple(f.name for f in fields(cls) if f.compare)
+    return names
+
+
+def _eq(self, other: object) -> bool:
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    names = _compared(self.__class__)
+    return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+
+
+def _hash(self) -> int:
+    return hash(tuple(getattr(self, n) for n in _compared(self.__class__)))
+
+
+def _repr(self) -> str:
+    shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+    return f"{self.__class__.__qualname__}({shown})"
+
+
+def value(cls: type) -> type:
+    """A frozen dataclass whose ==, hash and repr are the shared ones above, with the same
+    meaning as the generated ones (fields with compare=False left out of == and hash): a
+    dataclass compiles each generated method from source at import, and doing so for every
+    class was a third of geotie's own start-up time."""
+    cls.__eq__ = _eq  # type: ignore[method-assign,assignment]
+    cls.__hash__ = _hash  # type: ignore[method-assign,assignment]
+    cls.__repr__ = _repr  # type: ignore[method-assign,assignment]
+    return dataclass(frozen=True, eq=False, repr=False)(cls)  # eq/repr: dataclass would compile them anyway
+
+
+def trusted(cls, values: dict):
     """An instance of frozen dataclass `cls` from fields already checked (all of them given),
     without the frozen __init__, which sets each field through object.__setattr__: slow by
     the 100,000 when a store is read."""
     obj = object.__new__(cls)
-    obj.__dict__.update(fields)
+    obj.__dict__.update(values)
     return obj
 
 
-@dataclass(frozen=True)
+@value
 class Origin:
     """Where an entry was read: file path and 1-based line (0 when unknown)."""
 
@@ -63,7 +100,7 @@ class Origin:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-@dataclass(frozen=True)
+@value
 class DateSpan:
     """A parsed EDTF date or interval: the stored text plus the days it may cover.
 
@@ -87,7 +124,7 @@ class DateSpan:
         return self.end or date.max
 
 
-@dataclass(frozen=True)
+@value
 class Citation:
     """A source and the verbatim passage from it that supports a fact."""
 
@@ -96,7 +133,7 @@ class Citation:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@value
 class Source:
     """An article, report or statement that facts cite."""
 
@@ -112,7 +149,7 @@ class Source:
     origin: Origin = field(default=Origin("?"), compare=False)
 
 
-@dataclass(frozen=True)
+@value
 class Role:
     """An office or position an actor holds, as the sources give it."""
 
@@ -124,7 +161,7 @@ class Role:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@value
 class Actor:
     """A country, person, organization, region or piece of equipment."""
 
@@ -138,7 +175,7 @@ class Actor:
     origin: Origin = field(default=Origin("?"), compare=False)
 
 
-@dataclass(frozen=True)
+@value
 class Event:
     """A dated fact about the ties between actors, with its citations."""
 
@@ -156,7 +193,7 @@ class Event:
     origin: Origin = field(default=Origin("?"), compare=False)
 
 
-@dataclass(frozen=True)
+@value
 class Meta:
     """The [meta] table of one store file."""
 
@@ -167,7 +204,7 @@ class Meta:
     origin: Origin = field(default=Origin("?"), compare=False)
 
 
-@dataclass(frozen=True)
+@value
 class Problem:
     """One finding about a store: an error makes it unusable, a warning does not."""
 
