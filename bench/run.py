@@ -111,6 +111,8 @@ def main() -> None:
         typer_app = [PY, str(Path(__file__).resolve().parent / "typer_baseline.py"), "pakistan", "azerbaijan"]
         m = measure([*typer_app, str(bundled)], env, args.runs * 4)
         rows.append(["for reference: a minimal Typer app, tomllib, TSV (`bench/typer_baseline.py`)", *fmt(m)])
+        m = measure([*typer_app, str(bundled), "--table"], env, args.runs * 4)
+        rows.append(["for reference: the same with a Rich table (`bench/typer_baseline.py --table`)", *fmt(m)])
         for label, extra in (("tsv", ["--format", "tsv"]), ("table", ["--format", "table"])):
             m = measure([GEOTIE_BIN, "timeline", "pakistan", "azerbaijan", *extra], env, args.runs * 4)
             rows.append([f"bundled store: `geotie timeline pakistan azerbaijan --format {label}`", *fmt(m)])
