@@ -182,8 +182,9 @@ def _joined(items: tuple[str, ...] | list[str]) -> str:
     return "".join(SEP + item for item in items)
 
 
-def _split(joined: str) -> list[str]:
-    return joined.split(SEP)[1:]
+def _split(joined: str) -> set[str]:
+    """The items of one or more `_joined` strings (concatenated)."""
+    return set(joined.split(SEP)[1:])
 
 
 def in_processes(jobs: list[list[Chunk]], work: Callable[[list[Chunk]], list]) -> list[list] | None:
@@ -258,21 +259,20 @@ def merge(paths: list[Path], parts: list[Part]) -> cache_module.Contents | None:
         events += part.events
     if any(len(flags) > 1 and not all(flags) for flags in made.values()):
         return None  # e.g. `events = [...]` and [[events]] in one file: tomllib refuses it
-    ids = [e[0][14:] for e in events]
-    every_id = [*sources, *actors, *ids]
+    every_id = [*sources, *actors, *(e[0][14:] for e in events)]
     if len(set(every_id)) != sum(len(p.sources) + len(p.actors) + len(p.events) for p in parts):
         return None
-    if any(a not in actors for e in events for a in _split(e[1])):
-        return None
-    if any(s not in sources for e in events for s in _split(e[3])):
-        return None
+    if not _split("".join(e[3] for e in events)) <= sources.keys():
+        return None  # an unknown source
     if check_references(sources, actors, []):
         return None
     events.sort(key=itemgetter(0))
     actor_events: dict[str, list[int]] = {}
     for i, e in enumerate(events):
-        for a in _split(e[1]):
+        for a in e[1].split(SEP)[1:]:
             actor_events.setdefault(a, []).append(i)
+    if not actor_events.keys() <= actors.keys():
+        return None  # an unknown actor
 
     def batches(column: int) -> Callable[[], Iterator[list[str]]]:
         step = cache_module._BATCH
@@ -282,7 +282,7 @@ def merge(paths: list[Path], parts: list[Part]) -> cache_module.Contents | None:
         files=[str(p) for p in paths],
         metas=[m for m in metas if m is not None],
         warnings=[],
-        tags=frozenset(t for e in events for t in _split(e[2])),
+        tags=frozenset(_split("".join(e[2] for e in events))),
         names=name_index(actors),
         actors=actors,
         sources=sources,
