@@ -77,7 +77,7 @@ def fmt(m: dict, jq: float | None = None) -> list[str]:
 def table(rows: list[list[str]]) -> str:
     head = ["command", "median", "spread", "peak memory", "× python -c pass", "× jq"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |" for r in rows]
     return "\n".join(lines)
 
 
