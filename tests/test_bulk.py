@@ -32,9 +32,9 @@ def parallel(monkeypatch):
     ran = []
     merge = bulk.merge
 
-    def recording_merge(paths, parts):
+    def recording_merge(paths, parts, *rest):
         ran.append(len(parts))
-        return merge(paths, parts)
+        return merge(paths, parts, *rest)
 
     monkeypatch.setattr(bulk, "merge", recording_merge)
     return ran

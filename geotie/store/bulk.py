@@ -24,17 +24,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from ..dates import sort_key
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION, Actor, Meta, Source, Store
 from . import cache as cache_module
+from . import name_index
 from .files import read_text
+from .lazy import LazyMapping
 
 BULK_MIN = 8 << 20  # bytes of TOML: below this the ordinary read takes about as long
 CHUNK_MIN = 2 << 20  # bytes: a file is not cut into chunks smaller than this
 MAX_WORKERS = 8
-FIRST_SHARE = 1.1  # the size of the first chunk, against each other chunk (a child also sends its part back)
+FIRST_SHARE = 0.95  # the size of the first chunk, against each other chunk (a child also sends its part back)
 HEADER = "\n[[events]]\n"
 
 #: An event as a chunk sends it, as few objects as can be (they are pickled and sent): its
@@ -89,12 +92,27 @@ def load(paths: list[Path], folder: Path) -> Store | None:
     def work(job: list[Chunk]) -> list[Part | None]:
         return [read_chunk(str(paths[c.file]), texts[c.file], c) for c in job]
 
-    results = in_processes(jobs, work)
-    if results is None or any(p is None for job in results for p in job):
+    def meanwhile(mine: list[Part | None]) -> tuple[list[str], dict[str, bytes] | None]:
+        """While the children finish: the files' hashes and, from this process's chunk (the
+        one with the sources and actors), their sections of the cache."""
+        hashes = [cache_module.file_hash(p) for p in paths]
+        if any(p is None for p in mine):
+            return hashes, None
+        sources = {s.id: s for p in mine for s in p.sources}  # type: ignore[union-attr]
+        actors = {a.id: a for p in mine for a in p.actors}  # type: ignore[union-attr]
+        return hashes, cache_module.encode_entries(name_index(actors), actors, sources)
+
+    done = in_processes(jobs, work, meanwhile)
+    if done is None:
         return None
+    results, (hashes, entries) = done
+    if any(p is None for job in results for p in job):
+        return None
+    if any(p.sources or p.actors for job in results[1:] for p in job):
+        entries = None  # some are not in this process's chunk: worked out again after merging
     parts = sorted((p for job in results for p in job), key=lambda p: (p.chunk.file, p.chunk.start))
     texts.clear()  # the parts hold what is needed now
-    contents = merge(paths, parts)
+    contents = merge(paths, parts, entries, hashes)
     if contents is None or not cache_module.save(folder, paths, contents, started):
         return None
     return cache_module.load(folder, paths)
@@ -187,9 +205,12 @@ def _split(joined: str) -> set[str]:
     return set(joined.split(SEP)[1:])
 
 
-def in_processes(jobs: list[list[Chunk]], work: Callable[[list[Chunk]], list]) -> list[list] | None:
+def in_processes(
+    jobs: list[list[Chunk]], work: Callable[[list[Chunk]], list], meanwhile: Callable[[list], Any]
+) -> tuple[list[list], Any] | None:
     """`work(job)` for each job: the first here, the others in forked children at the same
-    time. None when a child fails."""
+    time; then, here, `meanwhile(the first job's results)` while the children finish. The
+    results and what `meanwhile` returned; None when a child fails."""
     import pickle
     import sys
 
@@ -214,6 +235,7 @@ def in_processes(jobs: list[list[Chunk]], work: Callable[[list[Chunk]], list]) -
         children.append((pid, read_end))
     try:
         results = [work(jobs[0])]
+        aside = meanwhile(results[0])
     finally:
         received = []
         for pid, read_end in children:
@@ -224,7 +246,7 @@ def in_processes(jobs: list[list[Chunk]], work: Callable[[list[Chunk]], list]) -
                 received[-1] = b""
     if not all(received):
         return None
-    return results + [pickle.loads(data) for data in received]
+    return results + [pickle.loads(data) for data in received], aside
 
 
 def _widen(pipe: int) -> None:
@@ -238,10 +260,12 @@ def _widen(pipe: int) -> None:
         pass
 
 
-def merge(paths: list[Path], parts: list[Part]) -> cache_module.Contents | None:
+def merge(
+    paths: list[Path], parts: list[Part], entries: dict[str, bytes] | None = None, hashes: list[str] | None = None
+) -> cache_module.Contents | None:
     """The chunks as one store's cache contents; None if a rule that needs the whole store
-    finds a problem (the ordinary read then reports it)."""
-    from . import name_index
+    finds a problem (the ordinary read then reports it). `entries` and `hashes`: the cache's
+    actor and source sections and the files' hashes, if worked out already."""
     from .rules import check_references
 
     metas: list[Meta | None] = [None] * len(paths)
@@ -283,11 +307,13 @@ def merge(paths: list[Path], parts: list[Part]) -> cache_module.Contents | None:
         metas=[m for m in metas if m is not None],
         warnings=[],
         tags=frozenset(_split("".join(e[2] for e in events))),
-        names=name_index(actors),
+        names=LazyMapping(lambda: name_index(actors)),
         actors=actors,
         sources=sources,
         ids=[e[0][14:] for e in events],
         actor_events=actor_events,
         event_lines=batches(4),
         search_lines=batches(5),
+        entries=entries,
+        hashes=hashes,
     )

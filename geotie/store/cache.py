@@ -88,7 +88,7 @@ def cache_file(folder: Path, paths: list[Path]) -> Path:
     return folder / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.cache"
 
 
-def _hash(path: Path) -> str:
+def file_hash(path: Path) -> str:
     """A checksum of the file's bytes (CRC-32 and Adler-32): it is there to notice an
     accidental same-size edit within the timestamp granularity, not to resist forgery, and
     zlib is already loaded where hashlib would cost start-up time."""
@@ -340,10 +340,14 @@ class Contents:
         actor_events: Mapping[str, Sequence[int]],
         event_lines: Callable[[], Iterator[list[str]]],
         search_lines: Callable[[], Iterator[list[str]]],
+        entries: dict[str, bytes] | None = None,
+        hashes: list[str] | None = None,
     ) -> None:
         self.files, self.metas, self.warnings, self.tags, self.names = files, metas, warnings, tags, names
         self.actors, self.sources, self.ids, self.actor_events = actors, sources, ids, actor_events
         self.event_lines, self.search_lines = event_lines, search_lines
+        self.entries = entries  # the sections of `encode_entries`, if worked out already
+        self.hashes = hashes  # the files' `file_hash`, if worked out already
 
     @classmethod
     def of_store(cls, store: Store) -> Contents:
@@ -398,7 +402,7 @@ def save(folder: Path, paths: list[Path], contents: Contents, started_ns: int) -
                         "schema": SCHEMA_VERSION,
                         "paths": [str(p) for p in paths],
                         "stats": stats,
-                        "hashes": [_hash(p) for p in paths],
+                        "hashes": contents.hashes or [file_hash(p) for p in paths],
                         "written_ns": time.time_ns(),
                         "sizes": sizes,
                     }
@@ -411,6 +415,22 @@ def save(folder: Path, paths: list[Path], contents: Contents, started_ns: int) -
     except OSError:
         return False
     return True
+
+
+def encode_entries(names: Mapping, actors: Mapping[str, Actor], sources: Mapping[str, Source]) -> dict[str, bytes]:
+    """The sections that hold the actors and the sources."""
+
+    def encoded(obj: object) -> bytes:
+        return json.dumps(obj, ensure_ascii=False).encode()
+
+    return {
+        "names": encoded(dict(names)),
+        "actors": encoded([_actor(a) for a in actors.values()]),
+        "sources": encoded([_source(s) for s in sources.values()]),
+        "search-entries": encoded(
+            {"actors": _folded(actors, actor_fields), "sources": _folded(sources, source_fields)}
+        ),
+    }
 
 
 def _write_sections(out, c: Contents) -> list[int]:
@@ -449,15 +469,16 @@ def _write_sections(out, c: Contents) -> list[int]:
             "tags": sorted(c.tags),
         }
     )  # fmt: skip
-    put_json(dict(c.names))
-    put_json([_actor(a) for a in c.actors.values()])
-    put_json([_source(s) for s in c.sources.values()])
+    entries = c.entries or encode_entries(c.names, c.actors, c.sources)
+    put(entries["names"])
+    put(entries["actors"])
+    put(entries["sources"])
     put_json(c.ids)
     put_json(index)
     put(positions.tobytes())
     offsets = array("q", [0])  # where each event's line starts, in bytes
     put_lines(c.event_lines(), offsets)
-    put_json({"actors": _folded(c.actors, actor_fields), "sources": _folded(c.sources, source_fields)})
+    put(entries["search-entries"])
     put_lines(c.search_lines())
     put(offsets.tobytes())
     return sizes
@@ -483,7 +504,7 @@ def load(folder: Path, paths: list[Path]) -> Store | None:
             for p, st, digest in zip(paths, head["stats"], head["hashes"], strict=True):
                 if _stat(p) != st:
                     return None
-                if head["written_ns"] - st[2] < RACY_NS and _hash(p) != digest:
+                if head["written_ns"] - st[2] < RACY_NS and file_hash(p) != digest:
                     return None
             import mmap
 
