@@ -92,10 +92,13 @@ def load(paths: list[Path], folder: Path) -> Store | None:
     def work(job: list[Chunk]) -> list[Part | None]:
         return [read_chunk(str(paths[c.file]), texts[c.file], c) for c in job]
 
-    def meanwhile(mine: list[Part | None]) -> tuple[list[str], dict[str, bytes] | None]:
+    def meanwhile(mine: list[Part | None]) -> tuple[list[str] | None, dict[str, bytes] | None]:
         """While the children finish: the files' hashes and, from this process's chunk (the
         one with the sources and actors), their sections of the cache."""
-        hashes = [cache_module.file_hash(p) for p in paths]
+        try:
+            hashes = [cache_module.file_hash(p) for p in paths]
+        except OSError:  # gone meanwhile: saving finds out and gives up
+            hashes = None
         if any(p is None for p in mine):
             return hashes, None
         sources = {s.id: s for p in mine for s in p.sources}  # type: ignore[union-attr]
