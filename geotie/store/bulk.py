@@ -34,8 +34,8 @@ from . import name_index
 from .files import read_text
 from .lazy import LazyMapping
 
-BULK_MIN = 8 << 20  # bytes of TOML: below this the ordinary read takes about as long
-CHUNK_MIN = 2 << 20  # bytes: a file is not cut into chunks smaller than this
+BULK_MIN = 4 << 20  # bytes of TOML: below this the ordinary read takes about as long
+CHUNK_MIN = 1 << 20  # bytes: a file is not cut into chunks smaller than this
 MAX_WORKERS = 8
 FIRST_SHARE = 0.95  # the size of the first chunk, against each other chunk (a child also sends its part back)
 HEADER = "\n[[events]]\n"
