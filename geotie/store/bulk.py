@@ -195,12 +195,14 @@ def read_chunk(path: str, text: str, chunk: Chunk) -> Part | None:
                 text,
             )
         )
+    events.sort(key=itemgetter(0))  # here, in parallel: merging sorted runs is then quick
     keys = {key: (key, 0) in lines for key in doc if key != "meta"}
     return Part(chunk, content.meta if first else None, content.sources, content.actors, keys, events)
 
 
 def _joined(items: tuple[str, ...] | list[str]) -> str:
-    return "".join(SEP + item for item in items)
+    """Each item preceded by SEP: () -> "", ("",) -> SEP, ("a", "b") -> SEP a SEP b."""
+    return SEP + SEP.join(items) if items else ""
 
 
 def _split(joined: str) -> set[str]:
@@ -293,7 +295,7 @@ def merge(
         return None  # an unknown source
     if check_references(sources, actors, []):
         return None
-    events.sort(key=itemgetter(0))
+    events.sort(key=itemgetter(0))  # runs already sorted by each chunk: linear
     actor_events: dict[str, list[int]] = {}
     for i, e in enumerate(events):
         for a in e[1].split(SEP)[1:]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import chain
 
 _KEY = r"[A-Za-z0-9_-]+"
 _PLAIN = r'[^"\\\x00-\x08\x0a-\x1f\x7f]*'
@@ -177,45 +178,26 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
     lines: dict[tuple, int] = {}
     table = root
     header_arrays: set[int] = set()  # ids of the lists [[headers]] made: only those take more tables
-    array_key = None  # the open multi-line array: its key
-    array: list = []
     outside: dict[str, tuple] = {}
     inside: dict[str, tuple] = {}
     outside_get, inside_get = outside.get, inside.get
-    number = 0
-    for rows in _chunks(text):
-        for line in rows:
-            number += 1
-            if array_key is None:
-                op = outside_get(line)
-                if op is None:
-                    op = _classify_outside(line[:-1] if line[-1:] == "\r" else line)
-                    if len(line) <= _MEMO_MAX:
-                        outside[line] = op
-                kind, key, value = op
-                if kind == _KEY_VALUE:
-                    if key in table:
-                        raise _NotSubset
-                    table[key] = value
-                elif kind == _OPEN:
-                    if key in table:
-                        raise _NotSubset
-                    array_key, array = key, []
-                elif kind == _AOT:
-                    table, path = _array_table(root, key, value, header_arrays)
-                    lines[path] = number
-                elif kind == _TABLE:
-                    if key in root:
-                        raise _NotSubset
-                    table = root[key] = {}
-                    lines[(key,)] = number
-                elif kind == _KEY_ARRAY:
-                    if key in table:
-                        raise _NotSubset
-                    table[key] = [_fresh(v) for v in value]
-                elif kind == _DECLINE:
-                    raise _NotSubset
-            else:
+    numbered = enumerate(chain.from_iterable(_chunks(text)), 1)
+    for number, line in numbered:
+        op = outside_get(line)
+        if op is None:
+            op = _classify_outside(line[:-1] if line[-1:] == "\r" else line)
+            if len(line) <= _MEMO_MAX:
+                outside[line] = op
+        kind, key, value = op
+        if kind == _KEY_VALUE:
+            if key in table:
+                raise _NotSubset
+            table[key] = value
+        elif kind == _OPEN:  # the lines up to the closing bracket, here
+            if key in table:
+                raise _NotSubset
+            array: list = []
+            for _, line in numbered:
                 op = inside_get(line)
                 if op is None:
                     op = _classify_inside(line[:-1] if line[-1:] == "\r" else line)
@@ -226,10 +208,24 @@ def _parse(text: str) -> tuple[dict, dict[tuple, int]]:
                     value = op[2]
                     array.append(dict(value) if type(value) is _Table else value)
                 elif kind == _CLOSE:
-                    table[array_key] = array
-                    array_key = None
+                    break
                 elif kind == _DECLINE:
                     raise _NotSubset
-    if array_key is not None:
-        raise _NotSubset
+            else:  # the text ended inside the array
+                raise _NotSubset
+            table[key] = array
+        elif kind == _AOT:
+            table, path = _array_table(root, key, value, header_arrays)
+            lines[path] = number
+        elif kind == _TABLE:
+            if key in root:
+                raise _NotSubset
+            table = root[key] = {}
+            lines[(key,)] = number
+        elif kind == _KEY_ARRAY:
+            if key in table:
+                raise _NotSubset
+            table[key] = [_fresh(v) for v in value]
+        elif kind == _DECLINE:
+            raise _NotSubset
     return root, lines
