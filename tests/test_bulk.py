@@ -132,6 +132,10 @@ def damage(text: str, old: str, new: str, after: int = 0) -> str:
         lambda t: t.replace("[meta]\nschema = 1\n", "") + "\n[meta]\nschema = 1\n",  # [meta] last
         lambda t: t + "\n[meta]\nschema = 1\n",  # [meta] twice
         lambda t: "events = []\n" + padded(t),  # `events = []` in the first chunk, [[events]] in the others
+        lambda t: damage(
+            t, "[[events]]\n", "[[events]]\ndate_note = 3\n", len(t) // 5
+        ),  # a mistyped field, first chunk
+        lambda t: "events = 0\n" + padded(t),  # not an array of tables
         lambda t: damage(t, 'title = "', 'title = "NUL \\u0000 ', len(t) // 2),
         lambda t: damage(t, "[[events]]\n", "[[events]]\n# a comment\n", len(t) // 2),  # outside the fast reader
     ],
@@ -145,6 +149,8 @@ def damage(text: str, old: str, new: str, after: int = 0) -> str:
         "meta-last",
         "meta-twice",
         "inline",
+        "type",
+        "not-tables",
         "nul",
         "comment",
     ],

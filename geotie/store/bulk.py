@@ -29,6 +29,7 @@ from typing import Any
 from ..dates import sort_key
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION, Actor, Meta, Source, Store
+from ..text import fold_lines
 from . import cache as cache_module
 from . import name_index
 from .files import read_text
@@ -176,28 +177,43 @@ def read_chunk(path: str, text: str, chunk: Chunk) -> Part | None:
         doc["meta"] = {"schema": SCHEMA_VERSION}  # stands in for the first chunk's [meta]
     lines = {key: line + chunk.lines_before for key, line in lines.items()}
     lines.setdefault(("meta",), 1)  # where [meta] is asked for: never scan the text for it
+    keys = {key: (key, 0) in lines for key in doc if key != "meta"}  # top-level key -> made by [[headers]]
+    raw_events = doc.pop("events", [])  # read here, without building Event objects
+    if type(raw_events) is not list or (raw_events and ("events", 0) not in lines):
+        return None  # not [[events]] tables: the ordinary read says what is wrong
     content = convert_file(path, piece, doc, lines)
     if content.problems or content.meta is None:
         return None
-    encode = cache_module._encoder()
-    file_index = {path: chunk.file}
-    texts = cache_module.search_line(content.events)
-    events = []
-    for e, text in zip(content.events, texts, strict=True):
-        low, high = sort_key(e.date)
-        events.append(
-            (
-                f"{low.toordinal():07d}{high.toordinal():07d}{e.id}",
-                _joined(e.actors),
-                _joined(e.tags),
-                _joined([c.source for c in e.citations]),
-                cache_module.event_line(e, file_index, encode),
-                text,
-            )
-        )
+    events = _records(raw_events, lines, chunk.file)
+    if events is None:
+        return None
     events.sort(key=itemgetter(0))  # here, in parallel: merging sorted runs is then quick
-    keys = {key: (key, 0) in lines for key in doc if key != "meta"}
     return Part(chunk, content.meta if first else None, content.sources, content.actors, keys, events)
+
+
+def _records(raw_events: list, lines: dict[tuple, int], file: int) -> list[Record] | None:
+    """A chunk's events as records, straight from the checked raw tables (what
+    cache.event_line and cache.search_line make of an Event, a test checks); None if one
+    is not plainly well-formed (the ordinary read then looks at it)."""
+    from .convert import checked_event
+
+    encode = cache_module._encoder()
+    records = []
+    texts = []
+    for i, raw in enumerate(raw_events):
+        c = checked_event(raw) if type(raw) is dict else None
+        if c is None:
+            return None
+        cites = c.citations
+        line = encode(
+            [c.id, c.date.text, c.title, c.summary, c.date_text, c.date_note, c.actors, c.tags, c.status,
+             cites, c.outcome, file, lines[("events", i)]]
+        )  # fmt: skip
+        low, high = sort_key(c.date)
+        key = f"{low.toordinal():07d}{high.toordinal():07d}{c.id}"
+        records.append([key, _joined(c.actors), _joined(c.tags), _joined([x[0] for x in cites]), line])
+        texts.append(" ".join([c.title, c.summary, c.date_text, *[x[1] for x in cites], *[x[2] for x in cites]]))
+    return [(*r, text) for r, text in zip(records, fold_lines(texts), strict=True)]
 
 
 def _joined(items: tuple[str, ...] | list[str]) -> str:
