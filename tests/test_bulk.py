@@ -200,3 +200,8 @@ def test_cut_starts_chunks_at_event_headers_and_counts_lines(generated):
     for before, after in itertools.pairwise(chunks):
         assert before.end == after.start and text[after.start :].startswith("[[events]]\n")
         assert after.lines_before == text[: after.start].count("\n")
+
+
+def test_workers_are_the_usable_cpus():
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert bulk.workers() == max(1, min(bulk.MAX_WORKERS, usable))

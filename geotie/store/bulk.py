@@ -69,7 +69,9 @@ class Part:
 
 
 def workers() -> int:
-    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+    """The CPUs this process may run on (not all the machine's, under taskset or the like)."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_WORKERS, usable or 1))
 
 
 def load(paths: list[Path], folder: Path) -> Store | None:
