@@ -29,7 +29,6 @@ from typing import Any
 from ..dates import sort_key
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION, Actor, Meta, Source, Store
-from ..text import fold_lines
 from . import cache as cache_module
 from . import name_index
 from .files import read_text
@@ -194,28 +193,29 @@ def read_chunk(path: str, text: str, chunk: Chunk) -> Part | None:
 
 
 def _records(raw_events: list, lines: dict[tuple, int], file: int) -> list[Record] | None:
-    """A chunk's events as records, straight from the checked raw tables (what
-    cache.event_line and cache.search_line make of an Event, a test checks); None if one
-    is not plainly well-formed (the ordinary read then looks at it)."""
+    """A chunk's events as records, straight from their checked raw tables (no Event is
+    built); None if one is not plainly well-formed (the ordinary read then looks at it)."""
     from .convert import checked_event
 
     encode = cache_module._encoder()
+    checked = []
     records = []
-    texts = []
     for i, raw in enumerate(raw_events):
         c = checked_event(raw) if type(raw) is dict else None
         if c is None:
             return None
-        cites = c.citations
-        line = encode(
-            [c.id, c.date.text, c.title, c.summary, c.date_text, c.date_note, c.actors, c.tags, c.status,
-             cites, c.outcome, file, lines[("events", i)]]
-        )  # fmt: skip
         low, high = sort_key(c.date)
-        key = f"{low.toordinal():07d}{high.toordinal():07d}{c.id}"
-        records.append([key, _joined(c.actors), _joined(c.tags), _joined([x[0] for x in cites]), line])
-        texts.append(" ".join([c.title, c.summary, c.date_text, *[x[1] for x in cites], *[x[2] for x in cites]]))
-    return [(*r, text) for r, text in zip(records, fold_lines(texts), strict=True)]
+        records.append(
+            (
+                f"{low.toordinal():07d}{high.toordinal():07d}{c.id}",
+                _joined(c.actors),
+                _joined(c.tags),
+                _joined([x.source for x in c.citations]),
+                cache_module.event_line(c, file, lines[("events", i)], encode),
+            )
+        )
+        checked.append(c)
+    return [(*r, text) for r, text in zip(records, cache_module.search_line(checked), strict=True)]
 
 
 def _joined(items: tuple[str, ...] | list[str]) -> str:

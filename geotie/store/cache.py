@@ -37,6 +37,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import accumulate, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..dates import parse_edtf
@@ -45,6 +46,9 @@ from ..fields import actor_fields, event_text, searchable, source_fields
 from ..model import SCHEMA_VERSION, Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store, trusted
 from ..text import fold_lines
 from .lazy import LazySequence
+
+if TYPE_CHECKING:
+    from .convert import Checked
 
 FORMAT = 5
 RACY_NS = 2_000_000_000
@@ -120,10 +124,11 @@ def _undate(text: str | None):
     return parse_edtf(text) if text is not None else None
 
 
-def _event(e: Event, files: dict[str, int]) -> list:
+def _event(e: Event | Checked, file: int, line: int) -> list:
+    """An event's line in the cache (`e` an Event, or the checked fields of one)."""
     return [
-        e.id, e.date.text, e.title, e.summary, e.date_text, e.date_note, list(e.actors), list(e.tags),
-        e.status, _cites(e.citations), e.outcome, files[e.origin.file], e.origin.line,
+        e.id, e.date.text, e.title, e.summary, e.date_text, e.date_note, e.actors, e.tags,
+        e.status, _cites(e.citations), e.outcome, file, line,
     ]  # fmt: skip
 
 
@@ -358,7 +363,7 @@ class Contents:
         def event_lines() -> Iterator[list[str]]:
             encode = _encoder()
             for batch in batches:
-                yield [event_line(e, file_index, encode) for e in batch]
+                yield [event_line(e, file_index[e.origin.file], e.origin.line, encode) for e in batch]
 
         def search_lines() -> Iterator[list[str]]:
             for batch in batches:
@@ -370,11 +375,11 @@ class Contents:
         )  # fmt: skip
 
 
-def event_line(e: Event, file_index: dict[str, int], encode: Callable[[list], str]) -> str:
-    return encode(_event(e, file_index))
+def event_line(e: Event | Checked, file: int, line: int, encode: Callable[[list], str]) -> str:
+    return encode(_event(e, file, line))
 
 
-def search_line(events: Sequence[Event]) -> list[str]:
+def search_line(events: Sequence[Event | Checked]) -> list[str]:
     return fold_lines([event_text(e) for e in events])
 
 
