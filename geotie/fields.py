@@ -13,7 +13,8 @@ def event_fields(e: Event) -> list[tuple[str, str]]:
 
 
 def event_text(e: Event) -> str:
-    """The text of every field of `event_fields`, on one line (for the search prefilter)."""
+    """The text of every field of `event_fields`, on one line (for the search prefilter).
+    `e` may also be the checked fields of an event (store.convert.Checked)."""
     cites = e.citations
     return " ".join([e.title, e.summary, e.date_text, *[c.quote for c in cites], *[c.note for c in cites]])
 
