@@ -173,12 +173,12 @@ def test_a_store_of_several_batches_reads_the_same_from_the_cache(tmp_path):
     import sys
 
     from conftest import ROOT
-    from geotie.store.cache import _BATCH
+    from geotie.store.cache import BATCH
 
     sys.path.insert(0, str(ROOT / "bench"))
     import generate
 
-    path = generate.write(_BATCH + 300, tmp_path / "big")
+    path = generate.write(BATCH + 300, tmp_path / "big")
     folder = tmp_path / "cache"
     fresh = load_paths([path])
     load_paths([path], folder)  # writes the cache

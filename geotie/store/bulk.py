@@ -197,7 +197,7 @@ def _records(raw_events: list, lines: dict[tuple, int], file: int) -> list[Recor
     built); None if one is not plainly well-formed (the ordinary read then looks at it)."""
     from .convert import checked_event
 
-    encode = cache_module._encoder()
+    encode = cache_module.encoder()
     checked = []
     records = []
     for i, raw in enumerate(raw_events):
@@ -215,7 +215,7 @@ def _records(raw_events: list, lines: dict[tuple, int], file: int) -> list[Recor
             )
         )
         checked.append(c)
-    return [(*r, text) for r, text in zip(records, cache_module.search_line(checked), strict=True)]
+    return [(*r, text) for r, text in zip(records, cache_module.search_texts(checked), strict=True)]
 
 
 def _joined(items: tuple[str, ...] | list[str]) -> str:
@@ -322,8 +322,7 @@ def merge(
         return None  # an unknown actor
 
     def batches(column: int) -> Callable[[], Iterator[list[str]]]:
-        step = cache_module._BATCH
-        return lambda: ([e[column] for e in events[start : start + step]] for start in range(0, len(events), step))
+        return lambda: ([e[column] for e in batch] for batch in cache_module.in_batches(events))
 
     return cache_module.Contents(
         files=[str(p) for p in paths],

@@ -304,7 +304,7 @@ class LazySearchText(Mapping):
 # --- read and write ---------------------------------------------------------------------------
 
 
-def _encoder() -> Callable[[list], str]:
+def encoder() -> Callable[[list], str]:
     """Compact JSON of one event: json's C encoder made once (json.dumps makes one per call,
     a third of the time of 100,000 small calls), or json.dumps where there is none."""
     from json.encoder import c_make_encoder, encode_basestring
@@ -323,14 +323,19 @@ def _folded(entries: Mapping, fields) -> dict[str, str]:
     return dict(zip(entries, fold_lines([searchable(fields(x)) for x in entries.values()]), strict=True))
 
 
-_BATCH = 4096  # events encoded and written at a time: the whole events section is never in memory
+BATCH = 4096  # events encoded and written at a time: the whole events section is never in memory
+
+
+def in_batches(items: Sequence) -> list[Sequence]:
+    """`items` cut into slices of BATCH."""
+    return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 
 class Contents:
     """What a cache holds, however it was worked out: from a Store (`of_store`), or from
     records of events read in parallel processes (store.bulk). `event_lines` and
     `search_lines` yield, in timeline order and a batch at a time, each event's JSON line
-    (`event_line`) and its folded search text (`search_line`)."""
+    (`event_line`) and its folded search text (`search_texts`)."""
 
     def __init__(
         self,
@@ -358,16 +363,16 @@ class Contents:
     def of_store(cls, store: Store) -> Contents:
         files = list(store.files)
         file_index = {f: i for i, f in enumerate(files)}
-        batches = [store.events[i : i + _BATCH] for i in range(0, len(store.events), _BATCH)]
+        batches = in_batches(store.events)
 
         def event_lines() -> Iterator[list[str]]:
-            encode = _encoder()
+            encode = encoder()
             for batch in batches:
                 yield [event_line(e, file_index[e.origin.file], e.origin.line, encode) for e in batch]
 
         def search_lines() -> Iterator[list[str]]:
             for batch in batches:
-                yield search_line(batch)
+                yield search_texts(batch)
 
         return cls(
             files, store.metas, store.warnings, store.tags, store.names, store.actors, store.sources,
@@ -379,7 +384,8 @@ def event_line(e: Event | Checked, file: int, line: int, encode: Callable[[list]
     return encode(_event(e, file, line))
 
 
-def search_line(events: Sequence[Event | Checked]) -> list[str]:
+def search_texts(events: Sequence[Event | Checked]) -> list[str]:
+    """The folded search text of each event, one line each."""
     return fold_lines([event_text(e) for e in events])
 
 
