@@ -119,3 +119,13 @@ def test_agrees_with_tomllib_on_damaged_stores(at, insert):
 def test_crlf_files():
     text = MINIMAL.replace("\n", "\r\n")
     assert parse(text)[0] == tomllib.loads(text)
+
+
+def test_remembered_lines_give_each_table_its_own_values():
+    """Lines are classified once and remembered: an inline table repeated on several lines
+    must still come out as separate dicts, as tomllib makes them."""
+    text = 'a = [\n    { x = 1 },\n    { x = 1 },\n]\nb = [{ x = 1 }]\nc = [{ x = 1 }]\n'
+    doc, _ = parse(text)
+    tables = [*doc["a"], *doc["b"], *doc["c"]]
+    assert tables == [{"x": 1}] * 4
+    assert len({id(t) for t in tables}) == 4
