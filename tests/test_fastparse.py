@@ -124,7 +124,7 @@ def test_crlf_files():
 def test_remembered_lines_give_each_table_its_own_values():
     """Lines are classified once and remembered: an inline table repeated on several lines
     must still come out as separate dicts, as tomllib makes them."""
-    text = 'a = [\n    { x = 1 },\n    { x = 1 },\n]\nb = [{ x = 1 }]\nc = [{ x = 1 }]\n'
+    text = "a = [\n    { x = 1 },\n    { x = 1 },\n]\nb = [{ x = 1 }]\nc = [{ x = 1 }]\n"
     doc, _ = parse(text)
     tables = [*doc["a"], *doc["b"], *doc["c"]]
     assert tables == [{"x": 1}] * 4
