@@ -176,7 +176,7 @@ def test_add_actor_with_a_role_and_a_source(cli, target):
 
 
 def test_prompts_for_missing_fields_and_validates_each_answer(cli, target, monkeypatch):
-    from geotie import cli as cli_module
+    from geotie.cli import authoring as cli_module
 
     monkeypatch.setattr(cli_module, "can_prompt", lambda: True)
     answers = (
@@ -384,7 +384,7 @@ def test_add_reads_each_other_store_file_once(cli, target, monkeypatch):
 
 
 def test_flags_alone_need_no_prompt_store(cli, target, monkeypatch):
-    from geotie import cli as cli_module
+    from geotie.cli import authoring as cli_module
 
     monkeypatch.setattr(cli_module, "add_store", lambda *a: pytest.fail("loaded the store for prompts"))
     assert add(cli, target, "source", "--title", "T").exit_code == 0

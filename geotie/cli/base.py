@@ -1,0 +1,253 @@
+"""The app and its one error edge: global options, loading the store once, format choice,
+GeotieError turned into one stderr line and an exit code, here and nowhere else. The commands
+live in one module per family (reading, authoring, checking); only the module of the command
+that runs is imported."""
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from .. import __version__
+from ..errors import EXIT_INTERNAL, EXIT_STORE, GeotieError, StoreError, UsageError
+from ..model import ACTOR_KINDS, EVENT_STATUSES, Problem, Store
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Dated, sourced facts about the ties between states and the people who carry them.",
+)
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+FORMATS = ("table", "tsv", "csv", "json", "jsonl", "md")
+STREAMED = ("tsv", "csv", "md")  # written a row at a time, as the rows are found
+Format = StrEnum("Format", {f: f for f in FORMATS})
+Status = StrEnum("Status", {s: s for s in EVENT_STATUSES})
+Kind = StrEnum("Kind", {k: k for k in ACTOR_KINDS})
+
+FormatOption = Annotated[
+    Format | None,
+    typer.Option("--format", "-f", help="Output format; default: table on a terminal, tsv when piped."),
+]
+
+
+class Settings:
+    """What the global options say; the store once loaded."""
+
+    def __init__(self, data: list[str], no_default: bool, no_cache: bool = False) -> None:
+        self.data, self.no_default, self.no_cache = data, no_default, no_cache
+        self.store: Store | None = None
+
+
+def say(message: str) -> None:
+    """A message for the user: stderr, never stdout."""
+    sys.stderr.write(f"geotie: {message}\n")
+
+
+def _report_problems(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    for p in errors[:MAX_PROBLEMS_SHOWN]:
+        sys.stderr.write(f"{p}\n")
+    if len(errors) > MAX_PROBLEMS_SHOWN:
+        say(f"... and {len(errors) - MAX_PROBLEMS_SHOWN} more errors")
+
+
+def command(*names: str, group: typer.Typer | None = None, **kwargs: Any) -> Callable:
+    """Register a command (on `group`, default the app) whose GeotieErrors become a message
+    and an exit code."""
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kw: Any) -> Any:
+            try:
+                return fn(*args, **kw)
+            except StoreError as err:
+                _report_problems(err.problems)
+                say(f"{err}" + ("; fix the lines above (nothing was changed)" if err.problems else ""))
+                raise typer.Exit(err.exit_code) from None
+            except GeotieError as err:
+                say(str(err))
+                raise typer.Exit(err.exit_code) from None
+            except BrokenPipeError:
+                _reader_gone()
+
+        return (group or app).command(*names, **kwargs)(wrapper)
+
+    return decorate
+
+
+def store_paths(ctx: typer.Context, leave_out: object = None) -> list:
+    """The store files to read (`leave_out`: a --data path that does not exist yet)."""
+    from .. import store as store_module
+
+    settings: Settings = ctx.obj
+    data = [d for d in settings.data if d != leave_out]
+    return store_module.store_paths(
+        data, os.environ.get("GEOTIE_DATA"), settings.no_default, store_module.user_store(os.environ)
+    )
+
+
+def load(ctx: typer.Context) -> Store:
+    settings: Settings = ctx.obj
+    if settings.store is None:
+        from .. import store as store_module
+        from ..store.cache import cache_dir
+
+        cache = None if settings.no_cache or os.environ.get("GEOTIE_NO_CACHE") else cache_dir(os.environ)
+        settings.store = store_module.load_paths(store_paths(ctx), cache)
+        for w in settings.store.warnings:
+            sys.stderr.write(f"{w}\n")
+    return settings.store
+
+
+def pick_format(fmt: Format | None) -> str:
+    """Flags win; otherwise a terminal gets a table and a pipe gets tsv."""
+    if fmt is not None:
+        return fmt.value
+    return "table" if sys.stdout.isatty() else "tsv"
+
+
+def emit(fmt: str, view_fn: Callable[[], Any], table_fn: Callable[[Any], None]) -> None:
+    if fmt == "table":
+        from ..render import terminal
+
+        table_fn(terminal)
+    else:
+        write_view(fmt, view_fn())
+
+
+def write_view(fmt: str, view: Any) -> None:
+    """A machine format on stdout (`view`: a render.rows.View)."""
+    from ..render.writers import write
+
+    write(view, fmt, sys.stdout, safe=sys.stdout.isatty())
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"geotie {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            "-d",
+            metavar="PATH",
+            help="A store file or a folder of .toml files, added to the bundled store (repeatable). "
+            "GEOTIE_DATA holds more, separated by ':'.",
+        ),
+    ] = None,
+    no_default: Annotated[
+        bool, typer.Option("--no-default", help="Leave out the bundled store and your own store.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read the store files, not the cache (GEOTIE_NO_CACHE=1 too).")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = Settings(list(data or []), no_default, no_cache)
+
+
+def _date_option(name: str, value: str | None):
+    if value is None:
+        return None
+    from ..dates import parse_user_date
+
+    try:
+        return parse_user_date(value)
+    except GeotieError as err:
+        raise UsageError(f"{name}: {err}") from None
+
+
+def _reader_gone() -> None:
+    """The reader closed the pipe (`geotie timeline | head -1`): stop quietly, status 0.
+
+    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (in-process tests)
+        pass
+    raise typer.Exit(0)
+
+
+GLOBAL_OPTIONS_WITH_VALUES = ("--data", "-d")
+
+#: Each command (or group) and the module that defines it; the order is that of `--help`.
+COMMAND_MODULES = {
+    "timeline": "reading",
+    "who": "reading",
+    "event": "reading",
+    "source": "reading",
+    "sources": "reading",
+    "actors": "reading",
+    "search": "reading",
+    "add": "authoring",
+    "check": "checking",
+}
+
+
+def command_named(argv: list[str]) -> str | None:
+    """The command named on the command line; None for no command, an unknown one, or help
+    for the whole app."""
+    args = iter(argv)
+    for token in args:
+        if token in GLOBAL_OPTIONS_WITH_VALUES:
+            next(args, None)
+        elif token in ("--help", "-h"):
+            return None
+        elif not token.startswith("-"):
+            return token if token in COMMAND_MODULES else None
+    return None
+
+
+def register(argv: list[str]) -> typer.Typer:
+    """Import the module of the command named in `argv` (every module when none is named,
+    for help and "did you mean"), and keep only that command: Typer builds a click command for
+    every registered command at each start (~1-4 ms each)."""
+    import importlib
+
+    name = command_named(argv)
+    for module in dict.fromkeys([COMMAND_MODULES[name]] if name else COMMAND_MODULES.values()):
+        importlib.import_module(f"{__package__}.{module}")
+    if name:
+        app.registered_commands = [c for c in app.registered_commands if c.name == name]
+        app.registered_groups = [g for g in app.registered_groups if g.name == name]
+    return app
+
+
+def main() -> None:
+    """Console entry point."""
+    register(sys.argv[1:])
+    try:
+        app()
+    except BrokenPipeError:
+        try:
+            _reader_gone()
+        except typer.Exit:
+            sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except RecursionError:
+        say("the input is nested too deeply")
+        sys.exit(EXIT_STORE)
+    except Exception as err:  # a bug: one line, the traceback only on request
+        if os.environ.get("GEOTIE_DEBUG"):
+            raise
+        say(f"internal error: {type(err).__name__}: {err} (set GEOTIE_DEBUG=1 for details, and please report it)")
+        sys.exit(EXIT_INTERNAL)

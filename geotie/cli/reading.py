@@ -1,0 +1,172 @@
+"""Reading commands: timeline, who, event, source, sources, actors, search."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from .. import query
+from .base import STREAMED, FormatOption, Kind, Status, _date_option, command, emit, load, pick_format, say, write_view
+
+
+@command("timeline")
+def timeline_cmd(
+    ctx: typer.Context,
+    actors: Annotated[
+        list[str] | None, typer.Argument(help="Actors (ids, names or aliases); none = all events.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Events that may fall on or after this date: 2024, 2024-07, 'July 2024'.")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Events that may fall on or before this date.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Only events with this tag (repeatable: any of them).")
+    ] = None,
+    status: Annotated[
+        list[Status] | None, typer.Option("--status", "-s", help="Only events with this status (repeatable).")
+    ] = None,
+    union: Annotated[bool, typer.Option("--any", help="Events involving any of the actors, not all of them.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most this many events.")] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    cite: Annotated[
+        bool, typer.Option("--cite", "-c", help="Number the citations and quote them under the table.")
+    ] = False,
+    fmt: FormatOption = None,
+) -> None:
+    """Events involving all the given actors, oldest first."""
+    store = load(ctx)
+    resolved = [query.resolve_actor(store, name) for name in actors or []]
+    q = query.TimelineQuery(
+        actors=tuple(a.id for a in resolved),
+        union=union,
+        since=_date_option("--since", since),
+        until=_date_option("--until", until),
+        tags=tuple(tag or ()),
+        statuses=tuple(s.value for s in status or ()),
+        reverse=reverse,
+        limit=limit,
+    )
+    known_tags = store.tags
+    for unknown in sorted(set(q.tags) - known_tags):
+        say(f"warning: no event has the tag '{unknown}'; tags in use: {', '.join(sorted(known_tags))}")
+    fmt_name = pick_format(fmt)
+    from ..render import rows
+
+    if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
+        write_view(fmt_name, rows.events_view(query.iter_timeline(store, q)))
+        return
+    events = query.timeline(store, q)
+    if not events and fmt_name == "table":
+        say("no events match")
+        return
+    count = f"{len(events)} event" + ("" if len(events) == 1 else "s")
+    heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count}"
+    emit(
+        fmt_name,
+        lambda: rows.events_view(events),
+        lambda term: term.print_timeline(sys.stdout, store, events, cite, heading, set(q.actors)),
+    )
+
+
+@command("who")
+def who_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="An actor id, name or alias (any case, accents optional).")],
+    fmt: FormatOption = None,
+) -> None:
+    """Profile of an actor: names, roles over time, events, and who they appear with."""
+    store = load(ctx)
+    p = query.profile(store, query.resolve_actor(store, name))
+    from ..render import rows
+
+    emit(pick_format(fmt), lambda: rows.profile_view(p), lambda term: term.print_profile(sys.stdout, store, p))
+
+
+@command("event")
+def event_cmd(
+    ctx: typer.Context,
+    event_id: Annotated[str, typer.Argument(metavar="ID", help="An event id (see 'geotie timeline').")],
+    fmt: FormatOption = None,
+) -> None:
+    """One event with its summary and every citation."""
+    store = load(ctx)
+    e = query.get_event(store, event_id)
+    from ..render import rows
+
+    emit(pick_format(fmt), lambda: rows.event_view(e), lambda term: term.print_event(sys.stdout, store, e))
+
+
+@command("source")
+def source_cmd(
+    ctx: typer.Context,
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="A source id (see 'geotie sources').")],
+    fmt: FormatOption = None,
+) -> None:
+    """A source's details and every fact that cites it."""
+    store = load(ctx)
+    s = query.get_source(store, source_id)
+    facts = query.citing(store, s.id)
+    from ..render import rows
+
+    emit(
+        pick_format(fmt),
+        lambda: rows.source_view(s, facts),
+        lambda term: term.print_source(sys.stdout, store, s, facts),
+    )
+
+
+@command("sources")
+def sources_cmd(ctx: typer.Context, fmt: FormatOption = None) -> None:
+    """Every source, oldest first, with how often it is cited."""
+    store = load(ctx)
+    items = query.sources(store)
+    counts = query.citation_counts(store)
+    from ..render import rows
+
+    emit(
+        pick_format(fmt),
+        lambda: rows.sources_view(items, counts),
+        lambda term: term.print_sources(sys.stdout, items, counts),
+    )
+
+
+@command("actors")
+def actors_cmd(
+    ctx: typer.Context,
+    kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="Only actors of this kind.")] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Every actor: countries, people, organizations, with their aliases."""
+    store = load(ctx)
+    items = query.actors(store, kind.value if kind else None)
+    counts = query.event_counts(store)
+    from ..render import rows
+
+    emit(
+        pick_format(fmt),
+        lambda: rows.actors_view(items, counts),
+        lambda term: term.print_actors(sys.stdout, items, counts),
+    )
+
+
+@command("search")
+def search_cmd(
+    ctx: typer.Context,
+    words: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to find, as one phrase.")],
+    fmt: FormatOption = None,
+) -> None:
+    """Find a phrase in titles, summaries, quotes, names and aliases (accents and case ignored)."""
+    store = load(ctx)
+    text = " ".join(words)
+    hits = query.search(store, text)
+    fmt_name = pick_format(fmt)
+    if not hits and fmt_name == "table":
+        say(f"nothing matches '{text}'")
+        return
+    from ..render import rows
+
+    emit(
+        fmt_name,
+        lambda: rows.search_view(hits),
+        lambda term: term.print_search(sys.stdout, hits, [rows.snippet(h) for h in hits]),
+    )
