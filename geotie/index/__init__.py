@@ -1,0 +1,1 @@
+"""The derived index (placeholder docstring, written at the end)."""

@@ -1,0 +1,249 @@
+"""Build the index: rows written into a file aside (`<target>.tmp-<pid>`), renamed over the
+target only once complete, so a build that fails or is killed leaves no half index.
+
+`Builder` takes the store a part at a time -- files, [meta] tables, warnings, sources,
+actors, then events in timeline order, a batch at a time -- so it can be fed from a loaded
+Store (`build_index`) or, later, straight from checked events read in parallel
+(store.convert.Checked records, which have an Event's fields but no origin: `add_events`
+takes the file index and line beside each).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..fields import actor_fields, searchable, source_fields
+from ..model import SCHEMA_VERSION, Actor, DateSpan, Meta, Problem, Source, Store
+from ..store.cache import BATCH, _safe_dir, _stat, file_hash, in_batches, search_texts
+from ..text import fold, fold_lines
+from . import schema
+from .db import Index
+
+#: While building: no journal and no syncs (the file is aside until it is whole, then synced
+#: and renamed), nobody else reading it, 64 MB of page cache.
+PRAGMAS = ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE", "cache_size = -65536")
+
+#: An event with its file (index in the paths) and line: an Event or a store.convert.Checked.
+EventItem = tuple[Any, int, int]
+
+
+def _days(span: DateSpan | None) -> tuple[int | None, int | None]:
+    return (span.lo.toordinal(), span.hi.toordinal()) if span is not None else (None, None)
+
+
+def _text(span: DateSpan | None) -> str | None:
+    return span.text if span is not None else None
+
+
+class Builder:
+    """An index being written aside. Use as a context manager: leaving it by an exception
+    (or without `finish`) removes the file aside and leaves `target` as it was."""
+
+    def __init__(self, target: Path | None, fts: bool | None = None) -> None:
+        """`target` None: an index in memory (`memory_index`), for where no cache folder can be used."""
+        self.target = target
+        self.tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}") if target is not None else None
+        self.fts = schema.has_trigram_fts() if fts is None else fts
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)  # left by a killed build of a process with our pid
+        self.db = sqlite3.connect(self.tmp or ":memory:", isolation_level=None, check_same_thread=False)
+        self.meta: dict[str, str] = {}
+        self.files: list[str] = []
+        self.pos = 0
+        try:
+            for pragma in PRAGMAS:
+                self.db.execute(f"PRAGMA {pragma}")
+            self.db.execute("BEGIN")
+            schema.create(self.db, self.fts)
+        except BaseException:
+            self.abandon()
+            raise
+
+    def __enter__(self) -> Builder:
+        return self
+
+    def __exit__(self, kind, err, tb) -> None:
+        if self.db is not None:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Drop what was written aside."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None  # type: ignore[assignment]
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
+
+    # --- the parts of a store, in this order ------------------------------------------------
+
+    def add_files(self, paths: Sequence[Path], stats: Sequence[list[int]], hashes: Sequence[str]) -> None:
+        """The store files, with the stat and hash they had when read (see db.fresh)."""
+        self.files = [str(p) for p in paths]
+        self.db.executemany(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+            [(i, str(p), *st, h) for i, (p, st, h) in enumerate(zip(paths, stats, hashes, strict=True))],
+        )
+
+    def add_metas(self, metas: Iterable[Meta]) -> None:
+        index = {f: i for i, f in enumerate(self.files)}
+        self.db.executemany(
+            "INSERT INTO store_meta VALUES (?, ?, ?, ?, ?, ?)",
+            [(index[m.origin.file], m.schema, m.title, m.description, _text(m.as_of), m.origin.line) for m in metas],
+        )
+
+    def add_warnings(self, warnings: Iterable[Problem]) -> None:
+        self.db.executemany(
+            "INSERT INTO warnings VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(p.severity, p.code, p.message, p.origin.file, p.origin.line, p.entry, p.field, p.hint) for p in warnings],
+        )
+
+    def add_sources(self, sources: Iterable[Source]) -> None:
+        sources = list(sources)
+        rows, authors = [], []
+        for s in sources:
+            lo, hi = _days(s.published)
+            rows.append((s.id, s.title, s.publisher, _text(s.published), lo, hi, s.published_note, s.url, s.kind,
+                         s.archive, s.origin.file, s.origin.line))  # fmt: skip
+            authors += [(s.id, i, name) for i, name in enumerate(s.authors)]
+        self.db.executemany("INSERT INTO sources VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO source_authors VALUES (?, ?, ?)", authors)
+        texts = fold_lines([searchable(source_fields(s)) for s in sources])
+        self._entry_text("source", [s.id for s in sources], texts)
+
+    def add_actors(self, actors: Iterable[Actor]) -> None:
+        actors = list(actors)
+        rows, aliases, names, roles, cites = [], [], [], [], []
+        for a in actors:
+            rows.append((a.id, a.name, a.kind, a.country, a.note, a.origin.file, a.origin.line))
+            aliases += [(a.id, i, al) for i, al in enumerate(a.aliases)]
+            seen: set[str] = set()
+            for n in (a.id, a.name, *a.aliases):  # as store.name_index: each folded name once per actor
+                key = fold(n)
+                if key not in seen:
+                    seen.add(key)
+                    names.append((key, a.id, n))
+            for i, r in enumerate(a.roles):
+                lo = r.start.lo.toordinal() if r.start else 1  # the days the role may have been held
+                hi = r.end.hi.toordinal() if r.end else schema.MAX_DAY
+                roles.append((a.id, i, r.title, r.of, _text(r.start), _text(r.end), lo, hi, r.note))
+                cites += [(None, a.id, i, j, c.source, c.quote, c.note) for j, c in enumerate(r.citations)]
+        self.db.executemany("INSERT INTO actors VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, 0)", rows)
+        self.db.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
+        self.db.executemany("INSERT INTO names VALUES (NULL, ?, ?, ?)", names)
+        self.db.executemany("INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", roles)
+        self.db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)
+        texts = fold_lines([searchable(actor_fields(a)) for a in actors])
+        self._entry_text("actor", [a.id for a in actors], texts)
+
+    def _entry_text(self, kind: str, ids: list[str], texts: list[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO entry_search (text, kind, id) VALUES (?, ?, ?)",
+            [(t, kind, i) for i, t in zip(ids, texts, strict=True)],
+        )
+
+    def add_events(self, items: Sequence[EventItem]) -> None:
+        """A batch of events that follow those added before in timeline order; each with the
+        index of its file and its line."""
+        start = self.pos
+        rows, actors, tags, cites = [], [], [], []
+        for pos, (e, file, line) in enumerate(items, start):
+            span = e.date
+            anchor = (span.start or span.end or date.min).toordinal()
+            rows.append((pos, e.id, span.text, span.lo.toordinal(), span.hi.toordinal(), anchor, e.title, e.summary,
+                         e.date_text, e.date_note, e.status, e.outcome, file, line))  # fmt: skip
+            actors += [(pos, i, a) for i, a in enumerate(e.actors)]
+            tags += [(pos, i, t) for i, t in enumerate(e.tags)]
+            cites += [(pos, None, None, j, c.source, c.quote, c.note) for j, c in enumerate(e.citations)]
+        db = self.db
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
+        db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)
+        db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)
+        texts = search_texts([e for e, _, _ in items])
+        db.executemany("INSERT INTO event_search (rowid, text) VALUES (?, ?)", enumerate(texts, start))
+        self.pos = start + len(items)
+
+    def finish(self, paths: Sequence[Path | str], written_ns: int | None = None) -> Index | None:
+        """Index the rows, record what the index was built from, and put it in place: the
+        index (open) in memory, or written at `target` (closed, then the Index is None)."""
+        db = self.db
+        schema.create_indexes(db)
+        db.execute("INSERT INTO tags SELECT tag, count(DISTINCT pos) FROM event_tags GROUP BY tag")
+        db.execute("UPDATE actors SET events = (SELECT count(*) FROM event_actors WHERE actor = actors.id)")
+        meta = {
+            "format": schema.FORMAT,
+            "program": __version__,
+            "schema": SCHEMA_VERSION,
+            "search": "fts5-trigram" if self.fts else "plain",
+            "paths": json.dumps([str(p) for p in paths]),
+            "events": self.pos,
+            "written_ns": written_ns if written_ns is not None else time.time_ns(),
+        }
+        self.meta = {k: str(v) for k, v in meta.items()}
+        db.executemany("INSERT INTO meta VALUES (?, ?)", list(self.meta.items()))
+        db.execute("COMMIT")
+        self.db = None  # type: ignore[assignment]
+        if self.tmp is None:
+            return Index(db, None, self.meta)
+        db.close()
+        try:
+            with open(self.tmp, "rb") as f:  # on disk before it is renamed into place
+                os.fsync(f.fileno())
+            os.replace(self.tmp, self.target)
+        except BaseException:
+            self.tmp.unlink(missing_ok=True)
+            raise
+        return None
+
+
+def add_store(builder: Builder, store: Store) -> None:
+    """Every part of a loaded store, the events a batch at a time."""
+    builder.add_metas(store.metas)
+    builder.add_warnings(store.warnings)
+    builder.add_sources(store.sources.values())
+    builder.add_actors(store.actors.values())
+    index = {f: i for i, f in enumerate(store.files)}
+    for batch in in_batches(store.events):
+        builder.add_events([(e, index[e.origin.file], e.origin.line) for e in batch])
+
+
+def memory_index(store: Store, fts: bool | None = None) -> Index:
+    """The index of a loaded store, in memory."""
+    builder = Builder(None, fts)
+    with builder:
+        builder.add_files([Path(f) for f in store.files], [[0, 0, 0]] * len(store.files), [""] * len(store.files))
+        add_store(builder, store)
+        return builder.finish(store.files, written_ns=0)
+
+
+def build_index(store: Store, target: Path, paths: Sequence[Path], started_ns: int, fts: bool | None = None) -> bool:
+    """Write the index of `store`, read from `paths` from `started_ns` on, at `target`.
+
+    Best effort, as the cache: False (and `target` untouched) when the folder is not safe or
+    cannot be written, or when a file changed after it was read (the index would be stale).
+    An exception other than those (KeyboardInterrupt...) also leaves `target` untouched."""
+    if not _safe_dir(target.parent, create=True):
+        return False
+    try:
+        stats = [_stat(p) for p in paths]
+        if any(st[2] > started_ns for st in stats):
+            return False
+        hashes = [file_hash(p) for p in paths]
+        with Builder(target, fts) as builder:
+            builder.add_files(paths, stats, hashes)
+            add_store(builder, store)
+            builder.finish(paths)
+    except (OSError, sqlite3.Error):
+        return False
+    return True
+
+
+__all__ = ["BATCH", "Builder", "add_store", "build_index", "memory_index"]

@@ -1,0 +1,134 @@
+"""Opening an index: where it lives, whether it is ours, whole and fresh.
+
+Freshness is the cache's rule (store/cache.py, whose functions are reused): every store path
+is the one recorded, and its inode, size and mtime_ns match; a file modified less than
+RACY_NS before the index was written is also compared by content hash. A file the user can
+no longer read is never answered from the index. Anything else -- a missing, foreign,
+truncated or garbage file, another format or program version -- gives None: the caller
+builds the index again. Damage found later, while a query runs, raises IndexDamaged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+from .. import __version__
+from ..errors import GeotieError
+from ..model import SCHEMA_VERSION
+from ..store.cache import RACY_NS, _safe_dir, _stat, file_hash
+from . import schema
+
+
+class IndexDamaged(GeotieError):
+    """The index file broke while a query read it: remove it (`Index.discard`) and build it again."""
+
+
+def index_path(folder: Path, paths: Sequence[Path]) -> Path:
+    """One index per set of store paths, named by a checksum of them (the index records the
+    paths and they are checked, so the name only has to spread the sets apart)."""
+    key = "\0".join([__version__, str(schema.FORMAT), *(str(p.resolve()) for p in paths)]).encode()
+    return folder / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sqlite"
+
+
+class Index:
+    """An open index. `rows` runs a query and turns any database error into IndexDamaged."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path | None, meta: dict[str, str]) -> None:
+        self.db, self.path, self.meta = db, path, meta
+        self.files: list[str] = [row[0] for row in self.rows("SELECT path FROM files ORDER BY file")]
+        self.fts = meta.get("search") == "fts5-trigram"
+
+    def rows(self, sql: str, params: Sequence = ()) -> list:
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.ProgrammingError:  # geotie's own mistake: not hidden as damage
+            raise
+        except sqlite3.DatabaseError as err:
+            raise self._damaged(err) from err
+
+    def cursor(self, sql: str, params: Sequence = ()):
+        """Rows one at a time (damage raises IndexDamaged as they are read: see `stream`)."""
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.ProgrammingError:  # geotie's own mistake: not hidden as damage
+            raise
+        except sqlite3.DatabaseError as err:
+            raise self._damaged(err) from err
+
+    def fetch(self, cursor, n: int) -> list:
+        try:
+            return cursor.fetchmany(n)
+        except sqlite3.ProgrammingError:  # geotie's own mistake: not hidden as damage
+            raise
+        except sqlite3.DatabaseError as err:
+            raise self._damaged(err) from err
+
+    def _damaged(self, err: Exception) -> IndexDamaged:
+        where = self.path or "in memory"
+        return IndexDamaged(f"the index {where} is damaged ({err}); it is built again on the next run")
+
+    def discard(self) -> None:
+        """Close and remove the index file (after IndexDamaged)."""
+        self.close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def fresh(paths: Sequence[Path], recorded: list[tuple], written_ns: int) -> bool:
+    """Whether the store files are the ones the index was built from (see the module's doc)."""
+    if len(paths) != len(recorded):
+        return False
+    for p, (path, ino, size, mtime_ns, digest) in zip(paths, recorded, strict=True):
+        try:
+            if str(p) != path or not os.access(p, os.R_OK) or _stat(p) != [ino, size, mtime_ns]:
+                return False
+            if written_ns - mtime_ns < RACY_NS and file_hash(p) != digest:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _whole(db: sqlite3.Connection, path: Path) -> bool:
+    """The file is as long as its header says (a truncated copy is not)."""
+    (pages,) = db.execute("PRAGMA page_count").fetchone()
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    return pages * size == path.stat().st_size
+
+
+def open_index(path: Path, paths: Sequence[Path]) -> Index | None:
+    """The index at `path` if it is a whole, fresh geotie index of `paths`; else None."""
+    if not path.is_file() or not _safe_dir(path.parent, create=False):
+        return None
+    try:
+        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        (app,) = db.execute("PRAGMA application_id").fetchone()
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if (app, version) != (schema.APPLICATION_ID, schema.FORMAT) or not _whole(db, path):
+            db.close()
+            return None
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        expected = {"format": str(schema.FORMAT), "program": __version__, "schema": str(SCHEMA_VERSION)}
+        if any(meta.get(k) != v for k, v in expected.items()) or json.loads(meta["paths"]) != [str(p) for p in paths]:
+            db.close()
+            return None
+        recorded = db.execute("SELECT path, ino, size, mtime_ns, hash FROM files ORDER BY file").fetchall()
+        if not fresh(paths, recorded, int(meta["written_ns"])):
+            db.close()
+            return None
+        return Index(db, path, meta)
+    except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, GeotieError):
+        db.close()
+        return None

@@ -1,0 +1,314 @@
+"""The reading queries of geotie.query, answered from an index: the same arguments (an Index
+for the Store), the same domain objects and rows (Event, Actor, Source, Profile, Hit), the
+same order. Each costs what it returns: events are decoded a batch at a time from the rows
+a query selects, never the whole store.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+
+from ..dates import parse_edtf
+from ..errors import Ambiguous, NotFound
+from ..fields import actor_fields, event_fields, source_fields
+from ..model import Actor, Citation, Event, Origin, Problem, Role, Source, trusted
+from ..query import Hit, Profile, TimelineQuery, _actor_order, _find, _role_order, _source_order, needle_pattern
+from ..text import fold, suggest
+from .db import Index
+from .schema import TRIGRAM_MIN
+
+BATCH = 500  # rows decoded at a time (and ids bound in one IN (...))
+EVENT_COLUMNS = "e.pos, e.id, e.date, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, e.file, e.line"
+
+
+def _marks(items: Sequence) -> str:
+    return ",".join("?" * len(items))
+
+
+def _chunks(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# --- decoding rows into domain objects ---------------------------------------------------------
+
+
+def _cite(source: str, quote: str, note: str) -> Citation:
+    return trusted(Citation, {"source": source, "quote": quote, "note": note})
+
+
+def _decode_events(ix: Index, rows: list) -> list[Event]:
+    """Events from rows of EVENT_COLUMNS, with their actors, tags and citations (three queries per batch)."""
+    where = sorted({r[0] for r in rows})
+    marks = _marks(where)
+    actors: dict[int, list[str]] = {}
+    for pos, actor in ix.rows(f"SELECT pos, actor FROM event_actors WHERE pos IN ({marks}) ORDER BY pos, seq", where):
+        actors.setdefault(pos, []).append(actor)
+    tags: dict[int, list[str]] = {}
+    for pos, tag in ix.rows(f"SELECT pos, tag FROM event_tags WHERE pos IN ({marks}) ORDER BY pos, seq", where):
+        tags.setdefault(pos, []).append(tag)
+    cites: dict[int, list[Citation]] = {}
+    sql = f"SELECT event, source, quote, note FROM citations WHERE event IN ({marks}) ORDER BY event, seq"
+    for pos, source, quote, note in ix.rows(sql, where):
+        cites.setdefault(pos, []).append(_cite(source, quote, note))
+    files = ix.files
+    out = []
+    for pos, ident, date, title, summary, dtext, dnote, status, outcome, file, line in rows:
+        out.append(trusted(Event, {
+            "id": ident, "date": parse_edtf(date), "title": title, "summary": summary, "date_text": dtext,
+            "date_note": dnote, "actors": tuple(actors.get(pos, ())), "tags": tuple(tags.get(pos, ())),
+            "status": status, "citations": tuple(cites.get(pos, ())), "outcome": outcome,
+            "origin": trusted(Origin, {"file": files[file], "line": line}),
+        }))  # fmt: skip
+    return out
+
+
+def events(ix: Index, sql: str, params: Sequence = ()) -> Iterator[Event]:
+    """The events of a query selecting EVENT_COLUMNS (from `events e`), decoded a batch at a time."""
+    cursor = ix.cursor(sql, params)
+    while rows := ix.fetch(cursor, BATCH):
+        yield from _decode_events(ix, rows)
+
+
+def _date(text: str | None):
+    return parse_edtf(text) if text is not None else None
+
+
+def actors_by_id(ix: Index, ids: Iterable[str]) -> dict[str, Actor]:
+    """The actors with these ids (unknown ones left out), in the order asked."""
+    ids = list(dict.fromkeys(ids))
+    found: dict[str, Actor] = {}
+    for part in _chunks(ids):
+        marks = _marks(part)
+        aliases: dict[str, list[str]] = {}
+        sql = f"SELECT actor, alias FROM aliases WHERE actor IN ({marks}) ORDER BY actor, seq"
+        for actor, alias in ix.rows(sql, part):
+            aliases.setdefault(actor, []).append(alias)
+        cites: dict[tuple[str, int], list[Citation]] = {}
+        sql = (f"SELECT actor, role, source, quote, note FROM citations WHERE actor IS NOT NULL AND actor IN ({marks})"
+               " ORDER BY actor, role, seq")  # fmt: skip
+        for actor, role, source, quote, note in ix.rows(sql, part):
+            cites.setdefault((actor, role), []).append(_cite(source, quote, note))
+        roles: dict[str, list[Role]] = {}
+        sql = f'SELECT actor, seq, title, of, start, "end", note FROM roles WHERE actor IN ({marks})'
+        sql += " ORDER BY actor, seq"
+        for actor, seq, title, of, start, end, note in ix.rows(sql, part):
+            cited = tuple(cites.get((actor, seq), ()))
+            roles.setdefault(actor, []).append(Role(title, of, _date(start), _date(end), cited, note))
+        sql = f"SELECT id, name, kind, country, note, file, line FROM actors WHERE id IN ({marks})"
+        for ident, name, kind, country, note, file, line in ix.rows(sql, part):
+            found[ident] = Actor(
+                ident, name, kind, tuple(aliases.get(ident, ())), country, tuple(roles.get(ident, ())), note,
+                Origin(file, line),
+            )  # fmt: skip
+    return {i: found[i] for i in ids if i in found}
+
+
+def sources_by_id(ix: Index, ids: Iterable[str]) -> dict[str, Source]:
+    """The sources with these ids (unknown ones left out), in the order asked."""
+    ids = list(dict.fromkeys(ids))
+    found: dict[str, Source] = {}
+    for part in _chunks(ids):
+        marks = _marks(part)
+        authors: dict[str, list[str]] = {}
+        sql = f"SELECT source, name FROM source_authors WHERE source IN ({marks}) ORDER BY source, seq"
+        for source, name in ix.rows(sql, part):
+            authors.setdefault(source, []).append(name)
+        sql = (f"SELECT id, title, publisher, published, published_note, url, kind, archive, file, line FROM sources"
+               f" WHERE id IN ({marks})")  # fmt: skip
+        for ident, title, publisher, published, note, url, kind, archive, file, line in ix.rows(sql, part):
+            found[ident] = Source(
+                ident, title, publisher, tuple(authors.get(ident, ())), _date(published), note, url, kind, archive,
+                Origin(file, line),
+            )  # fmt: skip
+    return {i: found[i] for i in ids if i in found}
+
+
+# --- the queries -----------------------------------------------------------------------------------
+
+
+def resolve_actor(ix: Index, name: str) -> Actor:
+    """geotie.query.resolve_actor: exact folded name, then whole words, then word prefixes."""
+    key = fold(name)
+    if not key:
+        raise NotFound(f"'{name}' is not a name; give an actor id, name or alias")
+    exact = [row[0] for row in ix.rows("SELECT actor FROM names WHERE folded = ? ORDER BY seq", [key])]
+    if len(exact) == 1:
+        return actors_by_id(ix, exact)[exact[0]]
+    partial = exact
+    words = key.split()
+    for pattern in ("% {} %", "% {}%"):  # each word a whole token, then each word a token's prefix
+        if partial:
+            break
+        each = " AND ".join(["(' ' || folded || ' ') LIKE ?"] * len(words))
+        sql = f"SELECT DISTINCT actor FROM names WHERE {each}"
+        partial = [row[0] for row in ix.rows(sql, [pattern.format(w) for w in words])]
+    if len(partial) == 1:
+        return actors_by_id(ix, partial)[partial[0]]
+    if partial:
+        found = sorted(actors_by_id(ix, partial).values(), key=lambda a: a.id)
+        listing = "; ".join(f"{a.id} ({a.name}, {a.kind})" for a in found)
+        raise Ambiguous(f"'{name}' fits {len(found)} actors: {listing}; give one of these ids", [a.id for a in found])
+    near = suggest(name, [row[0] for row in ix.rows("SELECT name FROM names ORDER BY seq")])
+    hint = f"did you mean '{near[0]}'?" if near else "run 'geotie actors' to list them"
+    raise NotFound(f"unknown actor '{name}'; {hint}")
+
+
+def timeline_sql(q: TimelineQuery) -> tuple[str, list]:
+    """The SQL (and its parameters) of the events matching `q`, in the order asked."""
+    where: list[str] = []
+    params: list = []
+    wanted = list(dict.fromkeys(q.actors))
+    if wanted and q.union:
+        where.append(f"e.pos IN (SELECT pos FROM event_actors WHERE actor IN ({_marks(wanted)}))")
+        params += wanted
+    else:
+        for actor in wanted:
+            where.append("e.pos IN (SELECT pos FROM event_actors WHERE actor = ?)")
+            params.append(actor)
+    if q.since is not None:
+        where.append("e.hi >= ?")
+        params.append(q.since.lo.toordinal())
+    if q.until is not None:
+        where.append("e.lo <= ?")
+        params.append(q.until.hi.toordinal())
+    if q.tags:
+        tags = list(dict.fromkeys(q.tags))
+        where.append(f"EXISTS (SELECT 1 FROM event_tags t WHERE t.pos = e.pos AND t.tag IN ({_marks(tags)}))")
+        params += tags
+    if q.statuses:
+        statuses = list(dict.fromkeys(q.statuses))
+        where.append(f"e.status IN ({_marks(statuses)})")
+        params += statuses
+    sql = f"SELECT {EVENT_COLUMNS} FROM events e"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY e.pos" + (" DESC" if q.reverse else "")
+    if q.limit is not None:
+        sql += " LIMIT ?"
+        params.append(q.limit)
+    return sql, params
+
+
+def iter_timeline(ix: Index, q: TimelineQuery) -> Iterator[Event]:
+    """geotie.query.iter_timeline: the matching events, a batch at a time."""
+    sql, params = timeline_sql(q)
+    return events(ix, sql, params)
+
+
+def timeline(ix: Index, q: TimelineQuery) -> list[Event]:
+    return list(iter_timeline(ix, q))
+
+
+def actor_events(ix: Index, actor_id: str) -> Iterator[Event]:
+    """Every event listing the actor, in timeline order (once per time it is listed, as
+    store.actor_events)."""
+    sql = f"SELECT {EVENT_COLUMNS} FROM event_actors a JOIN events e ON e.pos = a.pos WHERE a.actor = ? ORDER BY a.pos"
+    return events(ix, sql, [actor_id])
+
+
+def profile(ix: Index, actor: Actor, top: int = 5) -> Profile:
+    """geotie.query.profile."""
+    found = tuple(actor_events(ix, actor.id))
+    counts = Counter(other for e in found for other in e.actors if other != actor.id)
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    others = actors_by_id(ix, [i for i, _ in best])
+    together = tuple((others[i], n) for i, n in best)
+    roles = tuple(sorted(actor.roles, key=_role_order))
+    sql = "SELECT r.actor, r.seq FROM roles r JOIN actors a ON a.id = r.actor WHERE r.of = ? ORDER BY a.seq, r.seq"
+    held = ix.rows(sql, [actor.id])
+    people = actors_by_id(ix, [a for a, _ in held])
+    pairs = [(people[a], people[a].roles[seq]) for a, seq in held]
+    holders = tuple(sorted(pairs, key=lambda pair: (_role_order(pair[1]), pair[0].name)))
+    return Profile(actor, roles, holders, found, together)
+
+
+def get_event(ix: Index, event_id: str) -> Event:
+    """geotie.query.get_event."""
+    found = list(events(ix, f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?", [event_id]))
+    if not found:
+        near = suggest(event_id, [row[0] for row in ix.rows("SELECT id FROM events ORDER BY pos")])
+        hint = f"did you mean '{near[0]}'?" if near else "run 'geotie timeline' to list event ids"
+        raise NotFound(f"unknown event '{event_id}'; {hint}")
+    return found[0]
+
+
+def get_source(ix: Index, source_id: str) -> Source:
+    """geotie.query.get_source."""
+    found = sources_by_id(ix, [source_id])
+    if not found:
+        near = suggest(source_id, [row[0] for row in ix.rows("SELECT id FROM sources ORDER BY seq")])
+        hint = f"did you mean '{near[0]}'?" if near else "run 'geotie sources' to list them"
+        raise NotFound(f"unknown source '{source_id}'; {hint}")
+    return found[source_id]
+
+
+def tags(ix: Index) -> frozenset[str]:
+    """Every tag in use (Store.tags)."""
+    return frozenset(row[0] for row in ix.rows("SELECT tag FROM tags"))
+
+
+def event_counts(ix: Index) -> dict[str, int]:
+    """geotie.query.event_counts."""
+    return dict(ix.rows("SELECT id, events FROM actors WHERE events > 0"))
+
+
+def warnings(ix: Index) -> tuple[Problem, ...]:
+    """The warnings the store was read with (Store.warnings)."""
+    rows = ix.rows("SELECT severity, code, message, file, line, entry, field, hint FROM warnings ORDER BY seq")
+    return tuple(Problem(s, c, m, Origin(f, line), e, fld, h) for s, c, m, f, line, e, fld, h in rows)
+
+
+def _matching(ix: Index, table: str, needle: str, columns: str) -> tuple[str, list]:
+    """A subquery over a search table: its rows whose folded text holds `needle`."""
+    if ix.fts and len(needle) >= TRIGRAM_MIN:  # LIKE through the trigram index (folded text has no % or _)
+        return f"SELECT {columns} FROM {table} WHERE text LIKE ?", [f"%{needle}%"]
+    return f"SELECT {columns} FROM {table} WHERE instr(text, ?) > 0", [needle]
+
+
+def search(ix: Index, text: str) -> list[Hit]:
+    """geotie.query.search: every field holding the folded `text`, events in timeline order,
+    then actors, then sources; one hit per field. The index finds the entries whose folded
+    text holds the needle; each field of those is then matched as geotie.query does."""
+    needle = fold(text)
+    if not needle:
+        return []
+    pattern = needle_pattern(needle)
+    hits: list[Hit] = []
+
+    def scan(kind: str, ident: str, fields: list[tuple[str, str]]) -> None:
+        for name, value in fields:
+            span = _find(needle, value, pattern) if value else None
+            if span:
+                hits.append(Hit(kind, ident, name, value, *span))
+
+    sub, params = _matching(ix, "event_search", needle, "rowid")
+    for e in events(ix, f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.pos IN ({sub}) ORDER BY e.pos", params):
+        scan("event", e.id, event_fields(e))
+    sub, params = _matching(ix, "entry_search", needle, "kind, id")
+    entries = ix.rows(sub, params)
+    for a in _actor_order(actors_by_id(ix, [i for kind, i in entries if kind == "actor"]).values()):
+        scan("actor", a.id, actor_fields(a))
+    for s in _source_order(sources_by_id(ix, [i for kind, i in entries if kind == "source"]).values()):
+        scan("source", s.id, source_fields(s))
+    return hits
+
+
+__all__ = [
+    "actor_events",
+    "actors_by_id",
+    "event_counts",
+    "events",
+    "get_event",
+    "get_source",
+    "iter_timeline",
+    "profile",
+    "resolve_actor",
+    "search",
+    "sources_by_id",
+    "tags",
+    "timeline",
+    "timeline_sql",
+    "warnings",
+]

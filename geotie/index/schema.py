@@ -1,0 +1,144 @@
+"""The SQLite schema of the derived index: DDL, its format version, and the search table.
+
+Dates are stored as day ordinals (`date.toordinal()`): `lo`/`hi` are the first and last day
+an entry may cover (an open or unknown end is 1 or MAX_DAY, as DateSpan.lo/.hi), so
+`--since/--until` overlap is `hi >= since.lo AND lo <= until.hi`. Events are numbered `pos`
+in timeline order (the rowid), so the timeline order is a rowid scan and each actor's events
+are one range of the (actor, pos) index, already in order.
+
+Search text is geotie's own folding (geotie.text.fold: case, accents, punctuation, and the
+letters NFKD leaves alone such as ı, ə, ø) stored per entry. It is indexed with FTS5's
+`trigram` tokenizer, which answers "this folded needle is a substring" -- today's search
+semantics exactly (`istan`, `jf 17`, `alpha republic`). FTS5's `unicode61 remove_diacritics 2`
+tokenizer matches whole tokens (or prefixes) only and folds fewer letters, so it would change
+what `geotie search` finds; it is not used. Where FTS5 (or its trigram tokenizer, SQLite
+>= 3.34) is missing, the same table is a plain one and search scans it with instr() -- same
+answers, linear time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+#: Bump when the tables or what they hold change: an index of another format is rebuilt.
+FORMAT = 1
+#: PRAGMA application_id of a geotie index ("gtix"): a foreign SQLite file is not ours.
+APPLICATION_ID = 0x67746978
+MAX_DAY = date.max.toordinal()
+
+TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE files (
+    file INTEGER PRIMARY KEY,           -- position in the store paths
+    path TEXT NOT NULL,
+    ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    hash TEXT NOT NULL                  -- store.cache.file_hash
+);
+CREATE TABLE store_meta (               -- each file's [meta] table
+    file INTEGER PRIMARY KEY, schema INTEGER NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
+    as_of TEXT, line INTEGER NOT NULL
+);
+CREATE TABLE warnings (
+    seq INTEGER PRIMARY KEY, severity TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
+    file TEXT NOT NULL, line INTEGER NOT NULL, entry TEXT NOT NULL, field TEXT NOT NULL, hint TEXT NOT NULL
+);
+CREATE TABLE sources (
+    seq INTEGER PRIMARY KEY,            -- order in the store
+    id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, publisher TEXT NOT NULL,
+    published TEXT, published_lo INTEGER, published_hi INTEGER, published_note TEXT NOT NULL,
+    url TEXT NOT NULL, kind TEXT NOT NULL, archive TEXT NOT NULL,
+    file TEXT NOT NULL, line INTEGER NOT NULL
+);
+CREATE TABLE source_authors (source TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY (source, seq)) WITHOUT ROWID;
+CREATE TABLE actors (
+    seq INTEGER PRIMARY KEY,            -- order in the store
+    id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
+    note TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
+    events INTEGER NOT NULL             -- how many events list the actor
+);
+CREATE TABLE aliases (actor TEXT NOT NULL, seq INTEGER NOT NULL, alias TEXT NOT NULL,
+    PRIMARY KEY (actor, seq)) WITHOUT ROWID;
+CREATE TABLE names (                    -- folded id, name and alias of each actor, for lookups
+    seq INTEGER PRIMARY KEY,            -- store order (suggestions prefer the first spelling)
+    folded TEXT NOT NULL, actor TEXT NOT NULL, name TEXT NOT NULL
+);
+CREATE TABLE roles (
+    actor TEXT NOT NULL, seq INTEGER NOT NULL, title TEXT NOT NULL, of TEXT NOT NULL,
+    start TEXT, "end" TEXT, lo INTEGER NOT NULL, hi INTEGER NOT NULL, note TEXT NOT NULL,
+    PRIMARY KEY (actor, seq)
+) WITHOUT ROWID;
+CREATE TABLE events (
+    pos INTEGER PRIMARY KEY,            -- timeline order, from 0
+    id TEXT NOT NULL UNIQUE,
+    date TEXT NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
+    anchor INTEGER NOT NULL,            -- the sort key's first day (dates.sort_key)
+    title TEXT NOT NULL, summary TEXT NOT NULL, date_text TEXT NOT NULL, date_note TEXT NOT NULL,
+    status TEXT NOT NULL, outcome TEXT NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL
+);
+CREATE TABLE event_actors (pos INTEGER NOT NULL, seq INTEGER NOT NULL, actor TEXT NOT NULL,
+    PRIMARY KEY (pos, seq)) WITHOUT ROWID;
+CREATE TABLE event_tags (pos INTEGER NOT NULL, seq INTEGER NOT NULL, tag TEXT NOT NULL,
+    PRIMARY KEY (pos, seq)) WITHOUT ROWID;
+CREATE TABLE tags (tag TEXT PRIMARY KEY, events INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE citations (                -- of an event (event = its pos) or of a role (actor, role)
+    event INTEGER, actor TEXT, role INTEGER, seq INTEGER NOT NULL,
+    source TEXT NOT NULL, quote TEXT NOT NULL, note TEXT NOT NULL
+);
+"""
+
+#: Made after the rows are in (faster than keeping them up to date row by row).
+INDEXES = """
+CREATE INDEX events_lo ON events (lo);
+CREATE INDEX events_hi ON events (hi);
+CREATE INDEX event_actors_actor ON event_actors (actor, pos);
+CREATE INDEX event_tags_tag ON event_tags (tag, pos);
+CREATE INDEX names_folded ON names (folded);
+CREATE INDEX roles_of ON roles (of);
+CREATE INDEX citations_event ON citations (event, seq) WHERE event IS NOT NULL;
+CREATE INDEX citations_role ON citations (actor, role, seq) WHERE actor IS NOT NULL;
+CREATE INDEX citations_source ON citations (source);
+"""
+
+#: Folded search text: one row per event (rowid = pos), one per actor and per source.
+SEARCH_FTS = """
+CREATE VIRTUAL TABLE event_search USING fts5 (text, tokenize = 'trigram', detail = 'none');
+CREATE VIRTUAL TABLE entry_search USING fts5 (text, kind UNINDEXED, id UNINDEXED, tokenize = 'trigram',
+    detail = 'none');
+"""
+SEARCH_PLAIN = """
+CREATE TABLE event_search (rowid INTEGER PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE entry_search (rowid INTEGER PRIMARY KEY, text TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL);
+"""
+
+#: The shortest needle the trigram index can find; shorter ones are found by scanning.
+TRIGRAM_MIN = 3
+
+
+def has_trigram_fts() -> bool:
+    """Whether this Python's SQLite has FTS5 with the trigram tokenizer."""
+    try:
+        with sqlite3.connect(":memory:") as db:
+            db.execute("CREATE VIRTUAL TABLE probe USING fts5 (text, tokenize = 'trigram')")
+        return True
+    except sqlite3.Error:
+        return False
+
+
+def _run(db: sqlite3.Connection, script: str) -> None:
+    """Each statement of `script` (executescript would commit the transaction the build is in)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def create(db: sqlite3.Connection, fts: bool) -> None:
+    """The tables of an empty index (the indexes come later: `create_indexes`)."""
+    _run(db, TABLES + (SEARCH_FTS if fts else SEARCH_PLAIN))
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {FORMAT}")
+
+
+def create_indexes(db: sqlite3.Connection) -> None:
+    _run(db, INDEXES)
