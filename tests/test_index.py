@@ -1,0 +1,200 @@
+"""The index answers as geotie.query does over the same store read fresh into memory."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import MINIMAL, ROOT, write
+from geotie import query
+from geotie.dates import parse_edtf
+from geotie.errors import Ambiguous, NotFound
+from geotie.index import queries as iq
+from geotie.index.build import memory_index
+from geotie.index.schema import has_trigram_fts
+from geotie.query import TimelineQuery
+from geotie.store import load_paths
+
+SEARCHES = ["july", "ALPHA republic", "a", "jf 17", "JF-17", "Türkiye", "turkiye", "ı", "istan", "ep", "x", "   "]
+BOTH_SEARCHES = [True, False] if has_trigram_fts() else [False]
+
+
+def same_events(got, want) -> None:
+    assert got == want
+    assert [e.origin for e in got] == [e.origin for e in want]
+
+
+def answer(fn, *args):
+    """The result, or the error's type, message and candidates."""
+    try:
+        return fn(*args)
+    except (NotFound, Ambiguous) as err:
+        return type(err).__name__, str(err), getattr(err, "candidates", None)
+
+
+def assert_same_answers(store, ix, timelines=(), names=(), needles=()) -> None:
+    for q in timelines:
+        same_events(iq.timeline(ix, q), query.timeline(store, q))
+    for actor in store.actors.values():
+        got, want = iq.profile(ix, actor), query.profile(store, actor)
+        assert got == want
+        same_events(list(got.events), list(want.events))
+        assert [a.origin for a, _ in got.holders] == [a.origin for a, _ in want.holders]
+    for name in names:
+        assert answer(iq.resolve_actor, ix, name) == answer(query.resolve_actor, store, name)
+    for needle in needles:
+        assert iq.search(ix, needle) == query.search(store, needle)
+    for event in store.events:
+        same_events([iq.get_event(ix, event.id)], [event])
+    for source in store.sources.values():
+        assert iq.get_source(ix, source.id) == source
+        assert iq.get_source(ix, source.id).origin == source.origin
+    assert iq.tags(ix) == store.tags
+    assert iq.event_counts(ix) == query.event_counts(store)
+    assert iq.warnings(ix) == store.warnings
+
+
+# --- a small store, by hand -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fts", BOTH_SEARCHES)
+def test_minimal_store(tmp_path, fts):
+    store = load_paths([write(tmp_path, MINIMAL)])
+    ix = memory_index(store, fts=fts)
+    timelines = [
+        TimelineQuery(),
+        TimelineQuery(actors=("alpha", "beta")),
+        TimelineQuery(actors=("beta", "jo-smith"), union=True),
+        TimelineQuery(since=parse_edtf("2024-08"), reverse=True),
+        TimelineQuery(until=parse_edtf("2024-07-14")),
+        TimelineQuery(since=parse_edtf("2024-07-15")),  # the ends touch: overlap includes them
+        TimelineQuery(until=parse_edtf("2024-07-15")),
+        TimelineQuery(since=parse_edtf("2025-02-28"), until=parse_edtf("2025-02-28")),
+        TimelineQuery(tags=("trade", "defence"), statuses=("occurred",), limit=1),
+        TimelineQuery(actors=("nobody",)),
+    ]
+    names = ["alpha", "ALPHALAND", "älphä republic", "smith", "bet", "a", "Alphalnd", "zzz", "", "?"]
+    assert_same_answers(store, ix, timelines, names, SEARCHES)
+
+
+def test_unknown_event_and_source_suggest(tmp_path):
+    store = load_paths([write(tmp_path, MINIMAL)])
+    ix = memory_index(store)
+    assert answer(iq.get_event, ix, "secnd") == answer(query.get_event, store, "secnd")
+    assert "did you mean 'second'" in answer(iq.get_event, ix, "secnd")[1]
+    assert answer(iq.get_source, ix, "sr") == answer(query.get_source, store, "sr")
+
+
+def test_bundled_store():
+    store = load_paths([ROOT / "data" / "facts.toml"])
+    ix = memory_index(store)
+    pk, az = "pakistan", "azerbaijan"
+    timelines = [
+        TimelineQuery(actors=(pk, az)),
+        TimelineQuery(actors=(pk, az), since=parse_edtf("2020"), until=parse_edtf("2024-09")),
+        TimelineQuery(actors=(pk,), tags=("defence",), reverse=True, limit=3),
+        TimelineQuery(statuses=("planned",)),
+    ]
+    names = ["pakistan", "erdogan", "mustafayev", "pak", "Vugar Mustafayev", "garabagh", "jf-17"]
+    assert_same_answers(store, ix, timelines, names, ["garabagh", "JF-17", "Türkiye", "kashmir", "pak", "e"])
+
+
+# --- any valid store --------------------------------------------------------------------------------
+
+WORDS = ["Alpha", "Älphä", "Republic", "JF-17", "Thunder", "Türkiye", "Bakı", "Əli", "Garabagh", "pipe-line", "7"]
+DATES = ["2024", "2024-07", "2024-07-15", "201X", "15XX", "2024~", "2024-09?", "2024-09-21/2024-09-30", "2016/..",
+         "../2016", "2019/", "/2019", "2024-XX", "1999-12-31"]  # fmt: skip
+TAGS = ["trade", "defence", "energy", "made-up tag"]
+STATUSES = ["occurred", "planned", "ongoing", "reported", "cancelled"]
+
+phrase = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
+slug = st.from_regex(r"[a-z][a-z0-9-]{0,6}", fullmatch=True)
+
+
+def citations(source_ids):
+    return st.lists(
+        st.fixed_dictionaries({"source": st.sampled_from(source_ids), "quote": phrase}, optional={"note": phrase}),
+        min_size=1,
+        max_size=2,
+    )
+
+
+@st.composite
+def stores(draw) -> dict:
+    source_ids = [
+        "src-" + i for i in draw(st.lists(slug, min_size=1, max_size=3, unique=True))
+    ]  # ids are unique store-wide
+    sources = [
+        {"id": i, "title": draw(phrase), **draw(st.fixed_dictionaries({}, optional={
+            "publisher": phrase, "authors": st.lists(phrase, max_size=2), "published": st.sampled_from(DATES)}))}
+        for i in source_ids
+    ]  # fmt: skip
+    actor_ids = draw(st.lists(slug, min_size=1, max_size=6, unique=True))
+    actors = []
+    for i in actor_ids:
+        actor = {"id": i, "name": draw(phrase), "kind": draw(st.sampled_from(["country", "person", "organization"]))}
+        actor["aliases"] = draw(st.lists(phrase, max_size=2))
+        roles = draw(st.lists(st.fixed_dictionaries(
+            {"title": phrase, "citations": citations(source_ids)},
+            optional={"of": st.sampled_from(actor_ids), "start": st.sampled_from(DATES[:8]),
+                      "end": st.sampled_from(DATES[:8]), "note": phrase}), max_size=2))  # fmt: skip
+        actor["roles"] = [r for r in roles if "start" not in r or "end" not in r]  # an end before its start fails
+        actors.append(actor)
+    event_ids = ["ev-" + i for i in draw(st.lists(slug, max_size=12, unique=True))]
+    events = [
+        {
+            "id": i, "date": draw(st.sampled_from(DATES)), "title": draw(phrase),
+            "actors": draw(st.lists(st.sampled_from(actor_ids), max_size=3, unique=True)),
+            "tags": draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True)),
+            "status": draw(st.sampled_from(STATUSES)), "citations": draw(citations(source_ids)),
+            **draw(st.fixed_dictionaries({}, optional={"summary": phrase, "date_text": phrase, "outcome": phrase})),
+        }
+        for i in event_ids
+    ]  # fmt: skip
+    return {"meta": {"schema": 1}, "sources": sources, "actors": actors, "events": events}
+
+
+def queries_of(data: dict):
+    actor_ids = [a["id"] for a in data["actors"]]
+    date = st.none() | st.sampled_from(DATES).map(parse_edtf)
+    return st.builds(
+        TimelineQuery,
+        actors=st.lists(st.sampled_from(actor_ids), max_size=3).map(tuple),
+        union=st.booleans(),
+        since=date,
+        until=date,
+        tags=st.lists(st.sampled_from(TAGS), max_size=2).map(tuple),
+        statuses=st.lists(st.sampled_from(STATUSES), max_size=2).map(tuple),
+        reverse=st.booleans(),
+        limit=st.none() | st.integers(0, 5),
+    )
+
+
+def needles_of(data: dict):
+    texts = [e["title"] for e in data["events"]] + [a["name"] for a in data["actors"]] + ["Älphä Republic JF-17"]
+
+    @st.composite
+    def piece(draw):
+        text = draw(st.sampled_from(texts))
+        start = draw(st.integers(0, len(text)))
+        return text[start : start + draw(st.integers(1, 12))]
+
+    return st.lists(piece() | st.sampled_from(SEARCHES), min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), store_data=stores(), fts=st.sampled_from(BOTH_SEARCHES))
+def test_any_valid_store_gives_the_same_answers(data, store_data, fts):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "store.toml"
+        path.write_text(tomli_w.dumps(store_data), encoding="utf-8")
+        store = load_paths([path])
+        ix = memory_index(store, fts=fts)
+        timelines = data.draw(st.lists(queries_of(store_data), min_size=1, max_size=5))
+        names = [a["name"] for a in store_data["actors"]] + [w.lower()[:3] for w in WORDS] + ["Republic Alpha"]
+        assert_same_answers(store, ix, timelines, names, data.draw(needles_of(store_data)))
