@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -132,3 +133,37 @@ def open_index(path: Path, paths: Sequence[Path]) -> Index | None:
     except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, GeotieError):
         db.close()
         return None
+
+
+#: A file aside older than this is a leftover even if a process now has its pid.
+LEFTOVER_S = 24 * 3600
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Remove the files a killed build left aside (`*.tmp-<pid>` of a process that is gone,
+    or older than LEFTOVER_S); the ones removed."""
+    removed = []
+    try:
+        leftovers = list(folder.glob("*.sqlite.tmp-*"))
+    except OSError:
+        return removed
+    for path in leftovers:
+        pid = path.name.rpartition("-")[2]
+        try:
+            if pid.isdigit() and _running(int(pid)) and time.time() - path.stat().st_mtime < LEFTOVER_S:
+                continue
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's
+        return True
+    return True
