@@ -1,1 +1,63 @@
-"""The derived index (placeholder docstring, written at the end)."""
+"""The derived index: what is worked out from the store, kept in SQLite (issue #11).
+
+The TOML files stay the only truth; the index can be deleted at any time and is built again.
+Core layer: the standard library's sqlite3, no typer or rich.
+
+Modules
+    schema   the DDL, FORMAT (PRAGMA user_version), APPLICATION_ID, the search table
+    build    Builder (written aside, renamed into place), build_index, memory_index
+    db       index_path, open_index (ours? whole? fresh?), Index, IndexDamaged, sweep
+    queries  geotie.query's reading queries over an Index, same objects and order
+
+Schema (see schema.py): `meta` (format, program and store-schema versions, the paths,
+written_ns, the search kind), `files` (each store file's inode, size, mtime_ns and hash),
+`store_meta`, `warnings`, `sources` + `source_authors`, `actors` (with the count of their
+events) + `aliases` + `roles`, `names` (folded id, name and alias -> actor, for name lookup),
+`events` (pos = timeline order = rowid; `lo`/`hi` = first/last possible day as ordinals,
+indexed, so --since/--until are range conditions `hi >= since.lo AND lo <= until.hi`),
+`event_actors` (indexed on actor, pos: an actor's events are one index range, in order),
+`event_tags` (indexed on tag, pos), `tags`, `citations` (of events and of roles, indexed on
+source too), and the folded search text of every event (`event_search`, rowid = pos) and of
+every actor and source (`entry_search`). Search text is geotie.text.fold'ed, indexed with
+FTS5's trigram tokenizer and queried with LIKE '%needle%': a substring of the folded text,
+today's semantics exactly (phrases, accents, case, `JF-17` = `jf 17`, `istan`); each field of
+the entries found is then matched as geotie.query does. FTS5 `unicode61 remove_diacritics 2`
+matches tokens or prefixes only and folds fewer letters (ı, ə, ø), so it would change answers;
+where there is no FTS5 trigram (SQLite < 3.34) the same tables are plain and searched with
+instr() (same answers, a scan). Needles shorter than 3 characters are scanned too.
+
+Freshness (db.open_index): the cache's rule, with its functions (store.cache: _stat,
+file_hash, RACY_NS, _safe_dir): same paths in the same order; each file's inode, size and
+mtime_ns as recorded; a file modified within RACY_NS before the index was written also
+compared by hash; a file the process may not read is never answered from the index. A
+missing, foreign (application_id), other-format, other-version, truncated or extended file
+opens as None: the caller builds again. Damage met later by a query raises IndexDamaged.
+Writes: `<index>.tmp-<pid>` then fsync and os.replace; a failed build removes its file, a
+killed one leaves it and `sweep` removes it once its process is gone. build_index refuses to
+record a file modified after `started_ns` (it changed while being read).
+
+What remains to wire (next session):
+- cli/base.load(ctx) returns an Index, not a Store: open_index(index_path(cache_dir, paths),
+  paths); on None, sweep(folder), read and check (store.check_files, or bulk in parallel),
+  build_index, open it; with --no-cache, GEOTIE_NO_CACHE or an unusable folder,
+  memory_index(store). Warnings printed from queries.warnings(ix). On IndexDamaged during
+  a command: ix.discard(), build again, run the command again once (exit 0).
+- Reading commands: timeline -> queries.resolve_actor, iter_timeline, tags (unknown-tag
+  warning); who -> resolve_actor, profile; event -> get_event; search -> search. Not
+  written yet: `source` (citing: `citations WHERE source = ?`, indexed), `sources`
+  (+ citation_counts), `actors` (ordered list; event_counts exists).
+- The renderers take a Store only for store.actors.get / store.sources[...] (actor names,
+  source dates): give them a small lookup (actors_by_id / sources_by_id) instead.
+- store/cache.py goes (Contents, save, load, the Lazy* views; its freshness helpers and
+  cache_dir move to index/db.py); store/lazy.py goes with it (a Store is then only built
+  for `check` and `add`, in memory); query.py loses the cache hooks (`take`, `search_text`).
+  store/bulk.py feeds a Builder instead of cache.Contents: add_files, add_metas,
+  add_warnings, add_sources, add_actors, then add_events in sorted batches of
+  (store.convert.Checked, file index, line) -- Builder.add_events already takes Checked.
+- `geotie cache` lists and clears `*.sqlite` (and sweeps); the folder's bound (e.g. keep
+  the N indexes used last) is not written yet. Concurrent builds: each writes its own file
+  aside and the last rename wins; readers keep the inode they opened (not tested yet).
+- Model fields added meanwhile (role `attested`, actor `demonyms`, event
+  `implied_actors`) need columns, decoding and a FORMAT bump; the property test in
+  tests/test_index.py then covers them once its generator writes them.
+"""
