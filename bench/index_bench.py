@@ -87,7 +87,7 @@ def child_query(store_path: Path, target: Path, runs: int, in_memory: bool) -> d
     for label, (kind, arg) in QUERIES.items():
         if kind == "timeline":
             q = query.TimelineQuery(actors=arg)
-            sql, params = iq.timeline_sql(q)
+            sql, params = iq.timeline_sql(q, iq._driver(ix, list(arg)))
 
             def ours(q=q):
                 return iq.timeline(ix, q)
@@ -106,8 +106,8 @@ def child_query(store_path: Path, target: Path, runs: int, in_memory: bool) -> d
             def mem(arg=arg):
                 return query.profile(store, query.resolve_actor(store, arg)).events
         else:
-            sub, params = iq._matching(ix, "event_search", arg, "rowid")
-            sql = f"SELECT {iq.EVENT_COLUMNS} FROM events e WHERE e.pos IN ({sub}) ORDER BY e.pos"
+            where, params = iq._where_found(ix, "event_search", arg, "e.pos")
+            sql = f"SELECT {iq.EVENT_COLUMNS} FROM events e{where} ORDER BY e.pos"
 
             def ours(arg=arg):
                 return iq.search(ix, arg)

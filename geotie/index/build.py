@@ -57,7 +57,7 @@ class Builder:
         self.db = sqlite3.connect(self.tmp or ":memory:", isolation_level=None, check_same_thread=False)
         self.meta: dict[str, str] = {}
         self.files: list[str] = []
-        self.pos = 0
+        self.pos = self.actors = self.sources = 0  # the rows added so far
         try:
             for pragma in PRAGMAS:
                 self.db.execute(f"PRAGMA {pragma}")
@@ -108,21 +108,21 @@ class Builder:
     def add_sources(self, sources: Iterable[Source]) -> None:
         sources = list(sources)
         rows, authors = [], []
-        for s in sources:
+        for seq, s in enumerate(sources, self.sources):
             lo, hi = _days(s.published)
-            rows.append((s.id, s.title, s.publisher, _text(s.published), lo, hi, s.published_note, s.url, s.kind,
+            rows.append((seq, s.id, s.title, s.publisher, _text(s.published), lo, hi, s.published_note, s.url, s.kind,
                          s.archive, s.origin.file, s.origin.line))  # fmt: skip
             authors += [(s.id, i, name) for i, name in enumerate(s.authors)]
-        self.db.executemany("INSERT INTO sources VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO source_authors VALUES (?, ?, ?)", authors)
-        texts = fold_lines([searchable(source_fields(s)) for s in sources])
-        self._entry_text("source", [s.id for s in sources], texts)
+        self._search_text("source_search", self.sources, fold_lines([searchable(source_fields(s)) for s in sources]))
+        self.sources += len(sources)
 
     def add_actors(self, actors: Iterable[Actor]) -> None:
         actors = list(actors)
         rows, aliases, names, roles, cites = [], [], [], [], []
-        for a in actors:
-            rows.append((a.id, a.name, a.kind, a.country, a.note, a.origin.file, a.origin.line))
+        for seq, a in enumerate(actors, self.actors):
+            rows.append((seq, a.id, a.name, a.kind, a.country, a.note, a.origin.file, a.origin.line))
             aliases += [(a.id, i, al) for i, al in enumerate(a.aliases)]
             seen: set[str] = set()
             for n in (a.id, a.name, *a.aliases):  # as store.name_index: each folded name once per actor
@@ -135,19 +135,17 @@ class Builder:
                 hi = r.end.hi.toordinal() if r.end else schema.MAX_DAY
                 roles.append((a.id, i, r.title, r.of, _text(r.start), _text(r.end), lo, hi, r.note))
                 cites += [(None, a.id, i, j, c.source, c.quote, c.note) for j, c in enumerate(r.citations)]
-        self.db.executemany("INSERT INTO actors VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, 0)", rows)
+        self.db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", rows)
         self.db.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
         self.db.executemany("INSERT INTO names VALUES (NULL, ?, ?, ?)", names)
         self.db.executemany("INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", roles)
         self.db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)
-        texts = fold_lines([searchable(actor_fields(a)) for a in actors])
-        self._entry_text("actor", [a.id for a in actors], texts)
+        self._search_text("actor_search", self.actors, fold_lines([searchable(actor_fields(a)) for a in actors]))
+        self.actors += len(actors)
 
-    def _entry_text(self, kind: str, ids: list[str], texts: list[str]) -> None:
-        self.db.executemany(
-            "INSERT INTO entry_search (text, kind, id) VALUES (?, ?, ?)",
-            [(t, kind, i) for i, t in zip(ids, texts, strict=True)],
-        )
+    def _search_text(self, table: str, first: int, texts: list[str]) -> None:
+        """Rows `first`, `first + 1`... of a search table (their seq, or pos)."""
+        self.db.executemany(f"INSERT INTO {table} (rowid, text) VALUES (?, ?)", enumerate(texts, first))
 
     def add_events(self, items: Sequence[EventItem]) -> None:
         """A batch of events that follow those added before in timeline order; each with the
@@ -167,15 +165,14 @@ class Builder:
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)
-        texts = search_texts([e for e, _, _ in items])
-        db.executemany("INSERT INTO event_search (rowid, text) VALUES (?, ?)", enumerate(texts, start))
+        self._search_text("event_search", start, search_texts([e for e, _, _ in items]))
         self.pos = start + len(items)
 
     def finish(self, paths: Sequence[Path | str], written_ns: int | None = None) -> Index | None:
         """Index the rows, record what the index was built from, and put it in place: the
         index (open) in memory, or written at `target` (closed, then the Index is None)."""
         db = self.db
-        schema.create_indexes(db)
+        schema.create_indexes(db, self.fts)
         db.execute("INSERT INTO tags SELECT tag, count(DISTINCT pos) FROM event_tags GROUP BY tag")
         db.execute("UPDATE actors SET events = (SELECT count(*) FROM event_actors WHERE actor = actors.id)")
         meta = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 
 from ..dates import parse_edtf
 from ..errors import Ambiguous, NotFound
@@ -16,7 +17,7 @@ from ..model import Actor, Citation, Event, Origin, Problem, Role, Source, trust
 from ..query import Hit, Profile, TimelineQuery, _actor_order, _find, _role_order, _source_order, needle_pattern
 from ..text import fold, suggest
 from .db import Index
-from .schema import TRIGRAM_MIN
+from .schema import TRIGRAM_MIN, trigrams
 
 BATCH = 500  # rows decoded at a time (and ids bound in one IN (...))
 EVENT_COLUMNS = "e.pos, e.id, e.date, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, e.file, e.line"
@@ -64,11 +65,17 @@ def _decode_events(ix: Index, rows: list) -> list[Event]:
     return out
 
 
-def events(ix: Index, sql: str, params: Sequence = ()) -> Iterator[Event]:
-    """The events of a query selecting EVENT_COLUMNS (from `events e`), decoded a batch at a time."""
+def events(ix: Index, sql: str, params: Sequence = (), distinct: bool = False) -> Iterator[Event]:
+    """The events of a query selecting EVENT_COLUMNS (from `events e`), decoded a batch at a
+    time; `distinct`: a row with the same pos as the one before is left out."""
     cursor = ix.cursor(sql, params)
+    last = None
     while rows := ix.fetch(cursor, BATCH):
-        yield from _decode_events(ix, rows)
+        if distinct:
+            rows = [r for r, before in zip(rows, [last, *(r[0] for r in rows)], strict=False) if r[0] != before]
+            last = rows[-1][0] if rows else last
+        if rows:
+            yield from _decode_events(ix, rows)
 
 
 def _date(text: str | None):
@@ -155,17 +162,35 @@ def resolve_actor(ix: Index, name: str) -> Actor:
     raise NotFound(f"unknown actor '{name}'; {hint}")
 
 
-def timeline_sql(q: TimelineQuery) -> tuple[str, list]:
-    """The SQL (and its parameters) of the events matching `q`, in the order asked."""
+def _driver(ix: Index, wanted: list[str]) -> str | None:
+    """Of actors that must all be in an event, the one with the fewest events ("" if one is unknown)."""
+    counts = dict(ix.rows(f"SELECT id, events FROM actors WHERE id IN ({_marks(wanted)})", wanted))
+    if len(counts) < len(wanted):
+        return ""
+    return min(wanted, key=lambda a: (counts[a], a))
+
+
+def timeline_sql(q: TimelineQuery, driver: str | None = None) -> tuple[str, list]:
+    """The SQL (and its parameters) of the events matching `q`, in the order asked. With a
+    `driver` (one of q.actors, not q.union) the rows are read from that actor's index range,
+    once per time the event lists the actor, and q.limit is left to the caller."""
     where: list[str] = []
     params: list = []
     wanted = list(dict.fromkeys(q.actors))
+    if driver:
+        source = "event_actors a JOIN events e ON e.pos = a.pos"
+        where.append("a.actor = ?")
+        params.append(driver)
+        wanted.remove(driver)
+        order = "a.pos"
+    else:
+        source, order = "events e", "e.pos"
     if wanted and q.union:
         where.append(f"e.pos IN (SELECT pos FROM event_actors WHERE actor IN ({_marks(wanted)}))")
         params += wanted
     else:
         for actor in wanted:
-            where.append("e.pos IN (SELECT pos FROM event_actors WHERE actor = ?)")
+            where.append("EXISTS (SELECT 1 FROM event_actors x WHERE x.actor = ? AND x.pos = e.pos)")
             params.append(actor)
     if q.since is not None:
         where.append("e.hi >= ?")
@@ -181,20 +206,27 @@ def timeline_sql(q: TimelineQuery) -> tuple[str, list]:
         statuses = list(dict.fromkeys(q.statuses))
         where.append(f"e.status IN ({_marks(statuses)})")
         params += statuses
-    sql = f"SELECT {EVENT_COLUMNS} FROM events e"
+    sql = f"SELECT {EVENT_COLUMNS} FROM {source}"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY e.pos" + (" DESC" if q.reverse else "")
-    if q.limit is not None:
+    sql += f" ORDER BY {order}" + (" DESC" if q.reverse else "")
+    if q.limit is not None and not driver:
         sql += " LIMIT ?"
         params.append(q.limit)
     return sql, params
 
 
 def iter_timeline(ix: Index, q: TimelineQuery) -> Iterator[Event]:
-    """geotie.query.iter_timeline: the matching events, a batch at a time."""
-    sql, params = timeline_sql(q)
-    return events(ix, sql, params)
+    """geotie.query.iter_timeline: the matching events, a batch at a time. Events involving
+    all of several actors are read from the index range of the one with the fewest events."""
+    wanted = list(dict.fromkeys(q.actors))
+    driver = _driver(ix, wanted) if wanted and not q.union else None
+    if driver == "":
+        return iter(())
+    sql, params = timeline_sql(q, driver)
+    if not driver:
+        return events(ix, sql, params)
+    return islice(events(ix, sql, params, distinct=True), q.limit)
 
 
 def timeline(ix: Index, q: TimelineQuery) -> list[Event]:
@@ -260,11 +292,14 @@ def warnings(ix: Index) -> tuple[Problem, ...]:
     return tuple(Problem(s, c, m, Origin(f, line), e, fld, h) for s, c, m, f, line, e, fld, h in rows)
 
 
-def _matching(ix: Index, table: str, needle: str, columns: str) -> tuple[str, list]:
-    """A subquery over a search table: its rows whose folded text holds `needle`."""
-    if ix.fts and len(needle) >= TRIGRAM_MIN:  # LIKE through the trigram index (folded text has no % or _)
-        return f"SELECT {columns} FROM {table} WHERE text LIKE ?", [f"%{needle}%"]
-    return f"SELECT {columns} FROM {table} WHERE instr(text, ?) > 0", [needle]
+def _where_found(ix: Index, table: str, needle: str, column: str) -> tuple[str, list]:
+    """A condition on `column` (a rowid of `table`): the rows whose folded text may hold
+    `needle` (every row when the needle is shorter than a trigram)."""
+    if not ix.fts:
+        return f" WHERE {column} IN (SELECT rowid FROM {table} WHERE instr(text, ?) > 0)", [needle]
+    if len(needle) < TRIGRAM_MIN:
+        return "", []
+    return f" WHERE {column} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)", [trigrams(needle)]
 
 
 def search(ix: Index, text: str) -> list[Hit]:
@@ -283,14 +318,16 @@ def search(ix: Index, text: str) -> list[Hit]:
             if span:
                 hits.append(Hit(kind, ident, name, value, *span))
 
-    sub, params = _matching(ix, "event_search", needle, "rowid")
-    for e in events(ix, f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.pos IN ({sub}) ORDER BY e.pos", params):
+    where, params = _where_found(ix, "event_search", needle, "e.pos")
+    for e in events(ix, f"SELECT {EVENT_COLUMNS} FROM events e{where} ORDER BY e.pos", params):
         scan("event", e.id, event_fields(e))
-    sub, params = _matching(ix, "entry_search", needle, "kind, id")
-    entries = ix.rows(sub, params)
-    for a in _actor_order(actors_by_id(ix, [i for kind, i in entries if kind == "actor"]).values()):
+    where, params = _where_found(ix, "actor_search", needle, "seq")
+    found = [row[0] for row in ix.rows(f"SELECT id FROM actors{where} ORDER BY seq", params)]
+    for a in _actor_order(actors_by_id(ix, found).values()):
         scan("actor", a.id, actor_fields(a))
-    for s in _source_order(sources_by_id(ix, [i for kind, i in entries if kind == "source"]).values()):
+    where, params = _where_found(ix, "source_search", needle, "seq")
+    found = [row[0] for row in ix.rows(f"SELECT id FROM sources{where} ORDER BY seq", params)]
+    for s in _source_order(sources_by_id(ix, found).values()):
         scan("source", s.id, source_fields(s))
     return hits
 

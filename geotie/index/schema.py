@@ -12,8 +12,9 @@ letters NFKD leaves alone such as ı, ə, ø) stored per entry. It is indexed wi
 semantics exactly (`istan`, `jf 17`, `alpha republic`). FTS5's `unicode61 remove_diacritics 2`
 tokenizer matches whole tokens (or prefixes) only and folds fewer letters, so it would change
 what `geotie search` finds; it is not used. Where FTS5 (or its trigram tokenizer, SQLite
->= 3.34) is missing, the same table is a plain one and search scans it with instr() -- same
-answers, linear time.
+>= 3.34) is missing, the same tables are plain ones holding the text, and search scans
+them with instr() -- same answers, linear time. Needles shorter than a trigram are matched
+against every entry.
 """
 
 from __future__ import annotations
@@ -101,16 +102,21 @@ CREATE INDEX citations_role ON citations (actor, role, seq) WHERE actor IS NOT N
 CREATE INDEX citations_source ON citations (source);
 """
 
-#: Folded search text: one row per event (rowid = pos), one per actor and per source.
+#: Folded search text, one row per event (rowid = pos), actor and source (rowid = their seq).
+#: Contentless (the text is not kept: each field is matched again on the entries found) and
+#: without positions (detail = none): a needle is looked up as the AND of its trigrams, a
+#: superset of the entries holding it.
 SEARCH_FTS = """
-CREATE VIRTUAL TABLE event_search USING fts5 (text, tokenize = 'trigram', detail = 'none');
-CREATE VIRTUAL TABLE entry_search USING fts5 (text, kind UNINDEXED, id UNINDEXED, tokenize = 'trigram',
-    detail = 'none');
+CREATE VIRTUAL TABLE event_search USING fts5 (text, tokenize = 'trigram', detail = 'none', content = '');
+CREATE VIRTUAL TABLE actor_search USING fts5 (text, tokenize = 'trigram', detail = 'none', content = '');
+CREATE VIRTUAL TABLE source_search USING fts5 (text, tokenize = 'trigram', detail = 'none', content = '');
 """
 SEARCH_PLAIN = """
 CREATE TABLE event_search (rowid INTEGER PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE entry_search (rowid INTEGER PRIMARY KEY, text TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL);
+CREATE TABLE actor_search (rowid INTEGER PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE source_search (rowid INTEGER PRIMARY KEY, text TEXT NOT NULL);
 """
+SEARCH_TABLES = ("event_search", "actor_search", "source_search")
 
 #: The shortest needle the trigram index can find; shorter ones are found by scanning.
 TRIGRAM_MIN = 3
@@ -136,9 +142,23 @@ def _run(db: sqlite3.Connection, script: str) -> None:
 def create(db: sqlite3.Connection, fts: bool) -> None:
     """The tables of an empty index (the indexes come later: `create_indexes`)."""
     _run(db, TABLES + (SEARCH_FTS if fts else SEARCH_PLAIN))
+    if fts:  # no merging of segments while rows go in: one merge at the end (`create_indexes`)
+        for table in SEARCH_TABLES:
+            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 0)")
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {FORMAT}")
 
 
-def create_indexes(db: sqlite3.Connection) -> None:
+def create_indexes(db: sqlite3.Connection, fts: bool) -> None:
     _run(db, INDEXES)
+    if fts:
+        for table in SEARCH_TABLES:
+            db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 4)")
+
+
+def trigrams(needle: str) -> str:
+    """An FTS5 query for the rows holding every trigram of `needle` (at least TRIGRAM_MIN
+    characters of folded text: letters, digits and single spaces, nothing to escape)."""
+    grams = dict.fromkeys(needle[i : i + TRIGRAM_MIN] for i in range(len(needle) - TRIGRAM_MIN + 1))
+    return " AND ".join(f'"{gram}"' for gram in grams)
