@@ -282,3 +282,28 @@ def test_sweep_keeps_what_a_running_build_writes(folder):
     kept.write_bytes(b"")
     sweep(folder)
     assert sorted(folder.iterdir()) == [kept, mine]
+
+
+def test_a_builder_can_be_fed_checked_events_a_batch_at_a_time(store_file):
+    """As store.bulk would feed it: the checked fields of each event (no Event built), sorted."""
+    import tomllib
+
+    from geotie.dates import sort_key
+    from geotie.store.convert import checked_event
+
+    store = load_paths([store_file])
+    raw = tomllib.loads(store_file.read_text())
+    checked = sorted((checked_event(e) for e in raw["events"]), key=lambda c: (*sort_key(c.date), c.id))
+    assert all(checked)
+    lines = {e.id: e.origin.line for e in store.events}
+    with Builder(None) as builder:
+        builder.add_files([store_file], [[0, 0, 0]], [""])
+        builder.add_metas(store.metas)
+        builder.add_sources(store.sources.values())
+        builder.add_actors(store.actors.values())
+        for batch in (checked[:1], checked[1:]):
+            builder.add_events([(c, 0, lines[c.id]) for c in batch])
+        ix = builder.finish([store_file])
+    assert all_events(ix) == list(store.events)
+    assert [e.origin for e in all_events(ix)] == [e.origin for e in store.events]
+    assert iq.search(ix, "july") == query.search(store, "july")

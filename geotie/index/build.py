@@ -54,7 +54,7 @@ class Builder:
         self.fts = schema.has_trigram_fts() if fts is None else fts
         if self.tmp is not None:
             self.tmp.unlink(missing_ok=True)  # left by a killed build of a process with our pid
-        self.db = sqlite3.connect(self.tmp or ":memory:", isolation_level=None, check_same_thread=False)
+        self.db = sqlite3.connect(self.tmp or ":memory:", isolation_level=None)
         self.meta: dict[str, str] = {}
         self.files: list[str] = []
         self.pos = self.actors = self.sources = 0  # the rows added so far

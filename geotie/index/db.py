@@ -111,7 +111,7 @@ def open_index(path: Path, paths: Sequence[Path]) -> Index | None:
     if not path.is_file() or not _safe_dir(path.parent, create=False):
         return None
     try:
-        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
+        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
     except sqlite3.Error:
         return None
     try:
