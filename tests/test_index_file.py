@@ -307,3 +307,37 @@ def test_a_builder_can_be_fed_checked_events_a_batch_at_a_time(store_file):
     assert all_events(ix) == list(store.events)
     assert [e.origin for e in all_events(ix)] == [e.origin for e in store.events]
     assert iq.search(ix, "july") == query.search(store, "july")
+
+
+CONCURRENT_BUILD = """
+import sys, time
+from pathlib import Path
+from geotie.index import build
+from geotie.store import load_paths
+
+path, target = Path(sys.argv[1]), Path(sys.argv[2])
+store = load_paths([path])
+go = float(sys.argv[3])
+time.sleep(max(0.0, go - time.time()))  # both start together
+print(build.build_index(store, target, [path], time.time_ns()))
+"""
+
+
+def test_builds_at_once_and_a_reader_meanwhile_all_see_a_whole_index(folder, store_file):
+    target, reader = built(folder, store_file)
+    expected = all_events(reader)
+    go = str(time.time() + 1.5)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(CONCURRENT_BUILD), str(store_file), str(target), go],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for _ in range(3)
+    ]
+    while any(p.poll() is None for p in procs):
+        assert all_events(reader) == expected  # the file it opened stays whole while others replace it
+    assert [p.stdout.read().strip() for p in procs] == ["True"] * 3
+    assert all_events(open_index(target, [store_file])) == expected
+    assert list(folder.iterdir()) == [target]
