@@ -9,7 +9,7 @@ fresh process, each query is run --runs times warm and the median is reported th
 through geotie.index.queries (rows decoded into Events, as a command would print them),
 the same SQL's rows fetched with the sqlite3 module (no decoding: the floor), and
 geotie.query over the store in memory (today's path, for comparison; its read is not
-counted). Nothing outside the temporary folder is touched.
+counted). Nothing outside the temporary folder is touched, but for --keep's folder.
 """
 
 from __future__ import annotations
@@ -134,14 +134,14 @@ def run_child(*args: str) -> dict:
     return json.loads(proc.stdout)
 
 
-def bench(size: int, runs: int, work: Path, in_memory: bool) -> dict:
-    folder = work / str(size)
-    # generated in a process of its own: a child's peak memory starts from its parent's
-    made = subprocess.run([sys.executable, str(HERE / "generate.py"), str(size), str(folder)], capture_output=True)
-    if made.returncode != 0:
-        raise SystemExit(f"generating {size} events failed:\n{made.stderr.decode(errors='replace').strip()}")
+def bench(size: int, runs: int, work: Path, in_memory: bool, keep: Path | None) -> dict:
+    folder = (keep or work) / str(size)
     store_path = folder / "facts.toml"
-    cache = folder / "cache"
+    if not store_path.exists():  # generated in a process of its own: a child's peak memory starts from its parent's
+        made = subprocess.run([sys.executable, str(HERE / "generate.py"), str(size), str(folder)], capture_output=True)
+        if made.returncode != 0:
+            raise SystemExit(f"generating {size} events failed:\n{made.stderr.decode(errors='replace').strip()}")
+    cache = work / f"cache-{size}"
     cache.mkdir(mode=0o700)
     from geotie.index.db import index_path
 
@@ -207,6 +207,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--no-compare", action="store_true", help="skip geotie.query over the store in memory (a second read)"
     )
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="generate the stores in DIR/<events>/facts.toml and reuse them there"
+    )
     parser.add_argument("--child", nargs=3, metavar=("PHASE", "STORE", "INDEX"), help=argparse.SUPPRESS)
     parser.add_argument("--in-memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -220,11 +223,13 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"unknown phase '{phase}'")
         json.dump(result, sys.stdout)
         return
+    if args.keep is not None and args.keep.exists() and not args.keep.is_dir():
+        parser.error(f"--keep {args.keep}: not a folder")
     results = []
     with tempfile.TemporaryDirectory(prefix="geotie-index-bench-") as tmp:
         for size in args.sizes:
             print(f"{size:,} events...", file=sys.stderr, flush=True)
-            results.append(bench(size, args.runs, Path(tmp), in_memory=not args.no_compare))
+            results.append(bench(size, args.runs, Path(tmp), not args.no_compare, args.keep))
             os.sync()
     print(f"python {sys.version.split()[0]}, SQLite {__import__('sqlite3').sqlite_version}, {os.cpu_count()} CPUs")
     print()

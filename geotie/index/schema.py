@@ -46,7 +46,7 @@ CREATE TABLE warnings (
 );
 CREATE TABLE sources (
     seq INTEGER PRIMARY KEY,            -- order in the store
-    id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, publisher TEXT NOT NULL,
+    id TEXT NOT NULL, title TEXT NOT NULL, publisher TEXT NOT NULL,
     published TEXT, published_lo INTEGER, published_hi INTEGER, published_note TEXT NOT NULL,
     url TEXT NOT NULL, kind TEXT NOT NULL, archive TEXT NOT NULL,
     file TEXT NOT NULL, line INTEGER NOT NULL
@@ -55,7 +55,7 @@ CREATE TABLE source_authors (source TEXT NOT NULL, seq INTEGER NOT NULL, name TE
     PRIMARY KEY (source, seq)) WITHOUT ROWID;
 CREATE TABLE actors (
     seq INTEGER PRIMARY KEY,            -- order in the store
-    id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
+    id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
     note TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
     events INTEGER NOT NULL             -- how many events list the actor
 );
@@ -72,7 +72,7 @@ CREATE TABLE roles (
 ) WITHOUT ROWID;
 CREATE TABLE events (
     pos INTEGER PRIMARY KEY,            -- timeline order, from 0
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,
     date TEXT NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
     anchor INTEGER NOT NULL,            -- the sort key's first day (dates.sort_key)
     title TEXT NOT NULL, summary TEXT NOT NULL, date_text TEXT NOT NULL, date_note TEXT NOT NULL,
@@ -91,6 +91,9 @@ CREATE TABLE citations (                -- of an event (event = its pos) or of a
 
 #: Made after the rows are in (faster than keeping them up to date row by row).
 INDEXES = """
+CREATE UNIQUE INDEX sources_id ON sources (id);
+CREATE UNIQUE INDEX actors_id ON actors (id);
+CREATE UNIQUE INDEX events_id ON events (id);
 CREATE INDEX events_lo ON events (lo);
 CREATE INDEX events_hi ON events (hi);
 CREATE INDEX event_actors_actor ON event_actors (actor, pos);
