@@ -198,3 +198,34 @@ def test_any_valid_store_gives_the_same_answers(data, store_data, fts):
         timelines = data.draw(st.lists(queries_of(store_data), min_size=1, max_size=5))
         names = [a["name"] for a in store_data["actors"]] + [w.lower()[:3] for w in WORDS] + ["Republic Alpha"]
         assert_same_answers(store, ix, timelines, names, data.draw(needles_of(store_data)))
+
+
+def test_the_renderers_print_the_same_from_the_index():
+    """Through queries.lookups, the terminal renderers need no Store."""
+    import io
+
+    from geotie.render import terminal
+
+    store = load_paths([ROOT / "data" / "facts.toml"])
+    ix = memory_index(store)
+    looked_up = iq.lookups(ix)
+
+    def printed(fn, *args) -> str:
+        out = io.StringIO()
+        fn(out, *args)
+        return out.getvalue()
+
+    q = TimelineQuery(actors=("pakistan", "azerbaijan"))
+    want = printed(terminal.print_timeline, store, query.timeline(store, q), True, "heading", {"pakistan"})
+    assert "Azerbaijan" in want and "[1]" in want  # a table with actor names and numbered quotes
+    assert printed(terminal.print_timeline, looked_up, iq.timeline(ix, q), True, "heading", {"pakistan"}) == want
+    actor = query.resolve_actor(store, "Vugar Mustafayev")
+    want = printed(terminal.print_profile, store, query.profile(store, actor))
+    assert printed(terminal.print_profile, looked_up, iq.profile(ix, iq.resolve_actor(ix, "Vugar Mustafayev"))) == want
+    event = store.events[0]
+    assert printed(terminal.print_event, looked_up, iq.get_event(ix, event.id)) == printed(
+        terminal.print_event, store, event
+    )
+    assert "pakistan" in looked_up.actors and "nobody" not in looked_up.actors
+    assert looked_up.actors.get("nobody") is None
+    assert len(looked_up.sources) == len(store.sources) and list(looked_up.sources) == list(store.sources)

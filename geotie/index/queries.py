@@ -7,8 +7,9 @@ a query selects, never the whole store.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
+from typing import NamedTuple
 
 from ..dates import parse_edtf
 from ..errors import Ambiguous, NotFound
@@ -130,6 +131,43 @@ def sources_by_id(ix: Index, ids: Iterable[str]) -> dict[str, Source]:
                 Origin(file, line),
             )  # fmt: skip
     return {i: found[i] for i in ids if i in found}
+
+
+class Lookup(Mapping):
+    """id -> Actor or Source, read from the index when first asked for (what the renderers
+    look up: `store.actors.get(id)`, `store.sources[id]`)."""
+
+    def __init__(self, ix: Index, table: str) -> None:
+        self._ix, self._table = ix, table
+        self._fetch = actors_by_id if table == "actors" else sources_by_id
+        self._made: dict[str, Actor | Source] = {}
+
+    def __getitem__(self, key: str) -> Actor | Source:
+        made = self._made.get(key)
+        if made is None:
+            made = self._fetch(self._ix, [key]).get(key)
+            if made is None:
+                raise KeyError(key)
+            self._made[key] = made
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return (row[0] for row in self._ix.rows(f"SELECT id FROM {self._table} ORDER BY seq"))
+
+    def __len__(self) -> int:
+        return self._ix.rows(f"SELECT count(*) FROM {self._table}")[0][0]
+
+
+class Lookups(NamedTuple):
+    """What the renderers read from a Store besides what a query returns."""
+
+    actors: Lookup
+    sources: Lookup
+
+
+def lookups(ix: Index) -> Lookups:
+    """Stand-in for the `store` argument of geotie.render's functions."""
+    return Lookups(Lookup(ix, "actors"), Lookup(ix, "sources"))
 
 
 # --- the queries -----------------------------------------------------------------------------------
@@ -340,6 +378,7 @@ __all__ = [
     "get_event",
     "get_source",
     "iter_timeline",
+    "lookups",
     "profile",
     "resolve_actor",
     "search",
