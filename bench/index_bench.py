@@ -162,6 +162,10 @@ def bench(size: int, runs: int, work: Path, in_memory: bool, keep: Path | None) 
     }
 
 
+def ms(value: float) -> str:
+    return f"{value:.1f} ms" if value >= 1 else f"{value:.2f} ms"
+
+
 def report(results: list[dict]) -> None:
     print("| events | TOML | read + check | index build | peak memory (read / +build) | index file |")
     print("|---|---|---|---|---|---|")
@@ -178,11 +182,11 @@ def report(results: list[dict]) -> None:
         for label in QUERIES:
             q = r[label]
             if "memory_ms" in q:
-                memory = f"{q['memory_ms']:.1f} ms" + ("" if q["same"] else " (DIFFERENT ANSWER)")
+                memory = ms(q["memory_ms"]) + ("" if q["same"] else " (DIFFERENT ANSWER)")
             else:
                 memory = "not run"
             print(
-                f"| {r['size']:,} | `{label}` | {q['rows']:,} | {q['index_ms']:.1f} ms | {q['sql_ms']:.1f} ms "
+                f"| {r['size']:,} | `{label}` | {q['rows']:,} | {ms(q['index_ms'])} | {ms(q['sql_ms'])} "
                 f"| {q['index_ms'] / max(q['sql_ms'], 0.001):.1f}× | {memory} |"
             )
     print()
