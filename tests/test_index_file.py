@@ -289,6 +289,7 @@ def test_a_builder_can_be_fed_checked_events_a_batch_at_a_time(store_file):
     import tomllib
 
     from geotie.dates import sort_key
+    from geotie.store.cache import search_texts
     from geotie.store.convert import checked_event
 
     store = load_paths([store_file])
@@ -301,8 +302,11 @@ def test_a_builder_can_be_fed_checked_events_a_batch_at_a_time(store_file):
         builder.add_metas(store.metas)
         builder.add_sources(store.sources.values())
         builder.add_actors(store.actors.values())
-        for batch in (checked[:1], checked[1:]):
-            builder.add_events([(c, 0, lines[c.id]) for c in batch])
+        builder.add_events([(c, 0, lines[c.id]) for c in checked[:1]])
+        rest = [(c, 0, lines[c.id]) for c in checked[1:]]
+        with pytest.raises(ValueError, match="2 events but 1 search texts"):
+            builder.add_events(rest, ["one"])
+        builder.add_events(rest, search_texts(checked[1:]))  # folded already, as the parallel read does
         ix = builder.finish([store_file])
     assert all_events(ix) == list(store.events)
     assert [e.origin for e in all_events(ix)] == [e.origin for e in store.events]

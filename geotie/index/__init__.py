@@ -18,13 +18,16 @@ indexed, so --since/--until are range conditions `hi >= since.lo AND lo <= until
 `event_actors` (indexed on actor, pos: an actor's events are one index range, in order),
 `event_tags` (indexed on tag, pos), `tags`, `citations` (of events and of roles, indexed on
 source too), and the folded search text of every event (`event_search`, rowid = pos) and of
-every actor and source (`entry_search`). Search text is geotie.text.fold'ed, indexed with
-FTS5's trigram tokenizer and queried with LIKE '%needle%': a substring of the folded text,
-today's semantics exactly (phrases, accents, case, `JF-17` = `jf 17`, `istan`); each field of
-the entries found is then matched as geotie.query does. FTS5 `unicode61 remove_diacritics 2`
+every actor and source (`actor_search`, `source_search`, rowid = their seq). Search text is
+geotie.text.fold'ed and indexed with FTS5's trigram tokenizer, contentless and without
+positions (small: 1/6 of the index); a needle is looked up as the AND of its trigrams (a
+superset of the entries holding it) and each field of the entries found is then matched as
+geotie.query does: today's semantics exactly (phrases, accents, case, `JF-17` = `jf 17`,
+`istan`). FTS5 `unicode61 remove_diacritics 2`
 matches tokens or prefixes only and folds fewer letters (ı, ə, ø), so it would change answers;
 where there is no FTS5 trigram (SQLite < 3.34) the same tables are plain and searched with
-instr() (same answers, a scan). Needles shorter than 3 characters are scanned too.
+instr() (same answers, a scan). Needles shorter than 3 characters are matched against
+every entry.
 
 Freshness (db.open_index): the cache's rule, with its functions (store.cache: _stat,
 file_hash, RACY_NS, _safe_dir): same paths in the same order; each file's inode, size and
@@ -53,7 +56,10 @@ What remains to wire (next session):
   for `check` and `add`, in memory); query.py loses the cache hooks (`take`, `search_text`).
   store/bulk.py feeds a Builder instead of cache.Contents: add_files, add_metas,
   add_warnings, add_sources, add_actors, then add_events in sorted batches of
-  (store.convert.Checked, file index, line) -- Builder.add_events already takes Checked.
+  (store.convert.Checked, file index, line) with the search texts the workers folded --
+  Builder.add_events already takes both (tested). At 1M events the build is ~57 s, a
+  third of it Python (rows, folding) that the workers could do, and the rest SQLite
+  inserts (FTS 15 s, event_actors + its index 9 s): see bench/index_bench.py.
 - `geotie cache` lists and clears `*.sqlite` (and sweeps); the folder's bound (e.g. keep
   the N indexes used last) is not written yet. Concurrent builds: each writes its own file
   aside and the last rename wins; readers keep the inode they opened (not tested yet).

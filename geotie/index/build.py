@@ -147,9 +147,10 @@ class Builder:
         """Rows `first`, `first + 1`... of a search table (their seq, or pos)."""
         self.db.executemany(f"INSERT INTO {table} (rowid, text) VALUES (?, ?)", enumerate(texts, first))
 
-    def add_events(self, items: Sequence[EventItem]) -> None:
+    def add_events(self, items: Sequence[EventItem], texts: Sequence[str] | None = None) -> None:
         """A batch of events that follow those added before in timeline order; each with the
-        index of its file and its line."""
+        index of its file and its line. `texts`: their folded search text, if worked out
+        already (store.bulk's workers do: store.cache.search_texts)."""
         start = self.pos
         rows, actors, tags, cites = [], [], [], []
         for pos, (e, file, line) in enumerate(items, start):
@@ -165,7 +166,11 @@ class Builder:
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)
-        self._search_text("event_search", start, search_texts([e for e, _, _ in items]))
+        if texts is None:
+            texts = search_texts([e for e, _, _ in items])
+        elif len(texts) != len(items):
+            raise ValueError(f"{len(items)} events but {len(texts)} search texts")
+        self._search_text("event_search", start, texts)
         self.pos = start + len(items)
 
     def finish(self, paths: Sequence[Path | str], written_ns: int | None = None) -> Index | None:

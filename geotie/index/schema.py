@@ -145,9 +145,11 @@ def _run(db: sqlite3.Connection, script: str) -> None:
 def create(db: sqlite3.Connection, fts: bool) -> None:
     """The tables of an empty index (the indexes come later: `create_indexes`)."""
     _run(db, TABLES + (SEARCH_FTS if fts else SEARCH_PLAIN))
-    if fts:  # no merging of segments while rows go in: one merge at the end (`create_indexes`)
+    if fts:  # while rows go in: 64 MB of terms held before a segment is written, no merging but
+        # in a crisis; one merge at the end (`create_indexes`). A third faster at 500,000 events.
         for table in SEARCH_TABLES:
-            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 0)")
+            for option, value in (("automerge", 0), ("crisismerge", 64), ("hashsize", 64 << 20)):
+                db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute(f"PRAGMA user_version = {FORMAT}")
 
@@ -157,7 +159,8 @@ def create_indexes(db: sqlite3.Connection, fts: bool) -> None:
     if fts:
         for table in SEARCH_TABLES:
             db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
-            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', 4)")
+            for option, value in (("automerge", 4), ("crisismerge", 16), ("hashsize", 1 << 20)):  # the defaults
+                db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
 
 
 def trigrams(needle: str) -> str:
