@@ -151,6 +151,10 @@ class Builder:
         """A batch of events that follow those added before in timeline order; each with the
         index of its file and its line. `texts`: their folded search text, if worked out
         already (store.bulk's workers do: store.cache.search_texts)."""
+        if texts is None:
+            texts = search_texts([e for e, _, _ in items])
+        elif len(texts) != len(items):
+            raise ValueError(f"{len(items)} events but {len(texts)} search texts")
         start = self.pos
         rows, actors, tags, cites = [], [], [], []
         for pos, (e, file, line) in enumerate(items, start):
@@ -166,10 +170,6 @@ class Builder:
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)
-        if texts is None:
-            texts = search_texts([e for e, _, _ in items])
-        elif len(texts) != len(items):
-            raise ValueError(f"{len(items)} events but {len(texts)} search texts")
         self._search_text("event_search", start, texts)
         self.pos = start + len(items)
 
