@@ -23,11 +23,10 @@ geotie.text.fold'ed and indexed with FTS5's trigram tokenizer, contentless and w
 positions (small: 1/6 of the index); a needle is looked up as the AND of its trigrams (a
 superset of the entries holding it) and each field of the entries found is then matched as
 geotie.query does: today's semantics exactly (phrases, accents, case, `JF-17` = `jf 17`,
-`istan`). FTS5 `unicode61 remove_diacritics 2`
-matches tokens or prefixes only and folds fewer letters (ı, ə, ø), so it would change answers;
-where there is no FTS5 trigram (SQLite < 3.34) the same tables are plain and searched with
-instr() (same answers, a scan). Needles shorter than 3 characters are matched against
-every entry.
+`istan`). FTS5 `unicode61 remove_diacritics 2` matches tokens or prefixes only and folds
+fewer letters (ı, ə, ø), so it would change answers. Where there is no FTS5 trigram (SQLite
+< 3.34) the same tables are plain and searched with instr() (same answers, a scan). Needles
+shorter than 3 characters are matched against every entry.
 
 Freshness (db.open_index): the cache's rule, with its functions (store.cache: _stat,
 file_hash, RACY_NS, _safe_dir): same paths in the same order; each file's inode, size and
@@ -50,7 +49,8 @@ What remains to wire (next session):
   written yet: `source` (citing: `citations WHERE source = ?`, indexed), `sources`
   (+ citation_counts), `actors` (ordered list; event_counts exists).
 - The renderers take a Store only for store.actors.get / store.sources[...] (actor names,
-  source dates): give them a small lookup (actors_by_id / sources_by_id) instead.
+  source dates): pass queries.lookups(ix) instead (a test shows the terminal output is the
+  same); the `store: Store` annotations in render/ become a small protocol.
 - store/cache.py goes (Contents, save, load, the Lazy* views; its freshness helpers and
   cache_dir move to index/db.py); store/lazy.py goes with it (a Store is then only built
   for `check` and `add`, in memory); query.py loses the cache hooks (`take`, `search_text`).
@@ -62,7 +62,7 @@ What remains to wire (next session):
   inserts (FTS 15 s, event_actors + its index 9 s): see bench/index_bench.py.
 - `geotie cache` lists and clears `*.sqlite` (and sweeps); the folder's bound (e.g. keep
   the N indexes used last) is not written yet. Concurrent builds: each writes its own file
-  aside and the last rename wins; readers keep the inode they opened (not tested yet).
+  aside and the last rename wins; readers keep the file they opened (tested).
 - Model fields added meanwhile (role `attested`, actor `demonyms`, event
   `implied_actors`) need columns, decoding and a FORMAT bump; the property test in
   tests/test_index.py then covers them once its generator writes them.

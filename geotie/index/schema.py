@@ -7,14 +7,15 @@ in timeline order (the rowid), so the timeline order is a rowid scan and each ac
 are one range of the (actor, pos) index, already in order.
 
 Search text is geotie's own folding (geotie.text.fold: case, accents, punctuation, and the
-letters NFKD leaves alone such as ı, ə, ø) stored per entry. It is indexed with FTS5's
-`trigram` tokenizer, which answers "this folded needle is a substring" -- today's search
-semantics exactly (`istan`, `jf 17`, `alpha republic`). FTS5's `unicode61 remove_diacritics 2`
-tokenizer matches whole tokens (or prefixes) only and folds fewer letters, so it would change
-what `geotie search` finds; it is not used. Where FTS5 (or its trigram tokenizer, SQLite
->= 3.34) is missing, the same tables are plain ones holding the text, and search scans
-them with instr() -- same answers, linear time. Needles shorter than a trigram are matched
-against every entry.
+letters NFKD leaves alone such as ı, ə, ø) of each entry, indexed with FTS5's `trigram`
+tokenizer: the entries holding every trigram of the folded needle are a superset of those
+holding it as a substring, and each of their fields is then matched as geotie.query does --
+today's search semantics exactly (`istan`, `jf 17`, `alpha republic`). FTS5's `unicode61
+remove_diacritics 2` tokenizer matches whole tokens (or prefixes) only and folds fewer
+letters, so it would change what `geotie search` finds; it is not used. Where FTS5 (or its
+trigram tokenizer, SQLite >= 3.34) is missing, the same tables are plain ones holding the
+text, and search scans them with instr() -- same answers, linear time. Needles shorter than
+a trigram are matched against every entry.
 """
 
 from __future__ import annotations
