@@ -54,6 +54,14 @@ def assert_same_answers(store, ix, timelines=(), names=(), needles=()) -> None:
     for source in store.sources.values():
         assert iq.get_source(ix, source.id) == source
         assert iq.get_source(ix, source.id).origin == source.origin
+    for source in store.sources.values():
+        assert iq.citing(ix, source.id) == query.citing(store, source.id)
+    assert iq.citing(ix, "no-such-source") == []
+    for kind in (None, "country", "person", "region"):
+        got, want = iq.actors(ix, kind), query.actors(store, kind)
+        assert got == want and [a.origin for a in got] == [a.origin for a in want]
+    assert iq.sources(ix) == query.sources(store)
+    assert iq.citation_counts(ix) == query.citation_counts(store)
     assert iq.tags(ix) == store.tags
     assert iq.event_counts(ix) == query.event_counts(store)
     assert iq.warnings(ix) == store.warnings

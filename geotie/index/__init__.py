@@ -44,10 +44,11 @@ What remains to wire (next session):
   build_index, open it; with --no-cache, GEOTIE_NO_CACHE or an unusable folder,
   memory_index(store). Warnings printed from queries.warnings(ix). On IndexDamaged during
   a command: ix.discard(), build again, run the command again once (exit 0).
-- Reading commands: timeline -> queries.resolve_actor, iter_timeline, tags (unknown-tag
-  warning); who -> resolve_actor, profile; event -> get_event; search -> search. Not
-  written yet: `source` (citing: `citations WHERE source = ?`, indexed), `sources`
-  (+ citation_counts), `actors` (ordered list; event_counts exists).
+- Reading commands, each query named as in geotie.query: timeline -> queries.resolve_actor,
+  iter_timeline, tags (unknown-tag warning); who -> resolve_actor, profile; event ->
+  get_event; source -> get_source, citing; sources -> sources, citation_counts; actors ->
+  actors, event_counts; search -> search. (`sources`, `actors` and `citation_counts` read
+  every row of their table: they print them all.)
 - The renderers take a Store only for store.actors.get / store.sources[...] (actor names,
   source dates): pass queries.lookups(ix) instead (a test shows the terminal output is the
   same); the `store: Store` annotations in render/ become a small protocol.

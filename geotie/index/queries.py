@@ -15,7 +15,17 @@ from ..dates import parse_edtf
 from ..errors import Ambiguous, NotFound
 from ..fields import actor_fields, event_fields, source_fields
 from ..model import Actor, Citation, Event, Origin, Problem, Role, Source, trusted
-from ..query import Hit, Profile, TimelineQuery, _actor_order, _find, _role_order, _source_order, needle_pattern
+from ..query import (
+    CitingFact,
+    Hit,
+    Profile,
+    TimelineQuery,
+    _actor_order,
+    _find,
+    _role_order,
+    _source_order,
+    needle_pattern,
+)
 from ..text import fold, suggest
 from .db import Index
 from .schema import TRIGRAM_MIN, trigrams
@@ -314,6 +324,46 @@ def get_source(ix: Index, source_id: str) -> Source:
     return found[source_id]
 
 
+def citing(ix: Index, source_id: str) -> list[CitingFact]:
+    """geotie.query.citing: the events citing the source (timeline order), then the roles
+    (actors by id)."""
+    sql = f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.pos IN (SELECT event FROM citations WHERE source = ?)"
+    out = [
+        CitingFact("event", e.id, e.date, e.title, c)
+        for e in events(ix, sql + " ORDER BY e.pos", [source_id])
+        for c in e.citations
+        if c.source == source_id
+    ]
+    rows = ix.rows("SELECT DISTINCT actor FROM citations WHERE source = ? AND actor IS NOT NULL", [source_id])
+    holders = sorted(actors_by_id(ix, [row[0] for row in rows]).values(), key=lambda a: a.id)
+    offices = actors_by_id(ix, [r.of for a in holders for r in a.roles if r.of])
+    for actor in holders:
+        for role in actor.roles:
+            for c in role.citations:
+                if c.source == source_id:
+                    of = f" ({offices[role.of].name})" if role.of in offices else ""
+                    out.append(CitingFact("role", actor.id, role.start, f"{actor.name}: {role.title}{of}", c))
+    return out
+
+
+def actors(ix: Index, kind: str | None = None) -> list[Actor]:
+    """geotie.query.actors: by kind, then name (folded)."""
+    where, params = (" WHERE kind = ?", [kind]) if kind is not None else ("", [])
+    ids = [row[0] for row in ix.rows(f"SELECT id FROM actors{where} ORDER BY seq", params)]
+    return _actor_order(actors_by_id(ix, ids).values())
+
+
+def sources(ix: Index) -> list[Source]:
+    """geotie.query.sources: by publication date (undated last), then id."""
+    ids = [row[0] for row in ix.rows("SELECT id FROM sources ORDER BY seq")]
+    return _source_order(sources_by_id(ix, ids).values())
+
+
+def citation_counts(ix: Index) -> Counter:
+    """geotie.query.citation_counts."""
+    return Counter(dict(ix.rows("SELECT source, count(*) FROM citations GROUP BY source")))
+
+
 def tags(ix: Index) -> frozenset[str]:
     """Every tag in use (Store.tags)."""
     return frozenset(row[0] for row in ix.rows("SELECT tag FROM tags"))
@@ -372,7 +422,10 @@ def search(ix: Index, text: str) -> list[Hit]:
 
 __all__ = [
     "actor_events",
+    "actors",
     "actors_by_id",
+    "citation_counts",
+    "citing",
     "event_counts",
     "events",
     "get_event",
@@ -382,6 +435,7 @@ __all__ = [
     "profile",
     "resolve_actor",
     "search",
+    "sources",
     "sources_by_id",
     "tags",
     "timeline",
