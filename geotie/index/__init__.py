@@ -58,9 +58,10 @@ What remains to wire (next session):
   store/bulk.py feeds a Builder instead of cache.Contents: add_files, add_metas,
   add_warnings, add_sources, add_actors, then add_events in sorted batches of
   (store.convert.Checked, file index, line) with the search texts the workers folded --
-  Builder.add_events already takes both (tested). At 1M events the build is ~57 s, a
-  third of it Python (rows, folding) that the workers could do, and the rest SQLite
-  inserts (FTS 15 s, event_actors + its index 9 s): see bench/index_bench.py.
+  Builder.add_events already takes both (tested). At 1M events the build is ~53 s (read
+  and check ~51 s more): ~18 s Python (rows, folding) that the workers could do, ~35 s
+  SQLite (FTS insert + merge 12 s, event_actors + its index 9 s, events 3 s, citations
+  4 s). Figures: bench/index_bench.py.
 - `geotie cache` lists and clears `*.sqlite` (and sweeps); the folder's bound (e.g. keep
   the N indexes used last) is not written yet. Concurrent builds: each writes its own file
   aside and the last rename wins; readers keep the file they opened (tested).
