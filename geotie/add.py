@@ -13,7 +13,7 @@ from .dates import parse_edtf
 from .errors import DateError, NotFound, StoreError, UsageError
 from .model import ACTOR_KINDS, EVENT_STATUSES, ID_PATTERN, SOURCE_KINDS, Store
 from .query import resolve_actor
-from .text import fold, suggest
+from .text import did_you_mean, fold, suggest, suggest_ids
 
 MAX_ID_LENGTH = 60
 
@@ -50,8 +50,7 @@ def check_actor(store: Store, name: str) -> str:
 def check_source(store: Store, source_id: str) -> str:
     if source_id in store.sources:
         return source_id
-    near = suggest(source_id, list(store.sources))
-    hint = f"did you mean '{near[0]}'?" if near else "add it first with 'geotie add source'"
+    hint = did_you_mean(*suggest_ids(source_id, store.sources)) or "add it first with 'geotie add source'"
     raise NotFound(f"unknown source '{source_id}'; {hint}")
 
 

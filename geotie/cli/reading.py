@@ -1,11 +1,13 @@
 """Reading commands: timeline, who, event, source, sources, actors, search."""
 
+import re
 import sys
 from typing import Annotated
 
 import typer
 
 from .. import query
+from ..errors import Ambiguous, GeotieError, NotFound
 from .base import STREAMED, FormatOption, Kind, Status, _date_option, command, emit, load, pick_format, say, write_view
 
 
@@ -35,7 +37,11 @@ def timeline_cmd(
 ) -> None:
     """Events involving all the given actors, oldest first."""
     store = load(ctx)
-    resolved = [query.resolve_actor(store, name) for name in actors or []]
+    try:
+        resolved = query.resolve_actors(store, actors or [])
+    except (NotFound, Ambiguous) as err:
+        more = any(v is not None for v in (since, until, limit, fmt)) or bool(tag or status or union or reverse or cite)
+        raise _unquoted(store, actors or [], err, "timeline", more) from None
     q = query.TimelineQuery(
         actors=tuple(a.id for a in resolved),
         union=union,
@@ -68,15 +74,57 @@ def timeline_cmd(
     )
 
 
+def _unquoted(store, words: list[str], err: GeotieError, command_name: str, more: bool) -> GeotieError:
+    """`err`, or, when the words name fewer actors taken together (a name typed without
+    quotes), the same error saying so and showing the command with the quotes."""
+    groups = query.word_groups(store, words)
+    if groups is None:
+        return err
+    for word in words:  # the first word that fails, and why
+        try:
+            query.resolve_actor(store, word)
+        except Ambiguous as first:
+            why = f"'{word}' fits {len(first.candidates)} actors ({', '.join(first.candidates)})"
+            break
+        except NotFound:
+            why = f"'{word}' names no actor"
+            break
+    else:  # pragma: no cover - err came from one of the words
+        return err
+    read_as = ", ".join(f"'{w}'" for w in words[:-1]) + f" and '{words[-1]}'"
+    together = "; ".join(f"'{text}' names {actor.name}" for text, actor in groups if text not in words)
+    typed = " ".join(_shell_word(text) for text, _ in groups) + (" ..." if more else "")
+    message = (
+        f"{read_as} are read as {len(words)} actors, and {why}; together, {together}: "
+        f"quote the name, as in geotie {command_name} {typed}"
+    )
+    return type(err)(message, err.candidates) if isinstance(err, Ambiguous) else type(err)(message)
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one word for a shell: in double quotes when it has spaces (and nothing a
+    shell would expand), else as shlex quotes it."""
+    import shlex
+
+    if re.fullmatch(r"[^\\\"$`!]* [^\\\"$`!]*", text):
+        return f'"{text}"'
+    return shlex.quote(text)
+
+
 @command("who")
 def who_cmd(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="An actor id, name or alias (any case, accents optional).")],
+    name: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="NAME...", help="An actor id, name or alias (any case, accents optional; quotes not needed)."
+        ),
+    ],
     fmt: FormatOption = None,
 ) -> None:
     """Profile of an actor: names, roles over time, events, and who they appear with."""
     store = load(ctx)
-    p = query.profile(store, query.resolve_actor(store, name))
+    p = query.profile(store, query.resolve_actor(store, " ".join(name)))
     from ..render import rows
 
     emit(pick_format(fmt), lambda: rows.profile_view(p), lambda term: term.print_profile(sys.stdout, store, p))
