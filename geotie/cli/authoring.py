@@ -10,7 +10,7 @@ import typer
 
 from ..errors import GeotieError, UsageError
 from ..model import ACTOR_KINDS, SOURCE_KINDS, Store
-from .base import Kind, Status, app, command, say, store_paths
+from .base import Kind, Status, app, command, completes, say, store_paths
 
 add_app = typer.Typer(
     help="Add an event, actor or source to your own store (never to the bundled one).", no_args_is_help=True
@@ -120,16 +120,19 @@ def add_event_cmd(
         str | None, typer.Option(help="EDTF date: 2025-01-25, 2025-01, 2025, 2025-01-21/2025-01-31...")
     ] = None,
     title: Annotated[str | None, typer.Option(help="One line.")] = None,
-    actor: Annotated[list[str] | None, typer.Option("--actor", "-a", help="An actor involved (repeatable).")] = None,
+    actor: Annotated[
+        list[str] | None, completes("actors", typer.Option("--actor", "-a", help="An actor involved (repeatable)."))
+    ] = None,
     source: Annotated[
-        list[str] | None, typer.Option("--source", help="A source id (repeatable, one per --quote).")
+        list[str] | None,
+        completes("sources", typer.Option("--source", help="A source id (repeatable, one per --quote).")),
     ] = None,
     quote: Annotated[list[str] | None, typer.Option("--quote", help="The verbatim passage from that source.")] = None,
     note: Annotated[list[str] | None, typer.Option("--note", help="A note on that citation.")] = None,
     summary: Annotated[str, typer.Option(help="A few sentences.")] = "",
     date_text: Annotated[str, typer.Option(help="The source's own words for the date.")] = "",
     date_note: Annotated[str, typer.Option(help="How a relative or vague date was resolved.")] = "",
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")] = None,
+    tag: Annotated[list[str] | None, completes("tags", typer.Option("--tag", "-t", help="A tag (repeatable)."))] = None,
     status: Annotated[Status, typer.Option(help="What kind of fact this is.")] = Status.occurred,
     outcome: Annotated[str, typer.Option(help="For a plan: what is known of how it turned out.")] = "",
     event_id: IdOption = "",
@@ -176,13 +179,17 @@ def add_actor_cmd(
     name: Annotated[str | None, typer.Option(help="The canonical spelling.")] = None,
     kind: Annotated[Kind | None, typer.Option(help="What the actor is.")] = None,
     alias: Annotated[list[str] | None, typer.Option("--alias", help="Another spelling (repeatable).")] = None,
-    country: Annotated[str, typer.Option(help="For people and organizations: their country.")] = "",
+    country: Annotated[
+        str, completes("actors", typer.Option(help="For people and organizations: their country."))
+    ] = "",
     note: Annotated[str, typer.Option(help="A note.")] = "",
     role: Annotated[str, typer.Option(help="A role's title, e.g. 'Minister of Defence Industry'.")] = "",
-    of: Annotated[str, typer.Option(help="The actor the role is of.")] = "",
+    of: Annotated[str, completes("actors", typer.Option(help="The actor the role is of."))] = "",
     start: Annotated[str, typer.Option(help="The earliest date a source places them in the role.")] = "",
     end: Annotated[str, typer.Option(help="When the role ended.")] = "",
-    source: Annotated[list[str] | None, typer.Option("--source", help="A source for the role (repeatable).")] = None,
+    source: Annotated[
+        list[str] | None, completes("sources", typer.Option("--source", help="A source for the role (repeatable)."))
+    ] = None,
     quote: Annotated[list[str] | None, typer.Option("--quote", help="The verbatim passage (one per --source).")] = None,
     actor_id: IdOption = "",
     to: ToOption = None,

@@ -6,7 +6,7 @@ that runs is imported."""
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -216,18 +216,47 @@ def command_named(argv: list[str]) -> str | None:
     return None
 
 
-def register(argv: list[str]) -> typer.Typer:
+#: The variable the completion scripts set (`complete_bash`, `complete_zsh`, ...).
+COMPLETE_VAR = "_GEOTIE_COMPLETE"
+
+#: Parameters whose values a shell can complete from the store, and what they name ("actors",
+#: "events", "sources", "tags"). The completing functions are attached only when a shell asks
+#: (`register`): Typer inspects each one as it builds the command, a cost other runs need not pay.
+COMPLETED: list[tuple[Any, str]] = []
+
+
+def completes(what: str, info: Any) -> Any:
+    """Mark a typer.Argument or typer.Option as naming `what` in the store."""
+    COMPLETED.append((info, what))
+    return info
+
+
+def register(argv: list[str], environ: Mapping[str, str] = os.environ) -> typer.Typer:
     """Import the module of the command named in `argv` (every module when none is named,
     for help and "did you mean"), and keep only that command: Typer builds a click command for
-    every registered command at each start (~1-4 ms each)."""
+    every registered command at each start (~1-4 ms each).
+
+    When a shell asks for completions, `argv` is empty and the words typed so far are in the
+    environment: they name the command. `--install-completion` and `--show-completion` (which
+    also set up Typer's completion classes) are added only then or when no command is named:
+    they are options of geotie itself."""
     import importlib
 
+    completing = bool(environ.get(COMPLETE_VAR))
+    if completing:
+        from . import complete
+
+        argv = complete.typed_words(environ)
     name = command_named(argv)
     for module in dict.fromkeys([COMMAND_MODULES[name]] if name else COMMAND_MODULES.values()):
         importlib.import_module(f"{__package__}.{module}")
+    if completing:
+        complete.attach(COMPLETED)
     if name:
         app.registered_commands = [c for c in app.registered_commands if c.name == name]
         app.registered_groups = [g for g in app.registered_groups if g.name == name]
+    if completing or not name:
+        app._add_completion = True  # Typer's own flag (the constructor's add_completion)
     return app
 
 
@@ -235,7 +264,7 @@ def main() -> None:
     """Console entry point."""
     register(sys.argv[1:])
     try:
-        app()
+        app(complete_var=COMPLETE_VAR)
     except BrokenPipeError:
         try:
             _reader_gone()

@@ -8,21 +8,36 @@ import typer
 
 from .. import query
 from ..errors import Ambiguous, GeotieError, NotFound
-from .base import STREAMED, FormatOption, Kind, Status, _date_option, command, emit, load, pick_format, say, write_view
+from .base import (
+    STREAMED,
+    FormatOption,
+    Kind,
+    Status,
+    _date_option,
+    command,
+    completes,
+    emit,
+    load,
+    pick_format,
+    say,
+    write_view,
+)
 
 
 @command("timeline")
 def timeline_cmd(
     ctx: typer.Context,
     actors: Annotated[
-        list[str] | None, typer.Argument(help="Actors (ids, names or aliases); none = all events.")
+        list[str] | None,
+        completes("actors", typer.Argument(help="Actors (ids, names or aliases); none = all events.")),
     ] = None,
     since: Annotated[
         str | None, typer.Option(help="Events that may fall on or after this date: 2024, 2024-07, 'July 2024'.")
     ] = None,
     until: Annotated[str | None, typer.Option(help="Events that may fall on or before this date.")] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Only events with this tag (repeatable: any of them).")
+        list[str] | None,
+        completes("tags", typer.Option("--tag", "-t", help="Only events with this tag (repeatable: any of them).")),
     ] = None,
     status: Annotated[
         list[Status] | None, typer.Option("--status", "-s", help="Only events with this status (repeatable).")
@@ -116,8 +131,11 @@ def who_cmd(
     ctx: typer.Context,
     name: Annotated[
         list[str],
-        typer.Argument(
-            metavar="NAME...", help="An actor id, name or alias (any case, accents optional; quotes not needed)."
+        completes(
+            "actors",
+            typer.Argument(
+                metavar="NAME...", help="An actor id, name or alias (any case, accents optional; quotes not needed)."
+            ),
         ),
     ],
     fmt: FormatOption = None,
@@ -133,7 +151,9 @@ def who_cmd(
 @command("event")
 def event_cmd(
     ctx: typer.Context,
-    event_id: Annotated[str, typer.Argument(metavar="ID", help="An event id (see 'geotie timeline').")],
+    event_id: Annotated[
+        str, completes("events", typer.Argument(metavar="ID", help="An event id (see 'geotie timeline')."))
+    ],
     fmt: FormatOption = None,
 ) -> None:
     """One event with its summary and every citation."""
@@ -147,7 +167,9 @@ def event_cmd(
 @command("source")
 def source_cmd(
     ctx: typer.Context,
-    source_id: Annotated[str, typer.Argument(metavar="ID", help="A source id (see 'geotie sources').")],
+    source_id: Annotated[
+        str, completes("sources", typer.Argument(metavar="ID", help="A source id (see 'geotie sources')."))
+    ],
     fmt: FormatOption = None,
 ) -> None:
     """A source's details and every fact that cites it."""
