@@ -1,8 +1,15 @@
 """A newcomer is never stuck: names typed without quotes, suggestions for ids."""
 
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from conftest import MINIMAL, write
+from conftest import MINIMAL, PINNED_ENV, write
 from geotie import query
 from geotie.errors import NotFound
 from geotie.store import load_paths
@@ -153,3 +160,35 @@ def test_store_reference_and_add_suggest_ids_containing_what_was_typed(cli, tmp_
         "--dry-run",
     )
     assert result.exit_code == 3 and "unknown source 'daily'; did you mean 'daily-news-2024'?" in result.stderr
+
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "docs" / "archive-example"
+
+
+def test_the_readme_check_archive_example_runs_as_written(tmp_path):
+    """The README's `check --archive` example, run by a shell from the README's folder as a user
+    would (its stores are the shipped example: no seeds needed)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"```text\n\$ (geotie [^\n]*--archive docs/archive-example[^\n]*)\n(.*?)```", text, re.S)
+    assert found, "the README has no check --archive example on docs/archive-example"
+    command, shown = found.group(1), found.group(2)
+    env = {**os.environ, **PINNED_ENV, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    script = Path(sys.executable).parent / "geotie"
+    if not script.exists():  # not installed beside this interpreter: run the same command through it
+        command = command.replace("geotie ", f"{sys.executable} -m geotie ", 1)
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 0 and result.stdout + result.stderr == shown
+
+
+def test_the_archive_example_is_checked_against_its_article(cli, tmp_path):
+    """The example is not vacuous: a quote changed by one word is found missing from the article."""
+    shutil.copytree(EXAMPLE, tmp_path / "example")
+    store = tmp_path / "example" / "store.toml"
+    store.write_text(store.read_text(encoding="utf-8").replace("a daily ferry", "a weekly ferry"), encoding="utf-8")
+    result = cli("--no-default", "--data", str(store), "check", "--strict", "--archive", str(tmp_path / "example"))
+    assert result.exit_code == 1 and "quote-not-in-source" in result.stdout + result.stderr
+    article = tmp_path / "example" / "harbour-gazette-2024-03-05.txt"
+    article.unlink()
+    result = cli("--no-default", "--data", str(store), "check", "--strict", "--archive", str(tmp_path / "example"))
+    assert result.exit_code == 1 and "archive-missing" in result.stdout + result.stderr
