@@ -11,8 +11,8 @@ import pytest
 
 from conftest import MINIMAL, PINNED_ENV, write
 from geotie import query
-from geotie.errors import NotFound
-from geotie.store import load_paths
+from geotie.errors import Ambiguous, NotFound
+from geotie.store import bundled_store, load_paths
 from geotie.text import did_you_mean, suggest_ids
 
 
@@ -192,3 +192,21 @@ def test_the_archive_example_is_checked_against_its_article(cli, tmp_path):
     article.unlink()
     result = cli("--no-default", "--data", str(store), "check", "--strict", "--archive", str(tmp_path / "example"))
     assert result.exit_code == 1 and "archive-missing" in result.stdout + result.stderr
+
+
+def test_every_name_of_the_bundled_store_typed_unquoted_is_put_back_together():
+    """For every name or alias of several words: either its words each name an actor (and the
+    timeline runs), or they are put back together as that actor."""
+    store = load_paths([bundled_store()])
+    checked = 0
+    for actor in store.actors.values():
+        for name in (actor.name, *actor.aliases):
+            words = name.split()
+            if len(words) < 2 or query.resolve_actor(store, name).id != actor.id:
+                continue  # one word, or a name that is not this actor's alone
+            try:
+                query.resolve_actors(store, words)
+            except (NotFound, Ambiguous):
+                assert [(text, a.id) for text, a in query.word_groups(store, words)] == [(name, actor.id)]
+                checked += 1
+    assert checked >= 5
