@@ -182,3 +182,12 @@ def test_install_completion_for_bash(tmp_path):
     assert result.returncode == 0 and "bash completion installed in" in result.stdout
     assert "_GEOTIE_COMPLETE=complete_bash" in (tmp_path / ".bash_completions" / "geotie.sh").read_text()
     assert f"source '{tmp_path}/.bash_completions/geotie.sh'" in (tmp_path / ".bashrc").read_text()
+
+
+def test_python_dash_m_prints_the_script_for_the_geotie_command():
+    env = {**os.environ, **PINNED_ENV, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "geotie", "--show-completion", "bash"], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0
+    assert result.stdout.rstrip().endswith("complete -o default -F _geotie_completion geotie")

@@ -263,8 +263,10 @@ def register(argv: list[str], environ: Mapping[str, str] = os.environ) -> typer.
 def main() -> None:
     """Console entry point."""
     register(sys.argv[1:])
+    # the completion scripts are for the `geotie` command, also when made by `python -m geotie`
+    scripts = {"--show-completion", "--install-completion"} & set(sys.argv[1:])
     try:
-        app(complete_var=COMPLETE_VAR)
+        app(complete_var=COMPLETE_VAR, prog_name="geotie" if scripts else None)
     except BrokenPipeError:
         try:
             _reader_gone()
