@@ -190,3 +190,42 @@ def test_roles_are_ordered_by_their_earliest_known_date(tmp_path):
 def test_a_role_citing_a_source_is_dated_by_its_first_attested_date(cli, tmp_path):
     facts = json.loads(cli_on(cli, tmp_path, "source", "src", "-f", "json").stdout)["cited_by"]
     assert {"kind": "role", "id": "jo-smith", "date": "2024-01"}.items() <= facts[-1].items()
+
+
+def add(cli, target, *args):
+    return cli("--no-default", "--data", str(target), "add", *args, "--to", str(target))
+
+
+def test_add_actor_with_demonyms_and_attested_dates(cli, tmp_path):
+    target = write(tmp_path, MINIMAL, "mine.toml")
+    result = add(
+        cli, target, "actor", "--name", "Gammaland", "--kind", "country", "--demonym", "Gamman", "--demonym", "Gammish",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    role = ["--role", "Envoy", "--of", "alpha", "--source", "src", "--quote", "Gamma, the envoy"]
+    result = add(cli, target, "actor", "--name", "G P", "--kind", "person", *role, "--attested", "2025-01",
+                 "--attested", "2025-02~", "--start", "2024")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    store = load_paths([target])
+    assert store.actors["gammaland"].demonyms == ("Gamman", "Gammish")
+    r = store.actors["g-p"].roles[0]
+    assert [d.text for d in r.attested] == ["2025-01", "2025-02~"] and r.start.text == "2024"
+
+
+def test_add_actor_refuses_a_bad_attested_date_or_one_without_a_role(cli, tmp_path):
+    target = write(tmp_path, MINIMAL, "mine.toml")
+    before = target.read_bytes()
+    bad = add(cli, target, "actor", "--name", "G P", "--kind", "person", "--role", "Envoy", "--attested", "2025-13")
+    assert bad.exit_code != 0 and "2025-13" in bad.stderr and "Traceback" not in bad.stderr
+    lone = add(cli, target, "actor", "--name", "G P", "--kind", "person", "--attested", "2025")
+    assert lone.exit_code != 0 and "--attested" in lone.stderr and "--role" in lone.stderr
+    assert target.read_bytes() == before
+
+
+def test_add_event_with_an_implied_actor(cli, tmp_path):
+    target = write(tmp_path, MINIMAL, "mine.toml")
+    result = add(cli, target, "event", "--date", "2025-03", "--title", "Talks", "-a", "alpha",
+                 "--implied-actor", "Betaland", "--source", "src", "--quote", "the two countries")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    event = load_paths([target]).event_index[result.stdout.strip()]
+    assert event.actors == ("alpha", "beta") and event.implied_actors == ("beta",)
