@@ -205,16 +205,27 @@ def quotes_in_archive(store: Store, archive: Path, locate: Locate) -> list[Probl
 # --- do the citations support the claims? ----------------------------------------------------------
 
 
-def _surname(actor: Actor) -> list[str]:
-    """A person is also named by the last word of their name ("Minister Mustafayev")."""
-    words = actor.name.split()
-    return [words[-1]] if actor.kind == "person" and len(words) > 1 else []
+def _surname(actor: Actor) -> str:
+    words = fold(actor.name).split()
+    return words[-1] if actor.kind == "person" and len(words) > 1 else ""
+
+
+def _surnames(store: Store) -> dict[str, str]:
+    """Person id -> surname (the last word of the name), for the surnames no other person in
+    the store has: "Minister Güler" names Yasar Güler, "Sharif" names no Sharif in particular."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for actor in store.actors.values():
+        if surname := _surname(actor):
+            by_name[surname].append(actor.id)
+    return {ids[0]: surname for surname, ids in by_name.items() if len(ids) == 1}
 
 
 def actors_not_named(store: Store, locate: Locate) -> list[Problem]:
-    """`actor-not-named`: an event's actor whose name, alias, demonym (or, for a person, surname)
-    stands in none of its quotes nor its summary, and which is not in `implied_actors`."""
+    """`actor-not-named`: an event's actor whose name, alias, demonym (or, for a person, a
+    surname no other person has) stands in none of its quotes nor its summary, and which is not
+    in `implied_actors`."""
     keys: dict[str, list[str]] = {}
+    surnames = _surnames(store)
     out = []
     for e in store.events:
         words = folded_words(" | ".join([e.summary, *(c.quote for c in e.citations)]))
@@ -223,7 +234,7 @@ def actors_not_named(store: Store, locate: Locate) -> list[Problem]:
             if actor is None or ref in e.implied_actors:
                 continue
             if ref not in keys:
-                keys[ref] = name_keys([*actor.names, *_surname(actor)])
+                keys[ref] = name_keys([*actor.names, surnames.get(ref, "")])
             if not named(words, keys[ref]):
                 out.append(
                     _warn(
