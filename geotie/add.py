@@ -256,7 +256,9 @@ DATE_HELP = "EDTF, e.g. 2025-01-25, 2025-01, 2025, 2025-01~ or 2025-01-21/2025-0
 
 
 def _same(a: Path, b: Path) -> bool:
-    return a.resolve() == b.resolve()
+    from .store.files import real_path
+
+    return real_path(a) == real_path(b)
 
 
 def _store(files: list, message: str) -> Store:
