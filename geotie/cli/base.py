@@ -55,6 +55,8 @@ def say(message: str) -> None:
 
 def _report_problems(problems: list[Problem]) -> None:
     errors = [p for p in problems if p.severity == "error"]
+    files = {p.origin.file: i for i, p in reversed(list(enumerate(errors)))}  # in the order first met
+    errors.sort(key=lambda p: (files[p.origin.file], p.origin.line))  # each file top to bottom, as check lists them
     for p in errors[:MAX_PROBLEMS_SHOWN]:
         sys.stderr.write(f"{p}\n")
     if len(errors) > MAX_PROBLEMS_SHOWN:

@@ -55,7 +55,7 @@ def expand(paths: list[str]) -> list[Path]:
 
 
 def _kind(path: Path) -> str:
-    """"folder", "missing" or "other" (a file, a looping link, a FIFO...), following links."""
+    """ "folder", "missing" or "other" (a file, a looping link, a FIFO...), following links."""
     try:
         return "folder" if stat.S_ISDIR(os.stat(path).st_mode) else "other"
     except FileNotFoundError:
