@@ -365,3 +365,13 @@ def test_a_writer_killed_mid_write_leaves_a_leftover_the_next_add_removes(cli, t
     assert target.read_text() == MINIMAL
     assert add(cli, target, "event", *EVENT, *CITE).exit_code == 0
     assert not list(target.parent.glob(".mine.toml.geotie-*.tmp"))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_the_archive_is_not_read(tmp_path):
+    store = write(tmp_path, MINIMAL.replace('published = "2024-02-23"', 'published = "2024-02-23"\narchive = "a.txt"'))
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    os.mkfifo(archive / "a.txt")
+    result = run_geotie("--no-default", "--data", str(store), "check", "--archive", str(archive))
+    assert "archive-missing" in result.stdout and "internal error" not in result.stderr

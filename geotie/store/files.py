@@ -117,7 +117,7 @@ def real_path(path: Path) -> Path:
         return path.absolute()
 
 
-def _read_regular(path: Path) -> bytes:
+def read_regular(path: Path) -> bytes:
     """The bytes of a regular file; anything else (a FIFO, a device, a socket) is refused
     before a read could block on it."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -139,7 +139,7 @@ def _read_regular(path: Path) -> bytes:
 
 def read_text(path: Path) -> str:
     try:
-        data = _read_regular(path)
+        data = read_regular(path)
     except FileNotFoundError:
         raise _unreadable(path, 0, "unreadable", "no such file (a broken link?); check --data or GEOTIE_DATA") from None
     except IsADirectoryError:
