@@ -294,7 +294,7 @@ def add_entry(
     The other store files are read once."""
     from .store import bundled_store, read_file
     from .store.files import read_text
-    from .store.write import NEW_STORE_HEADER, append, joined
+    from .store.write import NEW_STORE_HEADER, append, check_target, joined
 
     if _same(target, bundled_store()):
         raise UsageError("the bundled store is never written to; add to your own store (--to FILE)")
@@ -314,6 +314,7 @@ def add_entry(
         return new
 
     if dry_run:
+        check_target(target)  # what the add itself would refuse
         make(read_text(target) if target.is_file() else NEW_STORE_HEADER)
     else:
         append(target, make)

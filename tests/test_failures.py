@@ -131,6 +131,10 @@ def test_a_fifo_is_refused_not_read(tmp_path):
             assert "is not a regular file" in result.stderr and "internal error" not in result.stderr
     result = run_geotie("--data", str(fifo), "check")
     assert result.returncode == 1 and "is not a regular file" in result.stdout
+    store = write(tmp_path, MINIMAL)
+    for dry in ([], ["--dry-run"]):
+        result = run_geotie("--data", str(store), "add", "source", "--title", "T", "--to", str(fifo), *dry)
+        assert result.returncode == 1 and "is not a regular file" in result.stderr
 
 
 def test_read_text_refuses_what_is_not_a_regular_file(tmp_path):
@@ -257,6 +261,8 @@ def test_a_write_protected_store_is_not_replaced(cli, target):
         assert result.exit_code == 1
         assert "write-protected (mode 0444)" in result.stderr and f"chmod u+w {target}" in result.stderr
         assert target.read_text() == MINIMAL and target.stat().st_mode & 0o777 == 0o444
+        dry = add(cli, target, "event", *EVENT, *CITE, "--dry-run")  # a dry run says what the add would say
+        assert dry.exit_code == 1 and "write-protected" in dry.stderr and dry.stdout == ""
     finally:
         target.chmod(0o644)
     assert add(cli, target, "event", *EVENT, *CITE).exit_code == 0

@@ -174,19 +174,40 @@ def _write_atomically(target: Path, text: str, mode: int, expected: tuple[int, i
         os.close(dir_fd)
 
 
-def append(target: Path, make: Callable[[str], str]) -> None:
-    """Replace `target`'s text by `make(old_text)`, under the lock; a missing file starts as
-    NEW_STORE_HEADER. `make` sees the file as it is once locked, and raises to refuse."""
-    import filelock  # only `geotie add` needs it
-
+def check_target(target: Path) -> None:
+    """Refuse a target geotie must not write to: a symbolic link, anything but a regular
+    file, a write-protected file. A missing file is fine (it is created)."""
     if target.is_symlink():
         from .files import real_path
 
         real = real_path(target)
         where = "it loops back to itself" if real == target.absolute() else f"use the file it points to: --to {real}"
         raise StoreError(f"{target}: is a symbolic link; geotie writes only to regular files ({where})")
-    if target.exists() and not target.is_file():
+    try:
+        st = target.stat()
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StoreError(f"{target}: cannot write: {err.strerror or err}; nothing was changed") from None
+    if not stat.S_ISREG(st.st_mode):
         raise StoreError(f"{target}: is not a regular file; nothing was changed")
+    _refuse_protected(target, st)
+
+
+def _refuse_protected(target: Path, st: os.stat_result) -> None:
+    if _write_protected(target, st):
+        raise StoreError(
+            f"{target}: the file is write-protected (mode {st.st_mode & 0o7777:04o}); nothing was "
+            f"changed. To let geotie add to it, make it writable: chmod u+w {target}"
+        )
+
+
+def append(target: Path, make: Callable[[str], str]) -> None:
+    """Replace `target`'s text by `make(old_text)`, under the lock; a missing file starts as
+    NEW_STORE_HEADER. `make` sees the file as it is once locked, and raises to refuse."""
+    import filelock  # only `geotie add` needs it
+
+    check_target(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _create_lock_file(f"{target}.lock")
@@ -197,11 +218,7 @@ def append(target: Path, make: Callable[[str], str]) -> None:
                 old, mode = NEW_STORE_HEADER, _default_mode()
             else:
                 st = target.stat()
-                if _write_protected(target, st):
-                    raise StoreError(
-                        f"{target}: the file is write-protected (mode {st.st_mode & 0o7777:04o}); nothing was "
-                        f"changed. To let geotie add to it, make it writable: chmod u+w {target}"
-                    )
+                _refuse_protected(target, st)  # again, under the lock
                 old, mode = read_text(target), st.st_mode & 0o7777
             new = make(old)
             if not new.startswith(old):
