@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import MINIMAL, PINNED_ENV, run_geotie, write
 from geotie.errors import StoreError
@@ -381,3 +383,35 @@ def test_a_fifo_in_the_archive_is_not_read(tmp_path):
     os.mkfifo(archive / "a.txt")
     result = run_geotie("--no-default", "--data", str(store), "check", "--archive", str(archive))
     assert "archive-missing" in result.stdout and "internal error" not in result.stderr
+
+
+def test_many_problems_are_counted_and_check_lists_them_all(cli, tmp_path):
+    entries = "".join(f'\n[[events]]\nid = "e{i}"\ndate = {i}\ntitle = {i}\n' for i in range(15))
+    path = write(tmp_path, "[meta]\nschema = 1\n" + entries)
+    result = cli("--no-default", "--data", str(path), "timeline")
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 1 and len(lines) == 22  # 20 shown, how many more, the summary
+    assert lines[20] == "geotie: ... and 25 more errors ('geotie check' lists every one)"
+    assert lines[21] == "geotie: the store has 45 error(s); fix the lines above (nothing was changed)"
+    checked = cli("--no-default", "--data", str(path), "check")
+    assert len(checked.stdout.splitlines()) == 45  # no citation, date and title, for each of 15 events
+
+
+INDEPENDENT_FIELDS = ["id", "date", "title", "summary", "date_text", "date_note", "outcome", "actors", "tags", "status"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.sampled_from(INDEPENDENT_FIELDS)), st.sampled_from([3, 2.5, True, {"a": 1}]))
+def test_each_mistyped_field_is_its_own_problem(broken, wrong):
+    raw = {
+        "id": "an-event",
+        "date": "2024-09",
+        "title": "A visit",
+        "actors": ["alpha"],
+        "tags": ["diplomacy"],
+        "citations": [{"source": "src", "quote": "They met."}],
+        **dict.fromkeys(broken, wrong),
+    }
+    content = convert.convert_file("x.toml", "", {"meta": {"schema": 1}, "events": [raw]}, {})
+    assert sorted(p.field for p in content.problems) == sorted(broken)
+    assert (content.events == []) == bool(broken)

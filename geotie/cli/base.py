@@ -60,7 +60,7 @@ def _report_problems(problems: list[Problem]) -> None:
     for p in errors[:MAX_PROBLEMS_SHOWN]:
         sys.stderr.write(f"{p}\n")
     if len(errors) > MAX_PROBLEMS_SHOWN:
-        say(f"... and {len(errors) - MAX_PROBLEMS_SHOWN} more errors")
+        say(f"... and {len(errors) - MAX_PROBLEMS_SHOWN} more errors ('geotie check' lists every one)")
 
 
 def command(*names: str, group: typer.Typer | None = None, **kwargs: Any) -> Callable:
