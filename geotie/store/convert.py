@@ -52,11 +52,6 @@ EVENT_KEYS = (
 CITATION_KEYS = ("source", "quote", "note")
 
 
-class _Skip(Exception):
-    """Raised to stop checking an entry whose other fields cannot be checked (its errors
-    reported already): the entry is left out of the store."""
-
-
 @dataclass
 class FileContent:
     """What one file contributes before cross-file rules run."""
@@ -220,11 +215,8 @@ def convert_file(path: str, text: str, raw: dict, lines: dict[tuple, int] | None
             continue
         for i, item in enumerate(value):
             errors = r.errors
-            try:
-                built = build(r, item, (kind, i), _entry(kind, i, item))
-            except _Skip:
-                built = None
-            if built is None or r.errors > errors:  # every problem of the entry is reported: leave it out
+            built = build(r, item, (kind, i), _entry(kind, i, item))
+            if r.errors > errors:  # the entry's problems are all reported (not only its first): leave it out
                 if isinstance(item.get("id"), str):
                     content.broken_ids.add(item["id"])
                 continue
