@@ -269,7 +269,9 @@ DATE_HELP = "EDTF, e.g. 2025-01-25, 2025-01, 2025, 2025-01~ or 2025-01-21/2025-0
 
 
 def _same(a: Path, b: Path) -> bool:
-    return a.resolve() == b.resolve()
+    from .store.files import real_path
+
+    return real_path(a) == real_path(b)
 
 
 def _store(files: list, message: str) -> Store:
@@ -305,7 +307,7 @@ def add_entry(
     The other store files are read once."""
     from .store import bundled_store, read_file
     from .store.files import read_text
-    from .store.write import NEW_STORE_HEADER, append, joined
+    from .store.write import NEW_STORE_HEADER, append, check_target, joined
 
     if _same(target, bundled_store()):
         raise UsageError("the bundled store is never written to; add to your own store (--to FILE)")
@@ -325,6 +327,7 @@ def add_entry(
         return new
 
     if dry_run:
+        check_target(target)  # what the add itself would refuse
         make(read_text(target) if target.is_file() else NEW_STORE_HEADER)
     else:
         append(target, make)

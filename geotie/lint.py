@@ -145,6 +145,9 @@ def unknown_tags(store: Store, locate: Locate) -> list[Problem]:
 def quotes_in_archive(store: Store, archive: Path, locate: Locate) -> list[Problem]:
     """Quotes that do not appear in their source's archived text (`archive` of the source,
     a file name inside the `archive` folder)."""
+    from .errors import StoreError
+    from .store.files import read_regular  # refuses a FIFO rather than wait on it
+
     texts: dict[str, str | None] = {}
     out = []
     for source in store.sources.values():
@@ -152,8 +155,8 @@ def quotes_in_archive(store: Store, archive: Path, locate: Locate) -> list[Probl
             continue
         path = archive / source.archive
         try:
-            texts[source.id] = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            texts[source.id] = read_regular(path).decode("utf-8", errors="replace")
+        except (OSError, StoreError):
             texts[source.id] = None
             out.append(
                 _warn(

@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 
 MAX_PROBLEMS_SHOWN = 20
+MAX_LIMIT = 1_000_000_000  # --limit's bound: larger numbers are typos (and overflow islice)
 
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "md")
@@ -54,10 +55,12 @@ def say(message: str) -> None:
 
 def _report_problems(problems: list[Problem]) -> None:
     errors = [p for p in problems if p.severity == "error"]
+    files = {p.origin.file: i for i, p in reversed(list(enumerate(errors)))}  # in the order first met
+    errors.sort(key=lambda p: (files[p.origin.file], p.origin.line))  # each file top to bottom, as check lists them
     for p in errors[:MAX_PROBLEMS_SHOWN]:
         sys.stderr.write(f"{p}\n")
     if len(errors) > MAX_PROBLEMS_SHOWN:
-        say(f"... and {len(errors) - MAX_PROBLEMS_SHOWN} more errors")
+        say(f"... and {len(errors) - MAX_PROBLEMS_SHOWN} more errors ('geotie check' lists every one)")
 
 
 def command(*names: str, group: typer.Typer | None = None, **kwargs: Any) -> Callable:
@@ -131,6 +134,13 @@ def write_view(fmt: str, view: Any) -> None:
     write(view, fmt, sys.stdout, safe=sys.stdout.isatty())
 
 
+def _no_empty_path(values: list[str] | None) -> list[str] | None:
+    """`--data ""` would read the current folder: an empty path is a usage error."""
+    if values and any(not v.strip() for v in values):
+        raise typer.BadParameter("the path is empty; give a store file or a folder of .toml files")
+    return values
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"geotie {__version__}\n")
@@ -146,6 +156,7 @@ def main_options(
             "--data",
             "-d",
             metavar="PATH",
+            callback=_no_empty_path,
             help="A store file or a folder of .toml files, added to the bundled store (repeatable). "
             "GEOTIE_DATA holds more, separated by ':'.",
         ),

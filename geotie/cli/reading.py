@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from .. import query
-from ..errors import Ambiguous, GeotieError, NotFound
+from ..errors import Ambiguous, GeotieError, NotFound, UsageError
 from .base import (
+    MAX_LIMIT,
     STREAMED,
     FormatOption,
     Kind,
@@ -43,7 +44,9 @@ def timeline_cmd(
         list[Status] | None, typer.Option("--status", "-s", help="Only events with this status (repeatable).")
     ] = None,
     union: Annotated[bool, typer.Option("--any", help="Events involving any of the actors, not all of them.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most this many events.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, max=MAX_LIMIT, help="At most this many events.")
+    ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     cite: Annotated[
         bool, typer.Option("--cite", "-c", help="Number the citations and quote them under the table.")
@@ -51,6 +54,11 @@ def timeline_cmd(
     fmt: FormatOption = None,
 ) -> None:
     """Events involving all the given actors, oldest first."""
+    since_span, until_span = _date_option("--since", since), _date_option("--until", until)
+    if since_span and until_span and since_span.lo > until_span.hi:
+        raise UsageError(
+            f"--since {since_span.text} is after --until {until_span.text}: no date is in that range; swap them"
+        )
     store = load(ctx)
     try:
         resolved = query.resolve_actors(store, actors or [])
@@ -60,8 +68,8 @@ def timeline_cmd(
     q = query.TimelineQuery(
         actors=tuple(a.id for a in resolved),
         union=union,
-        since=_date_option("--since", since),
-        until=_date_option("--until", until),
+        since=since_span,
+        until=until_span,
         tags=tuple(tag or ()),
         statuses=tuple(s.value for s in status or ()),
         reverse=reverse,
@@ -226,8 +234,13 @@ def search_cmd(
     fmt: FormatOption = None,
 ) -> None:
     """Find a phrase in titles, summaries, quotes, names and aliases (accents and case ignored)."""
-    store = load(ctx)
+    from ..text import fold
+
     text = " ".join(words)
+    if not fold(text):
+        what = "the text is empty" if not text.strip() else "the text has no letters or digits (punctuation is ignored)"
+        raise UsageError(f"nothing to search for: {what}; give a word or phrase, e.g. geotie search JF-17")
+    store = load(ctx)
     hits = query.search(store, text)
     fmt_name = pick_format(fmt)
     if not hits and fmt_name == "table":

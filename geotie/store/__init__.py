@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..dates import sort_key
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION, Event, Origin, Problem, Store
-from .files import bundled_store, expand, read_text, split_env, user_store
+from .files import bundled_store, expand, read_text, real_path, split_env, user_store
 from .lazy import LazyMapping
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def store_paths(data: list[str], env: str | None, no_default: bool, user: Path |
     unique: list[Path] = []
     seen = set()
     for p in paths:
-        key = p.resolve()
+        key = real_path(p)
         if key not in seen:
             seen.add(key)
             unique.append(p)

@@ -45,6 +45,7 @@ from ..errors import GeotieError
 from ..fields import actor_fields, event_text, searchable, source_fields
 from ..model import SCHEMA_VERSION, Actor, Citation, Event, Meta, Origin, Problem, Role, Source, Store, trusted
 from ..text import fold_lines
+from .files import real_path
 from .lazy import LazySequence
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def _safe_dir(folder: Path, create: bool) -> bool:
 def cache_file(folder: Path, paths: list[Path]) -> Path:
     """One file per set of store paths. The name only spreads the sets apart (the head
     repeats the paths and is checked), so a cheap checksum will do."""
-    key = "\0".join([__version__, str(FORMAT), *(str(p.resolve()) for p in paths)]).encode()
+    key = "\0".join([__version__, str(FORMAT), *(str(real_path(p)) for p in paths)]).encode()
     return folder / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.cache"
 
 

@@ -1,7 +1,8 @@
 """The raw file shape (dicts from tomllib) turned into domain objects, one file at a time.
 
 Shape problems (missing or mistyped fields, bad dates, unknown keys) are collected as
-Problems with file, line, entry and field; an entry with an error is left out.
+Problems with file, line, entry and field: every problem of an entry, not only its first,
+so that one edit fixes the file. An entry with an error is left out.
 """
 
 from __future__ import annotations
@@ -52,10 +53,6 @@ EVENT_KEYS = (
 CITATION_KEYS = ("source", "quote", "note")
 
 
-class _Skip(Exception):
-    """An entry with an error: reported already, left out of the store."""
-
-
 @dataclass
 class FileContent:
     """What one file contributes before cross-file rules run."""
@@ -81,6 +78,7 @@ class _Reader:
         self.path = path
         self.index = index
         self.problems: list[Problem] = []
+        self.errors = 0  # errors reported so far: an entry whose build adds any is left out
 
     def origin(self, *path: object) -> Origin:
         return Origin(self.path, self.index.line(*path))
@@ -89,10 +87,12 @@ class _Reader:
         self, severity: str, code: str, message: str, at: tuple, entry: str = "", fld: str = "", hint: str = ""
     ) -> None:
         self.problems.append(Problem(severity, code, message, self.origin(*at), entry, fld, hint))
+        self.errors += severity == "error"
 
     def fail(self, code: str, message: str, at: tuple, entry: str, fld: str = "", hint: str = "") -> None:
+        """Report an error and carry on: the caller returns a stand-in value, so that the
+        entry's other fields are checked too (convert_file then leaves the entry out)."""
         self.report("error", code, message, at, entry, fld, hint)
-        raise _Skip
 
     def unknown_keys(self, raw: dict, known: tuple[str, ...], at: tuple, entry: str) -> None:
         for key in raw:
@@ -111,6 +111,7 @@ class _Reader:
             return ""
         if not isinstance(value, str):
             self.fail("bad-type", f"'{key}' must be a string, not {_kind(value)}", (*at, key), entry, key)
+            return ""
         if required and not value.strip():
             self.fail("empty-field", f"'{key}' is empty", (*at, key), entry, key)
         return value
@@ -121,6 +122,7 @@ class _Reader:
             self.fail(
                 "bad-type", f"'{key}' must be a list of strings", (*at, key), entry, key, f'write {key} = ["a", "b"]'
             )
+            return ()
         return tuple(value)
 
     def date(self, raw: dict, key: str, at: tuple, entry: str, required: bool = False) -> DateSpan | None:
@@ -144,7 +146,10 @@ class _Reader:
         return tuple(out)
 
     def choice(self, raw: dict, key: str, choices: tuple[str, ...], default: str, at: tuple, entry: str) -> str:
+        errors = self.errors
         value = self.string(raw, key, at, entry) or default
+        if self.errors > errors:
+            return default
         if value not in choices:
             near = suggest(value, list(choices))
             hint = f"did you mean '{near[0]}'?" if near else f"use one of: {', '.join(choices)}"
@@ -154,8 +159,9 @@ class _Reader:
         return value
 
     def ident(self, raw: dict, at: tuple, entry: str) -> str:
+        errors = self.errors
         value = self.string(raw, "id", at, entry, required=True)
-        if not ID_PATTERN.match(value):
+        if self.errors == errors and not ID_PATTERN.match(value):
             self.fail(
                 "bad-id",
                 f"id '{value}' is not a slug",
@@ -170,6 +176,7 @@ class _Reader:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.fail("bad-type", f"'{key}' must be a list of tables", (*at, key), entry, key)
+            return []
         return value
 
     def citations(self, raw: dict, at: tuple, entry: str) -> tuple[Citation, ...]:
@@ -242,13 +249,14 @@ def convert_file(path: str, text: str, raw: dict, lines: dict[tuple, int] | None
             r.report("error", "bad-type", f"'{kind}' must be an array of tables ([[{kind}]])", (kind,), kind)
             continue
         for i, item in enumerate(value):
-            try:
-                built = build(r, item, (kind, i), _entry(kind, i, item))
-                out.append(built)
-                content.positions[built.id] = (kind, i)
-            except _Skip:
+            errors = r.errors
+            built = build(r, item, (kind, i), _entry(kind, i, item))
+            if r.errors > errors:  # the entry's problems are all reported (not only its first): leave it out
                 if isinstance(item.get("id"), str):
                     content.broken_ids.add(item["id"])
+                continue
+            out.append(built)
+            content.positions[built.id] = (kind, i)
     content.problems = r.problems
     return content
 
@@ -285,16 +293,13 @@ def _meta(r: _Reader, raw: dict) -> Meta | None:
         )
         return None
     r.unknown_keys(meta, META_KEYS, at, "meta")
-    try:
-        return Meta(
-            schema=schema,
-            title=r.string(meta, "title", at, "meta"),
-            description=r.string(meta, "description", at, "meta"),
-            as_of=r.date(meta, "as_of", at, "meta"),
-            origin=r.origin(*at),
-        )
-    except _Skip:
-        return Meta(schema=schema, origin=r.origin(*at))
+    return Meta(  # a field in error is reported and left empty
+        schema=schema,
+        title=r.string(meta, "title", at, "meta"),
+        description=r.string(meta, "description", at, "meta"),
+        as_of=r.date(meta, "as_of", at, "meta"),
+        origin=r.origin(*at),
+    )
 
 
 def _source(r: _Reader, raw: dict, at: tuple, entry: str) -> Source:
