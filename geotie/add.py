@@ -218,6 +218,10 @@ def source_entry(store: Store, s: SourceIn) -> dict:
     return entry
 
 
+#: Control characters that tomli-w writes as they are (it escapes the others, as TOML requires).
+_RAW_IN_TOML = "[\t\x80-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
 def to_toml(kind: str, entry: dict) -> str:
     """The entry as an array-of-tables block (`[[events]]`, then `[[actors.roles]]` for roles),
     every value serialised by tomli-w. Citations stay inline tables, as in the bundled store.
@@ -228,7 +232,12 @@ def to_toml(kind: str, entry: dict) -> str:
     import tomli_w
 
     def value(v: object) -> str:
-        return tomli_w.dumps({"v": v})[len("v = ") :].rstrip("\n")
+        text = tomli_w.dumps({"v": v})[len("v = ") :].rstrip("\n")
+        if text.isprintable():
+            return text
+        # tomli-w leaves tabs, C1 controls and bidi overrides as they are: an escape is the same
+        # TOML string, and neither the file nor `--dry-run` then holds anything a terminal obeys.
+        return re.sub(_RAW_IN_TOML, lambda m: "\\t" if m.group() == "\t" else f"\\u{ord(m.group()):04x}", text)
 
     def block(header: str, table: dict) -> str:
         lines = [header]

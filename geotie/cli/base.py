@@ -8,12 +8,12 @@ import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import typer
 
 from .. import __version__
-from ..errors import EXIT_INTERNAL, EXIT_STORE, GeotieError, StoreError, UsageError
+from ..errors import EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, GeotieError, StoreError, UsageError
 from ..model import ACTOR_KINDS, EVENT_STATUSES, Problem, Store
 
 app = typer.Typer(
@@ -47,15 +47,24 @@ class Settings:
         self.store: Store | None = None
 
 
+def show(line: str, out: IO[str] | None = None) -> None:
+    """One line for a person to read, on stderr (or `out`): every message and every line of
+    `check` is written here. The line may hold anything (store strings, file paths, arguments,
+    exception text); its control characters are made visible (`text.visible`) at this edge."""
+    from ..text import visible
+
+    (out or sys.stderr).write(visible(line) + "\n")
+
+
 def say(message: str) -> None:
     """A message for the user: stderr, never stdout."""
-    sys.stderr.write(f"geotie: {message}\n")
+    show(f"geotie: {message}")
 
 
 def _report_problems(problems: list[Problem]) -> None:
     errors = [p for p in problems if p.severity == "error"]
     for p in errors[:MAX_PROBLEMS_SHOWN]:
-        sys.stderr.write(f"{p}\n")
+        show(str(p))
     if len(errors) > MAX_PROBLEMS_SHOWN:
         say(f"... and {len(errors) - MAX_PROBLEMS_SHOWN} more errors")
 
@@ -104,7 +113,7 @@ def load(ctx: typer.Context) -> Store:
         cache = None if settings.no_cache or os.environ.get("GEOTIE_NO_CACHE") else cache_dir(os.environ)
         settings.store = store_module.load_paths(store_paths(ctx), cache)
         for w in settings.store.warnings:
-            sys.stderr.write(f"{w}\n")
+            show(str(w))
     return settings.store
 
 
@@ -231,16 +240,42 @@ def register(argv: list[str]) -> typer.Typer:
     return app
 
 
+def _usage_error(err: typer.TyperException) -> None:
+    """Typer's own message for a bad command line (which may echo what was typed), each line
+    through `show`."""
+    import io
+
+    text = io.StringIO()
+    if hasattr(err, "show"):
+        err.show(file=text)
+    else:  # pragma: no cover - every TyperException Typer raises has show()
+        text.write(f"Error: {err}\n")
+    for line in text.getvalue().splitlines():
+        show(line)
+
+
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: the one edge where everything the app raises becomes a status.
+
+    Typer runs with `standalone_mode=False`, so its own messages (a bad option, an unknown
+    command) come here and are written through `show` like every other message, and a reader
+    that left early is handled by `_reader_gone`, not by Typer's exit 1."""
     register(sys.argv[1:])
     try:
-        app()
+        status = app(standalone_mode=False)
+        sys.stdout.flush()  # a reader that left early is noticed here, not at exit
     except BrokenPipeError:
         try:
             _reader_gone()
         except typer.Exit:
             sys.exit(0)
+    except typer.TyperException as err:
+        _usage_error(err)
+        sys.exit(getattr(err, "exit_code", EXIT_USAGE))
+    except typer.Abort:  # end of input at a prompt
+        sys.stderr.write("\n")
+        say("aborted")
+        sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         sys.exit(130)
     except RecursionError:
@@ -251,3 +286,4 @@ def main() -> None:
             raise
         say(f"internal error: {type(err).__name__}: {err} (set GEOTIE_DEBUG=1 for details, and please report it)")
         sys.exit(EXIT_INTERNAL)
+    sys.exit(status if isinstance(status, int) else 0)
