@@ -231,10 +231,12 @@ def to_toml(kind: str, entry: dict) -> str:
     left to tomli-w."""
     import tomli_w
 
-    def value(v: object) -> str:
+    def value(v: object, key: str) -> str:
         text = tomli_w.dumps({"v": v})[len("v = ") :].rstrip("\n")
         if text.isprintable():
             return text
+        if re.search("[\ud800-\udfff]", text):  # bytes of an argument that are not UTF-8
+            raise UsageError(f"the {key} holds bytes that are not UTF-8 text; type it again")
         # tomli-w leaves tabs, C1 controls and bidi overrides as they are: an escape is the same
         # TOML string, and neither the file nor `--dry-run` then holds anything a terminal obeys.
         return re.sub(_RAW_IN_TOML, lambda m: "\\t" if m.group() == "\t" else f"\\u{ord(m.group()):04x}", text)
@@ -246,10 +248,10 @@ def to_toml(kind: str, entry: dict) -> str:
                 continue
             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
                 lines.append(f"{key} = [")
-                lines += ["    { " + ", ".join(f"{k} = {value(x)}" for k, x in item.items()) + " }," for item in v]
+                lines += ["    { " + ", ".join(f"{k} = {value(x, k)}" for k, x in item.items()) + " }," for item in v]
                 lines.append("]")
             else:
-                lines.append(f"{key} = {value(v)}")
+                lines.append(f"{key} = {value(v, key)}")
         return "\n".join(lines) + "\n"
 
     text = block(f"[[{kind}]]", entry)

@@ -195,6 +195,18 @@ def _reader_gone() -> None:
     raise typer.Exit(0)
 
 
+def _reader_left() -> bool:
+    """True when stdout is a pipe whose reader has closed it."""
+    import select
+
+    try:
+        poll = select.poll()
+        poll.register(sys.__stdout__.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poll.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll, or no real file descriptor
+        return False
+
+
 GLOBAL_OPTIONS_WITH_VALUES = ("--data", "-d")
 
 #: Each command (or group) and the module that defines it; the order is that of `--help`.
@@ -269,6 +281,14 @@ def main() -> None:
             _reader_gone()
         except typer.Exit:
             sys.exit(0)
+    except SystemExit as exit:
+        # Typer's own answer to a broken pipe while it writes (help, say) is status 1
+        if exit.code == 1 and _reader_left():
+            try:
+                _reader_gone()
+            except typer.Exit:
+                sys.exit(0)
+        raise
     except typer.TyperException as err:
         _usage_error(err)
         sys.exit(getattr(err, "exit_code", EXIT_USAGE))
