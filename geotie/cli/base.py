@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, NoReturn
 
 import typer
 
@@ -183,16 +183,25 @@ def _date_option(name: str, value: str | None):
         raise UsageError(f"{name}: {err}") from None
 
 
-def _reader_gone() -> None:
-    """The reader closed the pipe (`geotie timeline | head -1`): stop quietly, status 0.
-
-    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again."""
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # no real file descriptor (in-process tests)
         pass
+
+
+def _reader_gone() -> NoReturn:
+    """The reader closed the pipe (`geotie timeline | head -1`): stop quietly, status 0."""
+    _silence_stdout()
     raise typer.Exit(0)
+
+
+def _leave_quietly() -> NoReturn:
+    """`_reader_gone` outside the app."""
+    _silence_stdout()
+    sys.exit(0)
 
 
 def _reader_left() -> bool:
@@ -277,25 +286,18 @@ def main() -> None:
         status = app(standalone_mode=False)
         sys.stdout.flush()  # a reader that left early is noticed here, not at exit
     except BrokenPipeError:
-        try:
-            _reader_gone()
-        except typer.Exit:
-            sys.exit(0)
+        _leave_quietly()
     except SystemExit as exit:
-        # Typer's own answer to a broken pipe while it writes (help, say) is status 1
-        if exit.code == 1 and _reader_left():
-            try:
-                _reader_gone()
-            except typer.Exit:
-                sys.exit(0)
+        if exit.code == 1 and _reader_left():  # Typer's own answer to a closed pipe while it writes help
+            _leave_quietly()
         raise
     except typer.TyperException as err:
         _usage_error(err)
         sys.exit(getattr(err, "exit_code", EXIT_USAGE))
-    except typer.Abort:  # end of input at a prompt
+    except typer.Abort:  # end of input at a prompt: as Typer would say it
         sys.stderr.write("\n")
         say("aborted")
-        sys.exit(EXIT_USAGE)
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
     except RecursionError:
