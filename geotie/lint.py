@@ -151,7 +151,7 @@ def quotes_in_archive(store: Store, archive: Path, locate: Locate) -> list[Probl
         path = archive / source.archive
         try:
             texts[source.id] = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the name
             texts[source.id] = None
             out.append(
                 _warn(
