@@ -9,6 +9,7 @@ import json
 import os
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -72,38 +73,29 @@ json.dump(codes, open(results, "w"))
 """
 
 
-def on_terminal(tmp: Path, commands: list[list[str]], env: dict[str, str], timeout: float = 60) -> list[tuple]:
-    """Run each command line on a new pseudo-terminal, 100 columns wide; for each: (argv, exit
-    status, every byte the terminal received, decoded). Output post-processing is off, so the
-    bytes are exactly what geotie wrote; echo is off, so nothing else is on the screen."""
+def terminal() -> tuple[int, int]:
+    """A new pseudo-terminal (master, slave), 100 columns wide. Output post-processing is off,
+    so the master reads exactly the bytes written; echo is off, so nothing else is on it."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 100, 0, 0))
     attrs = termios.tcgetattr(slave)
     attrs[1] &= ~termios.OPOST
     attrs[3] &= ~termios.ECHO
     termios.tcsetattr(slave, termios.TCSANOW, attrs)
-    spec, results = tmp / "commands.json", tmp / "statuses.json"
-    spec.write_text(json.dumps(commands))
-    results.unlink(missing_ok=True)
-    full_env = {k: v for k, v in {**os.environ, **PINNED_ENV, "COLUMNS": "100", **env}.items() if v is not None}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(spec), str(results)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=full_env,
-        cwd=tmp,
-        start_new_session=True,
-    )
-    os.close(slave)
+    return master, slave
+
+
+def screen_of(master: int, proc: subprocess.Popen, timeout: float) -> str:
+    """Everything the terminal receives until every process has closed it; fails (and ends the
+    processes) after `timeout` seconds, e.g. when a command waits for input."""
     chunks = []
     deadline = time.monotonic() + timeout
     try:
         while True:
             ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
             if not ready:
-                proc.kill()
-                pytest.fail(f"commands still running after {timeout} s (waiting for input?): {b''.join(chunks)!r}")
+                os.killpg(proc.pid, signal.SIGKILL)
+                pytest.fail(f"still running after {timeout} s (waiting for input?): {b''.join(chunks)[-2000:]!r}")
             try:
                 data = os.read(master, 65536)
             except OSError:  # EIO: every process has closed the terminal
@@ -116,9 +108,30 @@ def on_terminal(tmp: Path, commands: list[list[str]], env: dict[str, str], timeo
         proc.wait(timeout=10)
     raw = b"".join(chunks)
     try:
-        screen = raw.decode("utf-8")  # strict: no stray bytes either (a lone 0x9b is CSI)
+        return raw.decode("utf-8")  # strict: no stray bytes either (a lone 0x9b is CSI)
     except UnicodeDecodeError as err:
         pytest.fail(f"not UTF-8: {raw[max(0, err.start - 300) : err.end + 100]!r}")
+
+
+def on_terminal(tmp: Path, commands: list[list[str]], env: dict[str, str], timeout: float = 60) -> list[tuple]:
+    """Run each command line on a new pseudo-terminal; for each: (argv, exit status, what the
+    terminal received)."""
+    master, slave = terminal()
+    spec, results = tmp / "commands.json", tmp / "statuses.json"
+    spec.write_text(json.dumps(commands))
+    results.unlink(missing_ok=True)
+    full_env = {k: v for k, v in {**os.environ, **PINNED_ENV, "COLUMNS": "100", **env}.items() if v is not None}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", DRIVER, str(spec), str(results)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=full_env,
+        cwd=tmp,
+        start_new_session=True,  # its own process group, the forked commands too
+    )
+    os.close(slave)
+    screen = screen_of(master, proc, timeout)
     parts = re.split(r"@@@ (\d+) @@@\n", screen)
     statuses = json.loads(results.read_text())
     assert parts[0] == "" and len(parts) == 2 * len(commands) + 1, screen[:2000]
@@ -346,32 +359,22 @@ def test_random_control_characters_stay_off_the_screen(tmp_path_factory, junk, a
 
 def test_a_prompt_answer_is_echoed_back_escaped(tmp_path):
     """`add` asks on a terminal; a refused answer is named in the message, escaped."""
-    master, slave = os.openpty()
-    attrs = termios.tcgetattr(slave)
-    attrs[1] &= ~termios.OPOST
-    attrs[3] &= ~termios.ECHO
-    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    master, slave = terminal()
     env = {k: v for k, v in {**os.environ, **PINNED_ENV}.items() if v is not None}
     args = ["--no-default", "add", "actor", "--name", "n", "--dry-run", "--to", str(tmp_path / "m.toml")]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "geotie", *args], stdin=slave, stdout=slave, stderr=slave, env=env, cwd=tmp_path
+        [sys.executable, "-m", "geotie", *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=tmp_path,
+        start_new_session=True,
     )
     os.close(slave)
     os.write(master, "\x1b]0;OWNED\x07\u202e\n".encode() + b"country\n")
-    out = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        assert ready, out
-        try:
-            data = os.read(master, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        out += data
-    os.close(master)
-    assert proc.wait(timeout=10) == 0
-    screen = out.decode()
+    screen = screen_of(master, proc, 30)
+    assert proc.returncode == 0, screen
     assert "kind '\\x1b]0;OWNED\\x07\\u202e' is not one of" in screen
     assert UNSAFE.search(screen) is None
 
