@@ -231,6 +231,10 @@ def source_entry(store: Store, s: SourceIn) -> dict:
     return entry
 
 
+#: Control characters that tomli-w writes as they are (it escapes the others, as TOML requires).
+_RAW_IN_TOML = "[\t\x80-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
 def to_toml(kind: str, entry: dict) -> str:
     """The entry as an array-of-tables block (`[[events]]`, then `[[actors.roles]]` for roles),
     every value serialised by tomli-w. Citations stay inline tables, as in the bundled store.
@@ -240,8 +244,15 @@ def to_toml(kind: str, entry: dict) -> str:
     left to tomli-w."""
     import tomli_w
 
-    def value(v: object) -> str:
-        return tomli_w.dumps({"v": v})[len("v = ") :].rstrip("\n")
+    def value(v: object, key: str) -> str:
+        text = tomli_w.dumps({"v": v})[len("v = ") :].rstrip("\n")
+        if text.isprintable():
+            return text
+        if re.search("[\ud800-\udfff]", text):  # bytes of an argument that are not UTF-8
+            raise UsageError(f"the {key} holds bytes that are not UTF-8 text; type it again")
+        # tomli-w leaves tabs, C1 controls and bidi overrides as they are: an escape is the same
+        # TOML string, and neither the file nor `--dry-run` then holds anything a terminal obeys.
+        return re.sub(_RAW_IN_TOML, lambda m: "\\t" if m.group() == "\t" else f"\\u{ord(m.group()):04x}", text)
 
     def block(header: str, table: dict) -> str:
         lines = [header]
@@ -250,10 +261,10 @@ def to_toml(kind: str, entry: dict) -> str:
                 continue
             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
                 lines.append(f"{key} = [")
-                lines += ["    { " + ", ".join(f"{k} = {value(x)}" for k, x in item.items()) + " }," for item in v]
+                lines += ["    { " + ", ".join(f"{k} = {value(x, k)}" for k, x in item.items()) + " }," for item in v]
                 lines.append("]")
             else:
-                lines.append(f"{key} = {value(v)}")
+                lines.append(f"{key} = {value(v, key)}")
         return "\n".join(lines) + "\n"
 
     text = block(f"[[{kind}]]", entry)

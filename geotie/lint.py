@@ -156,7 +156,7 @@ def quotes_in_archive(store: Store, archive: Path, locate: Locate) -> list[Probl
         path = archive / source.archive
         try:
             texts[source.id] = read_regular(path).decode("utf-8", errors="replace")
-        except (OSError, StoreError):
+        except (OSError, StoreError, ValueError):  # ValueError: a NUL in the name
             texts[source.id] = None
             out.append(
                 _warn(

@@ -152,11 +152,19 @@ def escape_control(ch: str) -> str:
     return _NAMED.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
 
 
+#: What `visible` escapes: the control characters, and lone surrogates (bytes of a file name or
+#: argument that are not UTF-8), which no terminal encoding can write.
+_UNSHOWABLE = CONTROL_PATTERN[:-1] + "\ud800-\udfff]"
+
+
 def visible(text: str) -> str:
-    """Replace control characters with visible escapes, so data never drives the terminal."""
+    """Text that may hold anything (store strings, file paths, arguments, exception text) as it
+    is shown to a person: every control character and lone surrogate becomes a visible escape
+    (`\\x1b`, `\\u202e`, `\\n`), so data never drives the terminal. The one place that decides
+    this: terminal tables, Markdown, CSV on a terminal and every message go through it."""
     if text.isprintable():
         return text
-    return re.sub(CONTROL_PATTERN, lambda m: escape_control(m.group()), text)
+    return re.sub(_UNSHOWABLE, lambda m: escape_control(m.group()), text)
 
 
 _QUOTE_MARKS = str.maketrans(

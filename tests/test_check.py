@@ -104,6 +104,13 @@ def test_quotes_checked_against_archive(cli, tmp_path):
     assert check(cli, write(tmp_path, text), "--archive", str(tmp_path / "none")).exit_code == 2
 
 
+def test_an_archive_name_with_a_nul_is_a_file_that_cannot_be_read(cli, tmp_path):
+    (tmp_path / "archive").mkdir()
+    text = MINIMAL.replace('title = "A source"', 'title = "A source"\narchive = "x\\u0000\\u001b.txt"')
+    result = check(cli, write(tmp_path, text), "--archive", str(tmp_path / "archive"))
+    assert "archive-missing" in codes(result) and "x\\x00\\x1b.txt" in result.stdout
+
+
 def test_errors_fail_and_are_grouped_by_file(cli, tmp_path):
     good = write(tmp_path, CLEAN.replace('status = "planned"', 'status = "planned"\noutcome = "x"'), "a.toml")
     bad = write(

@@ -8,12 +8,12 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import IO, Annotated, Any, NoReturn
 
 import typer
 
 from .. import __version__
-from ..errors import EXIT_INTERNAL, EXIT_STORE, GeotieError, StoreError, UsageError
+from ..errors import EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, GeotieError, StoreError, UsageError
 from ..model import ACTOR_KINDS, EVENT_STATUSES, Problem, Store
 
 app = typer.Typer(
@@ -48,9 +48,18 @@ class Settings:
         self.store: Store | None = None
 
 
+def show(line: str, out: IO[str] | None = None) -> None:
+    """One line for a person to read, on stderr (or `out`): every message and every line of
+    `check` is written here. The line may hold anything (store strings, file paths, arguments,
+    exception text); its control characters are made visible (`text.visible`) at this edge."""
+    from ..text import visible
+
+    (out or sys.stderr).write(visible(line) + "\n")
+
+
 def say(message: str) -> None:
     """A message for the user: stderr, never stdout."""
-    sys.stderr.write(f"geotie: {message}\n")
+    show(f"geotie: {message}")
 
 
 def _report_problems(problems: list[Problem]) -> None:
@@ -58,7 +67,7 @@ def _report_problems(problems: list[Problem]) -> None:
     files = {p.origin.file: i for i, p in reversed(list(enumerate(errors)))}  # in the order first met
     errors.sort(key=lambda p: (files[p.origin.file], p.origin.line))  # each file top to bottom, as check lists them
     for p in errors[:MAX_PROBLEMS_SHOWN]:
-        sys.stderr.write(f"{p}\n")
+        show(str(p))
     if len(errors) > MAX_PROBLEMS_SHOWN:
         say(f"... and {len(errors) - MAX_PROBLEMS_SHOWN} more errors ('geotie check' lists every one)")
 
@@ -107,7 +116,7 @@ def load(ctx: typer.Context) -> Store:
         cache = None if settings.no_cache or os.environ.get("GEOTIE_NO_CACHE") else cache_dir(os.environ)
         settings.store = store_module.load_paths(store_paths(ctx), cache)
         for w in settings.store.warnings:
-            sys.stderr.write(f"{w}\n")
+            show(str(w))
     return settings.store
 
 
@@ -185,16 +194,37 @@ def _date_option(name: str, value: str | None):
         raise UsageError(f"{name}: {err}") from None
 
 
-def _reader_gone() -> None:
-    """The reader closed the pipe (`geotie timeline | head -1`): stop quietly, status 0.
-
-    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again."""
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # no real file descriptor (in-process tests)
         pass
+
+
+def _reader_gone() -> NoReturn:
+    """The reader closed the pipe (`geotie timeline | head -1`): stop quietly, status 0."""
+    _silence_stdout()
     raise typer.Exit(0)
+
+
+def _leave_quietly() -> NoReturn:
+    """`_reader_gone` outside the app."""
+    _silence_stdout()
+    sys.exit(0)
+
+
+def _reader_left() -> bool:
+    """True when stdout is a pipe whose reader has closed it."""
+    import select
+
+    try:
+        poll = select.poll()
+        poll.register(sys.__stdout__.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poll.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll, or no real file descriptor
+        return False
 
 
 GLOBAL_OPTIONS_WITH_VALUES = ("--data", "-d")
@@ -271,18 +301,45 @@ def register(argv: list[str], environ: Mapping[str, str] = os.environ) -> typer.
     return app
 
 
+def _usage_error(err: typer.TyperException) -> None:
+    """Typer's own message for a bad command line (which may echo what was typed), each line
+    through `show`."""
+    import io
+
+    text = io.StringIO()
+    if hasattr(err, "show"):
+        err.show(file=text)
+    else:  # pragma: no cover - every TyperException Typer raises has show()
+        text.write(f"Error: {err}\n")
+    for line in text.getvalue().splitlines():
+        show(line)
+
+
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: the one edge where everything the app raises becomes a status.
+
+    Typer runs with `standalone_mode=False`, so its own messages (a bad option, an unknown
+    command) come here and are written through `show` like every other message, and a reader
+    that left early is handled by `_reader_gone`, not by Typer's exit 1."""
     register(sys.argv[1:])
     # the completion scripts are for the `geotie` command, also when made by `python -m geotie`
     scripts = {"--show-completion", "--install-completion"} & set(sys.argv[1:])
     try:
-        app(complete_var=COMPLETE_VAR, prog_name="geotie" if scripts else None)
+        status = app(standalone_mode=False, complete_var=COMPLETE_VAR, prog_name="geotie" if scripts else None)
+        sys.stdout.flush()  # a reader that left early is noticed here, not at exit
     except BrokenPipeError:
-        try:
-            _reader_gone()
-        except typer.Exit:
-            sys.exit(0)
+        _leave_quietly()
+    except SystemExit as exit:
+        if exit.code == 1 and _reader_left():  # Typer's own answer to a closed pipe while it writes help
+            _leave_quietly()
+        raise
+    except typer.TyperException as err:
+        _usage_error(err)
+        sys.exit(getattr(err, "exit_code", EXIT_USAGE))
+    except typer.Abort:  # end of input at a prompt: as Typer would say it
+        sys.stderr.write("\n")
+        say("aborted")
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
     except RecursionError:
@@ -293,3 +350,4 @@ def main() -> None:
             raise
         say(f"internal error: {type(err).__name__}: {err} (set GEOTIE_DEBUG=1 for details, and please report it)")
         sys.exit(EXIT_INTERNAL)
+    sys.exit(status if isinstance(status, int) else 0)
