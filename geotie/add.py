@@ -13,7 +13,7 @@ from .dates import parse_edtf
 from .errors import DateError, NotFound, StoreError, UsageError
 from .model import ACTOR_KINDS, EVENT_STATUSES, ID_PATTERN, SOURCE_KINDS, Store
 from .query import resolve_actor
-from .text import fold, suggest
+from .text import did_you_mean, fold, suggest, suggest_ids
 
 MAX_ID_LENGTH = 60
 
@@ -50,8 +50,7 @@ def check_actor(store: Store, name: str) -> str:
 def check_source(store: Store, source_id: str) -> str:
     if source_id in store.sources:
         return source_id
-    near = suggest(source_id, list(store.sources))
-    hint = f"did you mean '{near[0]}'?" if near else "add it first with 'geotie add source'"
+    hint = did_you_mean(*suggest_ids(source_id, store.sources)) or "add it first with 'geotie add source'"
     raise NotFound(f"unknown source '{source_id}'; {hint}")
 
 
@@ -108,6 +107,7 @@ class EventIn:
     tags: list[str] = field(default_factory=list)
     status: str = "occurred"
     outcome: str = ""
+    implied_actors: list[str] = field(default_factory=list)  # also actors of the event
     id: str = ""
 
 
@@ -115,9 +115,10 @@ def event_entry(store: Store, e: EventIn) -> dict:
     """The new event as a raw table, every field checked; raises a GeotieError naming the flag."""
     date = check_date(e.date)
     title = check_text("--title", e.title)
-    if not e.actors:
+    if not e.actors and not e.implied_actors:
         raise UsageError("an event needs at least one --actor")
-    actors = list(dict.fromkeys(check_actor(store, a) for a in e.actors))
+    implied = list(dict.fromkeys(check_actor(store, a) for a in e.implied_actors))
+    actors = list(dict.fromkeys([*(check_actor(store, a) for a in e.actors), *implied]))
     cites = citations(store, e.sources, e.quotes, e.notes)
     if not cites:
         raise UsageError("an event needs a --source and a verbatim --quote from it")
@@ -132,6 +133,8 @@ def event_entry(store: Store, e: EventIn) -> dict:
     if e.summary.strip():
         entry["summary"] = e.summary.strip()
     entry["actors"] = actors
+    if implied:
+        entry["implied_actors"] = implied
     tags = [t.strip() for t in e.tags if t.strip()]
     if tags:
         entry["tags"] = tags
@@ -147,10 +150,12 @@ class ActorIn:
     name: str
     kind: str
     aliases: list[str] = field(default_factory=list)
+    demonyms: list[str] = field(default_factory=list)
     country: str = ""
     note: str = ""
     role: str = ""
     of: str = ""
+    attested: list[str] = field(default_factory=list)
     start: str = ""
     end: str = ""
     sources: list[str] = field(default_factory=list)
@@ -168,6 +173,9 @@ def actor_entry(store: Store, a: ActorIn) -> dict:
     aliases = [x.strip() for x in a.aliases if x.strip()]
     if aliases:
         entry["aliases"] = aliases
+    demonyms = [x.strip() for x in a.demonyms if x.strip()]
+    if demonyms:
+        entry["demonyms"] = demonyms
     if a.country.strip():
         entry["country"] = check_actor(store, a.country)
     if a.note.strip():
@@ -176,13 +184,18 @@ def actor_entry(store: Store, a: ActorIn) -> dict:
         role: dict = {"title": a.role.strip()}
         if a.of.strip():
             role["of"] = check_actor(store, a.of)
+        attested = [check_date(d) for d in a.attested if d.strip()]
+        if attested:
+            role["attested"] = attested
         for key, value in (("start", a.start), ("end", a.end)):
             if value.strip():
                 role[key] = check_date(value)
         role["citations"] = citations(store, a.sources, a.quotes, [])
         entry["roles"] = [role]
-    elif a.sources or a.quotes or a.of or a.start or a.end:
-        raise UsageError("--of, --start, --end, --source and --quote describe a role: give --role TITLE too")
+    elif a.sources or a.quotes or a.of or a.attested or a.start or a.end:
+        raise UsageError(
+            "--of, --attested, --start, --end, --source and --quote describe a role: give --role TITLE too"
+        )
     return entry
 
 
@@ -218,6 +231,10 @@ def source_entry(store: Store, s: SourceIn) -> dict:
     return entry
 
 
+#: Control characters that tomli-w writes as they are (it escapes the others, as TOML requires).
+_RAW_IN_TOML = "[\t\x80-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
 def to_toml(kind: str, entry: dict) -> str:
     """The entry as an array-of-tables block (`[[events]]`, then `[[actors.roles]]` for roles),
     every value serialised by tomli-w. Citations stay inline tables, as in the bundled store.
@@ -227,8 +244,15 @@ def to_toml(kind: str, entry: dict) -> str:
     left to tomli-w."""
     import tomli_w
 
-    def value(v: object) -> str:
-        return tomli_w.dumps({"v": v})[len("v = ") :].rstrip("\n")
+    def value(v: object, key: str) -> str:
+        text = tomli_w.dumps({"v": v})[len("v = ") :].rstrip("\n")
+        if text.isprintable():
+            return text
+        if re.search("[\ud800-\udfff]", text):  # bytes of an argument that are not UTF-8
+            raise UsageError(f"the {key} holds bytes that are not UTF-8 text; type it again")
+        # tomli-w leaves tabs, C1 controls and bidi overrides as they are: an escape is the same
+        # TOML string, and neither the file nor `--dry-run` then holds anything a terminal obeys.
+        return re.sub(_RAW_IN_TOML, lambda m: "\\t" if m.group() == "\t" else f"\\u{ord(m.group()):04x}", text)
 
     def block(header: str, table: dict) -> str:
         lines = [header]
@@ -237,10 +261,10 @@ def to_toml(kind: str, entry: dict) -> str:
                 continue
             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
                 lines.append(f"{key} = [")
-                lines += ["    { " + ", ".join(f"{k} = {value(x)}" for k, x in item.items()) + " }," for item in v]
+                lines += ["    { " + ", ".join(f"{k} = {value(x, k)}" for k, x in item.items()) + " }," for item in v]
                 lines.append("]")
             else:
-                lines.append(f"{key} = {value(v)}")
+                lines.append(f"{key} = {value(v, key)}")
         return "\n".join(lines) + "\n"
 
     text = block(f"[[{kind}]]", entry)
@@ -256,7 +280,9 @@ DATE_HELP = "EDTF, e.g. 2025-01-25, 2025-01, 2025, 2025-01~ or 2025-01-21/2025-0
 
 
 def _same(a: Path, b: Path) -> bool:
-    return a.resolve() == b.resolve()
+    from .store.files import real_path
+
+    return real_path(a) == real_path(b)
 
 
 def _store(files: list, message: str) -> Store:
@@ -292,7 +318,7 @@ def add_entry(
     The other store files are read once."""
     from .store import bundled_store, read_file
     from .store.files import read_text
-    from .store.write import NEW_STORE_HEADER, append, joined
+    from .store.write import NEW_STORE_HEADER, append, check_target, joined
 
     if _same(target, bundled_store()):
         raise UsageError("the bundled store is never written to; add to your own store (--to FILE)")
@@ -312,6 +338,7 @@ def add_entry(
         return new
 
     if dry_run:
+        check_target(target)  # what the add itself would refuse
         make(read_text(target) if target.is_file() else NEW_STORE_HEADER)
     else:
         append(target, make)

@@ -12,15 +12,15 @@ from .dates import overlaps, sort_key
 from .errors import Ambiguous, NotFound
 from .fields import actor_fields, event_fields, source_fields
 from .model import Actor, Citation, DateSpan, Event, Role, Source, Store
-from .text import fold, fold_with_map, suggest
+from .text import did_you_mean, fold, fold_with_map, suggest, suggest_ids
 
 
 def _names(actor: Actor) -> list[str]:
-    return [actor.id, actor.name, *actor.aliases]
+    return [actor.id, *actor.names]
 
 
 def resolve_actor(store: Store, name: str) -> Actor:
-    """An actor by id, name or alias, case- and accent-insensitively.
+    """An actor by id, name, alias or demonym, case- and accent-insensitively.
 
     An exact (folded) match wins; then actors one of whose names contains every word typed
     (`mustafayev`, `erdogan`); then actors whose name words start with the words typed
@@ -54,6 +54,53 @@ def resolve_actor(store: Store, name: str) -> Actor:
     near = suggest(name, [n for a in store.actors.values() for n in _names(a)])
     hint = f"did you mean '{near[0]}'?" if near else "run 'geotie actors' to list them"
     raise NotFound(f"unknown actor '{name}'; {hint}")
+
+
+def resolve_actors(store: Store, names: list[str]) -> list[Actor]:
+    """Each name resolved (`resolve_actor`), in order; an actor named twice counts once."""
+    found: dict[str, Actor] = {}
+    for name in names:
+        actor = resolve_actor(store, name)
+        found.setdefault(actor.id, actor)
+    return list(found.values())
+
+
+MAX_GROUPED_WORDS = 12
+
+
+def word_groups(store: Store, words: list[str]) -> list[tuple[str, Actor]] | None:
+    """The words of a name typed unquoted (`Vugar Mustafayev`, read by the shell as two
+    arguments), put back together: the split of `words` into runs of consecutive words that
+    each name exactly one actor, in as few runs as can be, each with its actor. None when
+    there is no such split or it is the words one by one."""
+    if not 1 < len(words) <= MAX_GROUPED_WORDS:
+        return None
+    resolved: dict[tuple[int, int], Actor | None] = {}
+
+    def actor(i: int, j: int) -> Actor | None:
+        if (i, j) not in resolved:
+            try:
+                resolved[i, j] = resolve_actor(store, " ".join(words[i:j]))
+            except (NotFound, Ambiguous):
+                resolved[i, j] = None
+        return resolved[i, j]
+
+    # best[j]: the fewest runs covering words[:j], and where the last run starts
+    best: list[tuple[int, int] | None] = [(0, 0)] + [None] * len(words)
+    for j in range(1, len(words) + 1):
+        for i in range(j):  # longest last run first: ties keep the longer run
+            before = best[i]
+            if before is not None and actor(i, j) is not None and (best[j] is None or before[0] + 1 < best[j][0]):
+                best[j] = (before[0] + 1, i)
+    if best[-1] is None or best[-1][0] == len(words):
+        return None
+    groups: list[tuple[str, Actor]] = []
+    j = len(words)
+    while j:
+        i = best[j][1]
+        groups.append((" ".join(words[i:j]), resolved[i, j]))
+        j = i
+    return groups[::-1]
 
 
 class TimelineQuery(NamedTuple):
@@ -122,9 +169,15 @@ class Profile(NamedTuple):
     together: tuple[tuple[Actor, int], ...]  # actors met most often in the same events
 
 
+def first_date(role: Role) -> DateSpan | None:
+    """The role's earliest known date (start, an attested date, or end), if any."""
+    return min(role.dates, key=sort_key, default=None)
+
+
 def _role_order(role: Role) -> tuple:
-    span = role.start or role.end
-    return (0, *sort_key(span)) if span else (1,)
+    """Roles by their earliest known date (start, an attested date, or end); undated last."""
+    dates = role.dates
+    return (0, *min(sort_key(d) for d in dates)) if dates else (1,)
 
 
 def profile(store: Store, actor: Actor, top: int = 5) -> Profile:
@@ -144,8 +197,7 @@ def profile(store: Store, actor: Actor, top: int = 5) -> Profile:
 def get_event(store: Store, event_id: str) -> Event:
     event = store.event_index.get(event_id)
     if event is None:
-        near = suggest(event_id, list(store.event_index))
-        hint = f"did you mean '{near[0]}'?" if near else "run 'geotie timeline' to list event ids"
+        hint = did_you_mean(*suggest_ids(event_id, store.event_index)) or "run 'geotie timeline' to list event ids"
         raise NotFound(f"unknown event '{event_id}'; {hint}")
     return event
 
@@ -153,8 +205,7 @@ def get_event(store: Store, event_id: str) -> Event:
 def get_source(store: Store, source_id: str) -> Source:
     source = store.sources.get(source_id)
     if source is None:
-        near = suggest(source_id, list(store.sources))
-        hint = f"did you mean '{near[0]}'?" if near else "run 'geotie sources' to list them"
+        hint = did_you_mean(*suggest_ids(source_id, store.sources)) or "run 'geotie sources' to list them"
         raise NotFound(f"unknown source '{source_id}'; {hint}")
     return source
 
@@ -181,7 +232,7 @@ def citing(store: Store, source_id: str) -> list[CitingFact]:
             for c in role.citations:
                 if c.source == source_id:
                     of = f" ({store.actors[role.of].name})" if role.of in store.actors else ""
-                    out.append(CitingFact("role", actor.id, role.start, f"{actor.name}: {role.title}{of}", c))
+                    out.append(CitingFact("role", actor.id, first_date(role), f"{actor.name}: {role.title}{of}", c))
     return out
 
 

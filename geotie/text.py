@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 # Letters that NFKD does not split into a base letter plus a mark.
 _FOLD_PAIRS = (
@@ -109,6 +110,36 @@ def suggest(word: str, choices: list[str], n: int = 1) -> list[str]:
     return [folded[h] for h in hits]
 
 
+def suggest_ids(typed: str, ids: Collection[str], n: int = 5) -> tuple[list[str], int]:
+    """Ids for something typed that is not one, and how many more there are: the ids that
+    start with it, then those that contain it, compared folded with spaces and punctuation
+    ignored (`jf17` and `JF-17` find `baku-interest-in-jf17`); failing those, the nearest
+    spelling."""
+    key = fold(typed).replace(" ", "")
+    starting: list[str] = []
+    containing: list[str] = []
+    if key:
+        for ident in ids:
+            squashed = fold(ident).replace(" ", "")
+            if squashed.startswith(key):
+                starting.append(ident)
+            elif key in squashed:
+                containing.append(ident)
+    found = sorted(starting) + sorted(containing)
+    if not found:
+        return suggest(typed, list(ids)), 0
+    return found[:n], max(0, len(found) - n)
+
+
+def did_you_mean(near: list[str], more: int = 0) -> str:
+    """`did you mean 'a'?`, `did you mean 'a' or 'b'?`, `... 'e' (or 3 more)?`; "" for none."""
+    if not near:
+        return ""
+    quoted = [f"'{x}'" for x in near]
+    listing = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+    return f"did you mean {listing}" + (f" (or {more} more)" if more else "") + "?"
+
+
 #: Control characters: C0, DEL, C1 and the bidirectional overrides and isolates. None of them
 #: is printable (str.isprintable), so text that is printable has none: the pattern is compiled
 #: only when some text is not.
@@ -121,11 +152,19 @@ def escape_control(ch: str) -> str:
     return _NAMED.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
 
 
+#: What `visible` escapes: the control characters, and lone surrogates (bytes of a file name or
+#: argument that are not UTF-8), which no terminal encoding can write.
+_UNSHOWABLE = CONTROL_PATTERN[:-1] + "\ud800-\udfff]"
+
+
 def visible(text: str) -> str:
-    """Replace control characters with visible escapes, so data never drives the terminal."""
+    """Text that may hold anything (store strings, file paths, arguments, exception text) as it
+    is shown to a person: every control character and lone surrogate becomes a visible escape
+    (`\\x1b`, `\\u202e`, `\\n`), so data never drives the terminal. The one place that decides
+    this: terminal tables, Markdown, CSV on a terminal and every message go through it."""
     if text.isprintable():
         return text
-    return re.sub(CONTROL_PATTERN, lambda m: escape_control(m.group()), text)
+    return re.sub(_UNSHOWABLE, lambda m: escape_control(m.group()), text)
 
 
 _QUOTE_MARKS = str.maketrans(

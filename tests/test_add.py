@@ -3,6 +3,7 @@
 import hashlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -64,6 +65,25 @@ def test_dry_run_prints_toml_and_writes_nothing(cli, target):
     assert result.exit_code == 0 and result.stdout.startswith("[[events]]\n")
     assert tomllib.loads(result.stdout)["events"][0]["actors"] == ["alpha", "beta"]
     assert target.read_bytes() == before and "nothing was written" in result.stderr
+
+
+@given(st.text(min_size=1).filter(lambda s: s.strip()))
+def test_written_entries_hold_no_control_character_a_terminal_obeys(name):
+    """tomli-w leaves tabs, C1 controls and bidi overrides as they are; they are written as
+    escapes, so neither the file nor --dry-run holds them, and the value reads back the same."""
+    assume(not any("\ud800" <= c <= "\udfff" for c in name))
+    entry = {"id": "x", "name": name, "aliases": [name], "roles": [{"title": name, "citations": [{"quote": name}]}]}
+    text = adding.to_toml("actors", entry)
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+    read = tomllib.loads(text)["actors"][0]
+    assert (read["name"], read["aliases"], read["roles"][0]["title"]) == (name, [name], name)
+
+
+def test_a_value_that_is_not_utf8_is_refused_not_an_internal_error(cli, target):
+    before = target.read_bytes()
+    result = add(cli, target, "actor", "--name", "Gamma", "--kind", "country", "--note", "bad \udcff byte")
+    assert result.exit_code == 2 and "the note holds bytes that are not UTF-8" in result.stderr
+    assert target.read_bytes() == before
 
 
 def test_default_target_is_the_user_store_created_with_a_header(cli, tmp_path):

@@ -34,6 +34,11 @@ def test_visible_leaves_no_control_character(text):
         assert shown == text
 
 
+def test_visible_escapes_each_character_on_its_own():
+    assert visible("a\x1b]0;T\x07\u202e\x9b\x7f\t\n\udcff b") == "a\\x1b]0;T\\x07\\u202e\\x9b\\x7f\\t\\n\\udcff b"
+    assert visible("Türkiye \u200f‎ عربي") == "Türkiye \u200f‎ عربي"  # bidi marks in names stay
+
+
 def test_event_text_holds_every_searchable_field():
     from conftest import ROOT
     from geotie.fields import event_fields, event_text

@@ -10,7 +10,7 @@ import typer
 
 from ..errors import GeotieError, UsageError
 from ..model import ACTOR_KINDS, SOURCE_KINDS, Store
-from .base import Kind, Status, app, command, say, store_paths
+from .base import Kind, Status, app, command, completes, say, store_paths
 
 add_app = typer.Typer(
     help="Add an event, actor or source to your own store (never to the bundled one).", no_args_is_help=True
@@ -120,18 +120,28 @@ def add_event_cmd(
         str | None, typer.Option(help="EDTF date: 2025-01-25, 2025-01, 2025, 2025-01-21/2025-01-31...")
     ] = None,
     title: Annotated[str | None, typer.Option(help="One line.")] = None,
-    actor: Annotated[list[str] | None, typer.Option("--actor", "-a", help="An actor involved (repeatable).")] = None,
+    actor: Annotated[
+        list[str] | None, completes("actors", typer.Option("--actor", "-a", help="An actor involved (repeatable)."))
+    ] = None,
     source: Annotated[
-        list[str] | None, typer.Option("--source", help="A source id (repeatable, one per --quote).")
+        list[str] | None,
+        completes("sources", typer.Option("--source", help="A source id (repeatable, one per --quote).")),
     ] = None,
     quote: Annotated[list[str] | None, typer.Option("--quote", help="The verbatim passage from that source.")] = None,
     note: Annotated[list[str] | None, typer.Option("--note", help="A note on that citation.")] = None,
     summary: Annotated[str, typer.Option(help="A few sentences.")] = "",
     date_text: Annotated[str, typer.Option(help="The source's own words for the date.")] = "",
     date_note: Annotated[str, typer.Option(help="How a relative or vague date was resolved.")] = "",
-    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")] = None,
+    tag: Annotated[list[str] | None, completes("tags", typer.Option("--tag", "-t", help="A tag (repeatable)."))] = None,
     status: Annotated[Status, typer.Option(help="What kind of fact this is.")] = Status.occurred,
     outcome: Annotated[str, typer.Option(help="For a plan: what is known of how it turned out.")] = "",
+    implied_actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--implied-actor",
+            help="An actor the quotes do not name, e.g. in 'the two countries' (repeatable; also an --actor).",
+        ),
+    ] = None,
     event_id: IdOption = "",
     to: ToOption = None,
     dry_run: DryRunOption = False,
@@ -145,7 +155,7 @@ def add_event_cmd(
         missing["--date"] = (f"Date ({adding.DATE_HELP})", adding.check_date)
     if title is None:
         missing["--title"] = ("Title", lambda v: adding.check_text("title", v))
-    if not actor:
+    if not actor and not implied_actor:
         missing["--actor"] = ("Actors (names or ids, comma-separated)", lambda v: _split_names(store(), v))
     if not source:
         missing["--source"] = ("Source id", lambda v: adding.check_source(store(), v.strip()))
@@ -155,7 +165,7 @@ def add_event_cmd(
     entry_in = adding.EventIn(
         date=got.get("--date", date),
         title=got.get("--title", title),
-        actors=got.get("--actor", actor),
+        actors=list(got.get("--actor", actor) or []),
         sources=[got["--source"]] if "--source" in got else list(source or []),
         quotes=[got["--quote"]] if "--quote" in got else list(quote or []),
         notes=list(note or []),
@@ -165,6 +175,7 @@ def add_event_cmd(
         tags=list(tag or []),
         status=status.value,
         outcome=outcome,
+        implied_actors=list(implied_actor or []),
         id=event_id,
     )
     run_add(ctx, "events", lambda st: adding.event_entry(st, entry_in), to, dry_run)
@@ -176,13 +187,24 @@ def add_actor_cmd(
     name: Annotated[str | None, typer.Option(help="The canonical spelling.")] = None,
     kind: Annotated[Kind | None, typer.Option(help="What the actor is.")] = None,
     alias: Annotated[list[str] | None, typer.Option("--alias", help="Another spelling (repeatable).")] = None,
-    country: Annotated[str, typer.Option(help="For people and organizations: their country.")] = "",
+    demonym: Annotated[
+        list[str] | None, typer.Option("--demonym", help="What its people are called, e.g. Pakistani (repeatable).")
+    ] = None,
+    country: Annotated[
+        str, completes("actors", typer.Option(help="For people and organizations: their country."))
+    ] = "",
     note: Annotated[str, typer.Option(help="A note.")] = "",
     role: Annotated[str, typer.Option(help="A role's title, e.g. 'Minister of Defence Industry'.")] = "",
-    of: Annotated[str, typer.Option(help="The actor the role is of.")] = "",
-    start: Annotated[str, typer.Option(help="The earliest date a source places them in the role.")] = "",
-    end: Annotated[str, typer.Option(help="When the role ended.")] = "",
-    source: Annotated[list[str] | None, typer.Option("--source", help="A source for the role (repeatable).")] = None,
+    of: Annotated[str, completes("actors", typer.Option(help="The actor the role is of."))] = "",
+    attested: Annotated[
+        list[str] | None,
+        typer.Option("--attested", help="A date a source shows them in the role (repeatable)."),
+    ] = None,
+    start: Annotated[str, typer.Option(help="When a source says the role began.")] = "",
+    end: Annotated[str, typer.Option(help="When a source says the role ended.")] = "",
+    source: Annotated[
+        list[str] | None, completes("sources", typer.Option("--source", help="A source for the role (repeatable)."))
+    ] = None,
     quote: Annotated[list[str] | None, typer.Option("--quote", help="The verbatim passage (one per --source).")] = None,
     actor_id: IdOption = "",
     to: ToOption = None,
@@ -204,10 +226,12 @@ def add_actor_cmd(
         name=got.get("--name", name),
         kind=got.get("--kind", kind.value if kind else ""),
         aliases=list(alias or []),
+        demonyms=list(demonym or []),
         country=country,
         note=note,
         role=role,
         of=of,
+        attested=list(attested or []),
         start=start,
         end=end,
         sources=list(source or []),

@@ -6,14 +6,14 @@ that runs is imported."""
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import IO, Annotated, Any, NoReturn
 
 import typer
 
 from .. import __version__
-from ..errors import EXIT_INTERNAL, EXIT_STORE, GeotieError, StoreError, UsageError
+from ..errors import EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, GeotieError, StoreError, UsageError
 from ..model import ACTOR_KINDS, EVENT_STATUSES, Problem, Store
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 
 MAX_PROBLEMS_SHOWN = 20
+MAX_LIMIT = 1_000_000_000  # --limit's bound: larger numbers are typos (and overflow islice)
 
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "md")
@@ -47,17 +48,28 @@ class Settings:
         self.store: Store | None = None
 
 
+def show(line: str, out: IO[str] | None = None) -> None:
+    """One line for a person to read, on stderr (or `out`): every message and every line of
+    `check` is written here. The line may hold anything (store strings, file paths, arguments,
+    exception text); its control characters are made visible (`text.visible`) at this edge."""
+    from ..text import visible
+
+    (out or sys.stderr).write(visible(line) + "\n")
+
+
 def say(message: str) -> None:
     """A message for the user: stderr, never stdout."""
-    sys.stderr.write(f"geotie: {message}\n")
+    show(f"geotie: {message}")
 
 
 def _report_problems(problems: list[Problem]) -> None:
     errors = [p for p in problems if p.severity == "error"]
+    files = {p.origin.file: i for i, p in reversed(list(enumerate(errors)))}  # in the order first met
+    errors.sort(key=lambda p: (files[p.origin.file], p.origin.line))  # each file top to bottom, as check lists them
     for p in errors[:MAX_PROBLEMS_SHOWN]:
-        sys.stderr.write(f"{p}\n")
+        show(str(p))
     if len(errors) > MAX_PROBLEMS_SHOWN:
-        say(f"... and {len(errors) - MAX_PROBLEMS_SHOWN} more errors")
+        say(f"... and {len(errors) - MAX_PROBLEMS_SHOWN} more errors ('geotie check' lists every one)")
 
 
 def command(*names: str, group: typer.Typer | None = None, **kwargs: Any) -> Callable:
@@ -104,7 +116,7 @@ def load(ctx: typer.Context) -> Store:
         cache = None if settings.no_cache or os.environ.get("GEOTIE_NO_CACHE") else cache_dir(os.environ)
         settings.store = store_module.load_paths(store_paths(ctx), cache)
         for w in settings.store.warnings:
-            sys.stderr.write(f"{w}\n")
+            show(str(w))
     return settings.store
 
 
@@ -131,6 +143,13 @@ def write_view(fmt: str, view: Any) -> None:
     write(view, fmt, sys.stdout, safe=sys.stdout.isatty())
 
 
+def _no_empty_path(values: list[str] | None) -> list[str] | None:
+    """`--data ""` would read the current folder: an empty path is a usage error."""
+    if values and any(not v.strip() for v in values):
+        raise typer.BadParameter("the path is empty; give a store file or a folder of .toml files")
+    return values
+
+
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"geotie {__version__}\n")
@@ -146,6 +165,7 @@ def main_options(
             "--data",
             "-d",
             metavar="PATH",
+            callback=_no_empty_path,
             help="A store file or a folder of .toml files, added to the bundled store (repeatable). "
             "GEOTIE_DATA holds more, separated by ':'.",
         ),
@@ -174,16 +194,37 @@ def _date_option(name: str, value: str | None):
         raise UsageError(f"{name}: {err}") from None
 
 
-def _reader_gone() -> None:
-    """The reader closed the pipe (`geotie timeline | head -1`): stop quietly, status 0.
-
-    stdout is pointed at /dev/null so the interpreter's final flush cannot fail again."""
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # no real file descriptor (in-process tests)
         pass
+
+
+def _reader_gone() -> NoReturn:
+    """The reader closed the pipe (`geotie timeline | head -1`): stop quietly, status 0."""
+    _silence_stdout()
     raise typer.Exit(0)
+
+
+def _leave_quietly() -> NoReturn:
+    """`_reader_gone` outside the app."""
+    _silence_stdout()
+    sys.exit(0)
+
+
+def _reader_left() -> bool:
+    """True when stdout is a pipe whose reader has closed it."""
+    import select
+
+    try:
+        poll = select.poll()
+        poll.register(sys.__stdout__.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poll.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll, or no real file descriptor
+        return False
 
 
 GLOBAL_OPTIONS_WITH_VALUES = ("--data", "-d")
@@ -216,31 +257,89 @@ def command_named(argv: list[str]) -> str | None:
     return None
 
 
-def register(argv: list[str]) -> typer.Typer:
+#: The variable the completion scripts set (`complete_bash`, `complete_zsh`, ...).
+COMPLETE_VAR = "_GEOTIE_COMPLETE"
+
+#: Parameters whose values a shell can complete from the store, and what they name ("actors",
+#: "events", "sources", "tags"). The completing functions are attached only when a shell asks
+#: (`register`): Typer inspects each one as it builds the command, a cost other runs need not pay.
+COMPLETED: list[tuple[Any, str]] = []
+
+
+def completes(what: str, info: Any) -> Any:
+    """Mark a typer.Argument or typer.Option as naming `what` in the store."""
+    COMPLETED.append((info, what))
+    return info
+
+
+def register(argv: list[str], environ: Mapping[str, str] = os.environ) -> typer.Typer:
     """Import the module of the command named in `argv` (every module when none is named,
     for help and "did you mean"), and keep only that command: Typer builds a click command for
-    every registered command at each start (~1-4 ms each)."""
+    every registered command at each start (~1-4 ms each).
+
+    When a shell asks for completions, `argv` is empty and the words typed so far are in the
+    environment: they name the command. `--install-completion` and `--show-completion` (which
+    also set up Typer's completion classes) are added only then or when no command is named:
+    they are options of geotie itself."""
     import importlib
 
+    completing = bool(environ.get(COMPLETE_VAR))
+    if completing:
+        from . import complete
+
+        argv = complete.typed_words(environ)
     name = command_named(argv)
     for module in dict.fromkeys([COMMAND_MODULES[name]] if name else COMMAND_MODULES.values()):
         importlib.import_module(f"{__package__}.{module}")
+    if completing:
+        complete.attach(COMPLETED)
     if name:
         app.registered_commands = [c for c in app.registered_commands if c.name == name]
         app.registered_groups = [g for g in app.registered_groups if g.name == name]
+    if completing or not name:
+        app._add_completion = True  # Typer's own flag (the constructor's add_completion)
     return app
 
 
+def _usage_error(err: typer.TyperException) -> None:
+    """Typer's own message for a bad command line (which may echo what was typed), each line
+    through `show`."""
+    import io
+
+    text = io.StringIO()
+    if hasattr(err, "show"):
+        err.show(file=text)
+    else:  # pragma: no cover - every TyperException Typer raises has show()
+        text.write(f"Error: {err}\n")
+    for line in text.getvalue().splitlines():
+        show(line)
+
+
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: the one edge where everything the app raises becomes a status.
+
+    Typer runs with `standalone_mode=False`, so its own messages (a bad option, an unknown
+    command) come here and are written through `show` like every other message, and a reader
+    that left early is handled by `_reader_gone`, not by Typer's exit 1."""
     register(sys.argv[1:])
+    # the completion scripts are for the `geotie` command, also when made by `python -m geotie`
+    scripts = {"--show-completion", "--install-completion"} & set(sys.argv[1:])
     try:
-        app()
+        status = app(standalone_mode=False, complete_var=COMPLETE_VAR, prog_name="geotie" if scripts else None)
+        sys.stdout.flush()  # a reader that left early is noticed here, not at exit
     except BrokenPipeError:
-        try:
-            _reader_gone()
-        except typer.Exit:
-            sys.exit(0)
+        _leave_quietly()
+    except SystemExit as exit:
+        if exit.code == 1 and _reader_left():  # Typer's own answer to a closed pipe while it writes help
+            _leave_quietly()
+        raise
+    except typer.TyperException as err:
+        _usage_error(err)
+        sys.exit(getattr(err, "exit_code", EXIT_USAGE))
+    except typer.Abort:  # end of input at a prompt: as Typer would say it
+        sys.stderr.write("\n")
+        say("aborted")
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
     except RecursionError:
@@ -251,3 +350,4 @@ def main() -> None:
             raise
         say(f"internal error: {type(err).__name__}: {err} (set GEOTIE_DEBUG=1 for details, and please report it)")
         sys.exit(EXIT_INTERNAL)
+    sys.exit(status if isinstance(status, int) else 0)

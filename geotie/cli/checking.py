@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ..errors import EXIT_STORE, UsageError
-from .base import _date_option, command, say, store_paths
+from .base import _date_option, command, say, show, store_paths
 
 
 @command("check")
@@ -45,10 +45,8 @@ def check_cmd(
 
         sys.stdout.write(json_text([problem_json(p) for p in problems], indent=2) + "\n")
     else:
-        from ..text import visible
-
         for p in problems:
-            sys.stdout.write(visible(str(p)) + "\n")
+            show(str(p), sys.stdout)
     if problems:
         say(f"{errors} error(s), {warnings} warning(s) in {len(paths)} file(s)")
     if errors or (strict and warnings):

@@ -1,32 +1,52 @@
 """Reading commands: timeline, who, event, source, sources, actors, search."""
 
+import re
 import sys
 from typing import Annotated
 
 import typer
 
 from .. import query
-from .base import STREAMED, FormatOption, Kind, Status, _date_option, command, emit, load, pick_format, say, write_view
+from ..errors import Ambiguous, GeotieError, NotFound, UsageError
+from .base import (
+    MAX_LIMIT,
+    STREAMED,
+    FormatOption,
+    Kind,
+    Status,
+    _date_option,
+    command,
+    completes,
+    emit,
+    load,
+    pick_format,
+    say,
+    write_view,
+)
 
 
 @command("timeline")
 def timeline_cmd(
     ctx: typer.Context,
     actors: Annotated[
-        list[str] | None, typer.Argument(help="Actors (ids, names or aliases); none = all events.")
+        list[str] | None,
+        completes("actors", typer.Argument(help="Actors (ids, names or aliases); none = all events.")),
     ] = None,
     since: Annotated[
         str | None, typer.Option(help="Events that may fall on or after this date: 2024, 2024-07, 'July 2024'.")
     ] = None,
     until: Annotated[str | None, typer.Option(help="Events that may fall on or before this date.")] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Only events with this tag (repeatable: any of them).")
+        list[str] | None,
+        completes("tags", typer.Option("--tag", "-t", help="Only events with this tag (repeatable: any of them).")),
     ] = None,
     status: Annotated[
         list[Status] | None, typer.Option("--status", "-s", help="Only events with this status (repeatable).")
     ] = None,
     union: Annotated[bool, typer.Option("--any", help="Events involving any of the actors, not all of them.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most this many events.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, max=MAX_LIMIT, help="At most this many events.")
+    ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     cite: Annotated[
         bool, typer.Option("--cite", "-c", help="Number the citations and quote them under the table.")
@@ -34,13 +54,22 @@ def timeline_cmd(
     fmt: FormatOption = None,
 ) -> None:
     """Events involving all the given actors, oldest first."""
+    since_span, until_span = _date_option("--since", since), _date_option("--until", until)
+    if since_span and until_span and since_span.lo > until_span.hi:
+        raise UsageError(
+            f"--since {since_span.text} is after --until {until_span.text}: no date is in that range; swap them"
+        )
     store = load(ctx)
-    resolved = [query.resolve_actor(store, name) for name in actors or []]
+    try:
+        resolved = query.resolve_actors(store, actors or [])
+    except (NotFound, Ambiguous) as err:
+        more = any(v is not None for v in (since, until, limit, fmt)) or bool(tag or status or union or reverse or cite)
+        raise _unquoted(store, actors or [], err, "timeline", more) from None
     q = query.TimelineQuery(
         actors=tuple(a.id for a in resolved),
         union=union,
-        since=_date_option("--since", since),
-        until=_date_option("--until", until),
+        since=since_span,
+        until=until_span,
         tags=tuple(tag or ()),
         statuses=tuple(s.value for s in status or ()),
         reverse=reverse,
@@ -68,15 +97,60 @@ def timeline_cmd(
     )
 
 
+def _unquoted(store, words: list[str], err: GeotieError, command_name: str, more: bool) -> GeotieError:
+    """`err`, or, when the words name fewer actors taken together (a name typed without
+    quotes), the same error saying so and showing the command with the quotes."""
+    groups = query.word_groups(store, words)
+    if groups is None:
+        return err
+    for word in words:  # the first word that fails, and why
+        try:
+            query.resolve_actor(store, word)
+        except Ambiguous as first:
+            why = f"'{word}' fits {len(first.candidates)} actors ({', '.join(first.candidates)})"
+            break
+        except NotFound:
+            why = f"'{word}' names no actor"
+            break
+    else:  # pragma: no cover - err came from one of the words
+        return err
+    read_as = ", ".join(f"'{w}'" for w in words[:-1]) + f" and '{words[-1]}'"
+    together = "; ".join(f"'{text}' names {actor.name}" for text, actor in groups if text not in words)
+    typed = " ".join(_shell_word(text) for text, _ in groups) + (" ..." if more else "")
+    message = (
+        f"{read_as} are read as {len(words)} actors, and {why}; together, {together}: "
+        f"quote the name, as in geotie {command_name} {typed}"
+    )
+    return type(err)(message, err.candidates) if isinstance(err, Ambiguous) else type(err)(message)
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one word for a shell: in double quotes when it has spaces (and nothing a
+    shell would expand), else as shlex quotes it."""
+    import shlex
+
+    if re.fullmatch(r"[^\\\"$`!]* [^\\\"$`!]*", text):
+        return f'"{text}"'
+    return shlex.quote(text)
+
+
 @command("who")
 def who_cmd(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="An actor id, name or alias (any case, accents optional).")],
+    name: Annotated[
+        list[str],
+        completes(
+            "actors",
+            typer.Argument(
+                metavar="NAME...", help="An actor id, name or alias (any case, accents optional; quotes not needed)."
+            ),
+        ),
+    ],
     fmt: FormatOption = None,
 ) -> None:
     """Profile of an actor: names, roles over time, events, and who they appear with."""
     store = load(ctx)
-    p = query.profile(store, query.resolve_actor(store, name))
+    p = query.profile(store, query.resolve_actor(store, " ".join(name)))
     from ..render import rows
 
     emit(pick_format(fmt), lambda: rows.profile_view(p), lambda term: term.print_profile(sys.stdout, store, p))
@@ -85,7 +159,9 @@ def who_cmd(
 @command("event")
 def event_cmd(
     ctx: typer.Context,
-    event_id: Annotated[str, typer.Argument(metavar="ID", help="An event id (see 'geotie timeline').")],
+    event_id: Annotated[
+        str, completes("events", typer.Argument(metavar="ID", help="An event id (see 'geotie timeline')."))
+    ],
     fmt: FormatOption = None,
 ) -> None:
     """One event with its summary and every citation."""
@@ -99,7 +175,9 @@ def event_cmd(
 @command("source")
 def source_cmd(
     ctx: typer.Context,
-    source_id: Annotated[str, typer.Argument(metavar="ID", help="A source id (see 'geotie sources').")],
+    source_id: Annotated[
+        str, completes("sources", typer.Argument(metavar="ID", help="A source id (see 'geotie sources')."))
+    ],
     fmt: FormatOption = None,
 ) -> None:
     """A source's details and every fact that cites it."""
@@ -156,8 +234,13 @@ def search_cmd(
     fmt: FormatOption = None,
 ) -> None:
     """Find a phrase in titles, summaries, quotes, names and aliases (accents and case ignored)."""
-    store = load(ctx)
+    from ..text import fold
+
     text = " ".join(words)
+    if not fold(text):
+        what = "the text is empty" if not text.strip() else "the text has no letters or digits (punctuation is ignored)"
+        raise UsageError(f"nothing to search for: {what}; give a word or phrase, e.g. geotie search JF-17")
+    store = load(ctx)
     hits = query.search(store, text)
     fmt_name = pick_format(fmt)
     if not hits and fmt_name == "table":

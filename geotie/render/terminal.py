@@ -20,8 +20,18 @@ from .rows import actor_name
 STATUS_STYLE = {"planned": "yellow", "ongoing": "cyan", "reported": "magenta", "cancelled": "red strike"}
 
 
+class _Console(Console):
+    """Rich's Console, except that a reader who stops reading (`| head -1`) raises
+    BrokenPipeError for geotie's own edge to handle (status 0, nothing on stderr): Rich's own
+    handling exits with status 1."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True  # nothing more is written by this console
+        raise BrokenPipeError
+
+
 def console(out: IO[str]) -> Console:
-    return Console(file=out, highlight=False, markup=False, emoji=False)
+    return _Console(file=out, highlight=False, markup=False, emoji=False)
 
 
 def t(value: str, style: str = "") -> Text:
@@ -86,7 +96,8 @@ def actor_names(store: Store, ids: tuple[str, ...], hide: set[str], most: int = 
 def events_table(
     store: Store, events: list[Event], cite: Citations | None, title: str = "", hide: set[str] | None = None
 ) -> Table:
-    table = Table(title=title or None, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
+    heading = t(title, "table.title") if title else None  # Text: Rich would take a str title as it is
+    table = Table(title=heading, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
     table.add_column("When", no_wrap=True, max_width=20)
     table.add_column("Event", ratio=4, min_width=24)
     table.add_column("With" if hide else "Actors", ratio=2, min_width=12)
@@ -138,13 +149,19 @@ def print_event(out: IO[str], store: Store, e: Event) -> None:
 
 
 def role_span(r: Role) -> str:
-    """`start` is the earliest date a source places someone in the role, not when it began."""
+    """What the sources say of the tenure: its bounds (`start`/`end`: "since 2025",
+    "2019 – 2024"), then the dates it is attested on ("in office Jan 2025, Feb 2025")."""
+    parts = []
     if r.start and r.end:
-        return f"{describe(r.start)} – {describe(r.end)}"
-    if r.start:
+        parts.append(f"{describe(r.start)} – {describe(r.end)}")
+    elif r.start:
         word = describe(r.start)
-        return word if r.start.interval else f"as of {word}"
-    return f"until {describe(r.end)}" if r.end else "undated"
+        parts.append(word if word.startswith("since ") else f"since {word}")
+    elif r.end:
+        parts.append(f"until {describe(r.end)}")
+    if r.attested:
+        parts.append("in office " + ", ".join(describe(d) for d in r.attested))
+    return "; ".join(parts) or "undated"
 
 
 def print_profile(out: IO[str], store: Store, p: Profile) -> None:
@@ -154,9 +171,11 @@ def print_profile(out: IO[str], store: Store, p: Profile) -> None:
     head.append(f"  {a.kind}", style="dim")
     if a.country:
         head.append(visible(f"  of {actor_name(store, a.country)}"), style="dim")
-    head.append(f"  [{a.id}]\n", style="dim")
+    head.append(visible(f"  [{a.id}]") + "\n", style="dim")
     if a.aliases:
         head.append("Also: " + visible(", ".join(a.aliases)) + "\n")
+    if a.demonyms:
+        head.append("Demonyms: " + visible(", ".join(a.demonyms)) + "\n")
     if a.note:
         head.append(visible(a.note) + "\n", style="dim")
     head.rstrip()

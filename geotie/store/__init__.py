@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..dates import sort_key
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION, Event, Origin, Problem, Store
-from .files import bundled_store, expand, read_text, split_env, user_store
+from .files import bundled_store, expand, read_text, real_path, split_env, user_store
 from .lazy import LazyMapping
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def store_paths(data: list[str], env: str | None, no_default: bool, user: Path |
     unique: list[Path] = []
     seen = set()
     for p in paths:
-        key = p.resolve()
+        key = real_path(p)
         if key not in seen:
             seen.add(key)
             unique.append(p)
@@ -137,12 +137,12 @@ def build_store(
 
 
 def name_index(actors: Mapping) -> dict[str, list[str]]:
-    """Folded id, name and alias -> the ids of the actors called so."""
+    """Folded id, name, alias and demonym -> the ids of the actors called so."""
     from ..text import fold
 
     index: dict[str, list[str]] = {}
     for actor in actors.values():
-        for name in dict.fromkeys(fold(n) for n in (actor.id, actor.name, *actor.aliases)):
+        for name in dict.fromkeys(fold(n) for n in (actor.id, *actor.names)):
             index.setdefault(name, []).append(actor.id)
     return index
 

@@ -1,7 +1,8 @@
 """The raw file shape (dicts from tomllib) turned into domain objects, one file at a time.
 
 Shape problems (missing or mistyped fields, bad dates, unknown keys) are collected as
-Problems with file, line, entry and field; an entry with an error is left out.
+Problems with file, line, entry and field: every problem of an entry, not only its first,
+so that one edit fixes the file. An entry with an error is left out.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from .lines import LineIndex
 TOP_KEYS = ("meta", "sources", "actors", "events")
 META_KEYS = ("schema", "title", "description", "as_of")
 SOURCE_KEYS = ("id", "title", "publisher", "authors", "published", "published_note", "url", "kind", "archive")
-ACTOR_KEYS = ("id", "name", "kind", "aliases", "country", "roles", "note")
-ROLE_KEYS = ("title", "of", "start", "end", "citations", "note")
+ACTOR_KEYS = ("id", "name", "kind", "aliases", "demonyms", "country", "roles", "note")
+ROLE_KEYS = ("title", "of", "attested", "start", "end", "citations", "note")
 EVENT_KEYS = (
     "id",
     "date",
@@ -47,12 +48,9 @@ EVENT_KEYS = (
     "status",
     "citations",
     "outcome",
+    "implied_actors",
 )
 CITATION_KEYS = ("source", "quote", "note")
-
-
-class _Skip(Exception):
-    """An entry with an error: reported already, left out of the store."""
 
 
 @dataclass
@@ -80,6 +78,7 @@ class _Reader:
         self.path = path
         self.index = index
         self.problems: list[Problem] = []
+        self.errors = 0  # errors reported so far: an entry whose build adds any is left out
 
     def origin(self, *path: object) -> Origin:
         return Origin(self.path, self.index.line(*path))
@@ -88,10 +87,12 @@ class _Reader:
         self, severity: str, code: str, message: str, at: tuple, entry: str = "", fld: str = "", hint: str = ""
     ) -> None:
         self.problems.append(Problem(severity, code, message, self.origin(*at), entry, fld, hint))
+        self.errors += severity == "error"
 
     def fail(self, code: str, message: str, at: tuple, entry: str, fld: str = "", hint: str = "") -> None:
+        """Report an error and carry on: the caller returns a stand-in value, so that the
+        entry's other fields are checked too (convert_file then leaves the entry out)."""
         self.report("error", code, message, at, entry, fld, hint)
-        raise _Skip
 
     def unknown_keys(self, raw: dict, known: tuple[str, ...], at: tuple, entry: str) -> None:
         for key in raw:
@@ -110,6 +111,7 @@ class _Reader:
             return ""
         if not isinstance(value, str):
             self.fail("bad-type", f"'{key}' must be a string, not {_kind(value)}", (*at, key), entry, key)
+            return ""
         if required and not value.strip():
             self.fail("empty-field", f"'{key}' is empty", (*at, key), entry, key)
         return value
@@ -120,6 +122,7 @@ class _Reader:
             self.fail(
                 "bad-type", f"'{key}' must be a list of strings", (*at, key), entry, key, f'write {key} = ["a", "b"]'
             )
+            return ()
         return tuple(value)
 
     def date(self, raw: dict, key: str, at: tuple, entry: str, required: bool = False) -> DateSpan | None:
@@ -132,8 +135,21 @@ class _Reader:
             self.fail("bad-date", str(err), (*at, key), entry, key)
         return None
 
+    def dates(self, raw: dict, key: str, at: tuple, entry: str) -> tuple[DateSpan, ...]:
+        """A list of EDTF dates; each bad one is reported at the list's line."""
+        out = []
+        for i, text in enumerate(self.strings(raw, key, at, entry)):
+            try:
+                out.append(parse_edtf(text))
+            except DateError as err:
+                self.fail("bad-date", f"{key}[{i}]: {err}", (*at, key), entry, key)
+        return tuple(out)
+
     def choice(self, raw: dict, key: str, choices: tuple[str, ...], default: str, at: tuple, entry: str) -> str:
+        errors = self.errors
         value = self.string(raw, key, at, entry) or default
+        if self.errors > errors:
+            return default
         if value not in choices:
             near = suggest(value, list(choices))
             hint = f"did you mean '{near[0]}'?" if near else f"use one of: {', '.join(choices)}"
@@ -143,8 +159,9 @@ class _Reader:
         return value
 
     def ident(self, raw: dict, at: tuple, entry: str) -> str:
+        errors = self.errors
         value = self.string(raw, "id", at, entry, required=True)
-        if not ID_PATTERN.match(value):
+        if self.errors == errors and not ID_PATTERN.match(value):
             self.fail(
                 "bad-id",
                 f"id '{value}' is not a slug",
@@ -159,6 +176,7 @@ class _Reader:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.fail("bad-type", f"'{key}' must be a list of tables", (*at, key), entry, key)
+            return []
         return value
 
     def citations(self, raw: dict, at: tuple, entry: str) -> tuple[Citation, ...]:
@@ -175,6 +193,30 @@ class _Reader:
                 )
             )
         return tuple(out)
+
+
+def _names(r: _Reader, raw: dict, key: str, at: tuple, entry: str) -> tuple[str, ...]:
+    """A list of non-empty strings (names an actor may be called by)."""
+    values = r.strings(raw, key, at, entry)
+    if any(not v.strip() for v in values):
+        r.fail("empty-field", f"'{key}' holds an empty name", (*at, key), entry, key)
+    return values
+
+
+def _implied(r: _Reader, raw: dict, actors: tuple[str, ...], at: tuple, entry: str) -> tuple[str, ...]:
+    """`implied_actors`: a subset of the event's `actors`."""
+    implied = r.strings(raw, "implied_actors", at, entry)
+    for ref in implied:
+        if ref not in actors:
+            r.fail(
+                "implied-not-actor",
+                f"implied actor '{ref}' is not among the event's actors",
+                (*at, "implied_actors"),
+                entry,
+                "implied_actors",
+                f"add '{ref}' to actors, or remove it from implied_actors",
+            )
+    return implied
 
 
 def _kind(value: Any) -> str:
@@ -207,13 +249,14 @@ def convert_file(path: str, text: str, raw: dict, lines: dict[tuple, int] | None
             r.report("error", "bad-type", f"'{kind}' must be an array of tables ([[{kind}]])", (kind,), kind)
             continue
         for i, item in enumerate(value):
-            try:
-                built = build(r, item, (kind, i), _entry(kind, i, item))
-                out.append(built)
-                content.positions[built.id] = (kind, i)
-            except _Skip:
+            errors = r.errors
+            built = build(r, item, (kind, i), _entry(kind, i, item))
+            if r.errors > errors:  # the entry's problems are all reported (not only its first): leave it out
                 if isinstance(item.get("id"), str):
                     content.broken_ids.add(item["id"])
+                continue
+            out.append(built)
+            content.positions[built.id] = (kind, i)
     content.problems = r.problems
     return content
 
@@ -250,16 +293,13 @@ def _meta(r: _Reader, raw: dict) -> Meta | None:
         )
         return None
     r.unknown_keys(meta, META_KEYS, at, "meta")
-    try:
-        return Meta(
-            schema=schema,
-            title=r.string(meta, "title", at, "meta"),
-            description=r.string(meta, "description", at, "meta"),
-            as_of=r.date(meta, "as_of", at, "meta"),
-            origin=r.origin(*at),
-        )
-    except _Skip:
-        return Meta(schema=schema, origin=r.origin(*at))
+    return Meta(  # a field in error is reported and left empty
+        schema=schema,
+        title=r.string(meta, "title", at, "meta"),
+        description=r.string(meta, "description", at, "meta"),
+        as_of=r.date(meta, "as_of", at, "meta"),
+        origin=r.origin(*at),
+    )
 
 
 def _source(r: _Reader, raw: dict, at: tuple, entry: str) -> Source:
@@ -284,10 +324,21 @@ def _actor(r: _Reader, raw: dict, at: tuple, entry: str) -> Actor:
     for i, item in enumerate(r.tables(raw, "roles", at, entry)):
         sub_at, sub = (*at, "roles", i), f"{entry} roles[{i}]"
         r.unknown_keys(item, ROLE_KEYS, sub_at, sub)
+        attested = r.dates(item, "attested", sub_at, sub)
         start = r.date(item, "start", sub_at, sub)
         end = r.date(item, "end", sub_at, sub)
         if start and end and end.hi < start.lo:
             r.fail("end-before-start", "the role ends before it starts", (*sub_at, "end"), sub, "end")
+        for j, when in enumerate(attested):
+            if (start and when.hi < start.lo) or (end and when.lo > end.hi):
+                r.fail(
+                    "attested-outside-tenure",
+                    f"attested date '{when.text}' lies outside the role's start/end",
+                    (*sub_at, "attested"),
+                    sub,
+                    f"attested[{j}]",
+                    "fix the date, or the start/end it contradicts",
+                )
         roles.append(
             Role(
                 title=r.string(item, "title", sub_at, sub, required=True),
@@ -296,6 +347,7 @@ def _actor(r: _Reader, raw: dict, at: tuple, entry: str) -> Actor:
                 end=end,
                 citations=r.citations(item, sub_at, sub),
                 note=r.string(item, "note", sub_at, sub),
+                attested=attested,
             )
         )
     return Actor(
@@ -306,6 +358,7 @@ def _actor(r: _Reader, raw: dict, at: tuple, entry: str) -> Actor:
         country=r.string(raw, "country", at, entry),
         roles=tuple(roles),
         note=r.string(raw, "note", at, entry),
+        demonyms=_names(r, raw, "demonyms", at, entry),
         origin=r.origin(*at),
     )
 
@@ -338,6 +391,7 @@ class Checked(NamedTuple):
     tags: tuple[str, ...]
     status: str
     citations: tuple[CheckedCitation, ...]
+    implied_actors: tuple[str, ...]
 
 
 def checked_event(raw: dict) -> Checked | None:
@@ -359,11 +413,13 @@ def checked_event(raw: dict) -> Checked | None:
             return None
         texts.append(value)
     lists = []
-    for key in ("actors", "tags"):
+    for key in ("actors", "tags", "implied_actors"):
         values = get(key, [])
         if type(values) is not list or not all(type(v) is str for v in values):
             return None
         lists.append(tuple(values))
+    if not set(lists[2]) <= set(lists[0]):
+        return None
     cites = get("citations")
     if type(cites) is not list or not cites:
         return None
@@ -381,7 +437,8 @@ def checked_event(raw: dict) -> Checked | None:
         span = parse_edtf(when)
     except DateError:
         return None
-    return Checked(ident, span, title, *texts, *lists, status, tuple(citations))
+    actors, tags, implied = lists
+    return Checked(ident, span, title, *texts, actors, tags, status, tuple(citations), implied)
 
 
 def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
@@ -394,7 +451,7 @@ def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
     return Event(
         id=c.id, date=c.date, title=c.title, summary=c.summary, date_text=c.date_text, date_note=c.date_note,
         actors=c.actors, tags=c.tags, status=c.status, citations=tuple(Citation(*x) for x in c.citations),
-        outcome=c.outcome, origin=r.origin(*at),
+        outcome=c.outcome, implied_actors=c.implied_actors, origin=r.origin(*at),
     )  # fmt: skip
 
 
@@ -413,17 +470,25 @@ def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
             "citations",
             'add citations = [{ source = "...", quote = "..." }]',
         )
+    ident = r.ident(raw, at, entry)
+    when = r.date(raw, "date", at, entry, required=True)
+    title = r.string(raw, "title", at, entry, required=True)
+    summary = r.string(raw, "summary", at, entry)
+    date_text = r.string(raw, "date_text", at, entry)
+    date_note = r.string(raw, "date_note", at, entry)
+    actors = r.strings(raw, "actors", at, entry)
     return Event(
-        id=r.ident(raw, at, entry),
-        date=r.date(raw, "date", at, entry, required=True),
-        title=r.string(raw, "title", at, entry, required=True),
-        summary=r.string(raw, "summary", at, entry),
-        date_text=r.string(raw, "date_text", at, entry),
-        date_note=r.string(raw, "date_note", at, entry),
-        actors=r.strings(raw, "actors", at, entry),
+        id=ident,
+        date=when,
+        title=title,
+        summary=summary,
+        date_text=date_text,
+        date_note=date_note,
+        actors=actors,
         tags=r.strings(raw, "tags", at, entry),
         status=r.choice(raw, "status", EVENT_STATUSES, "occurred", at, entry),
         citations=citations,
         outcome=r.string(raw, "outcome", at, entry),
+        implied_actors=_implied(r, raw, actors, at, entry),
         origin=r.origin(*at),
     )

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import Actor, Citation, Event, Origin, Problem, Source
-from ..text import suggest
+from ..text import did_you_mean, suggest_ids
 from .convert import FileContent
 
 
 def _unknown(kind: str, ref: str, known: list[str]) -> str:
-    near = suggest(ref, known)
-    return f"did you mean '{near[0]}'?" if near else f"define it as [[{kind}]] or fix the id"
+    return did_you_mean(*suggest_ids(ref, known)) or f"define it as [[{kind}]] or fix the id"
 
 
 def check_unique(files: list[FileContent]) -> list[Problem]:

@@ -1,0 +1,126 @@
+"""Shell completion: the words the shell has typed, and the values it may complete from the
+loaded store (actor ids, names and aliases; event ids; source ids; tags).
+
+Imported only when a shell asks for completions (`_GEOTIE_COMPLETE` is set): `base.register`
+then attaches these functions to the parameters marked with `base.completes`."""
+
+import contextlib
+import io
+import os
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import typer
+
+from ..model import Store
+from ..text import visible
+
+#: A value offered to the shell: letters, digits, `.`, `-` and `_`, in words joined by single
+#: spaces. Nothing a shell would read as syntax (the zsh script `eval`s what it is given).
+_SAFE = re.compile(r"[\w.\-]+( [\w.\-]+)*")
+MAX_HELP = 70
+MAX_WITH_HELP = 200
+
+
+def typed_words(environ: Mapping[str, str]) -> list[str]:
+    """The words typed after the program's name and before the word being completed, from the
+    variables the completion scripts set: COMP_WORDS and COMP_CWORD for bash,
+    _TYPER_COMPLETE_ARGS (the line up to the cursor) for zsh, fish and PowerShell."""
+    from typer._click.shell_completion import split_arg_string
+
+    if "COMP_WORDS" in environ:
+        words = split_arg_string(environ["COMP_WORDS"])
+        try:
+            return words[1 : int(environ.get("COMP_CWORD", len(words)))]
+        except ValueError:
+            return words[1:]
+    line = environ.get("_TYPER_COMPLETE_ARGS", "")
+    words = split_arg_string(line)[1:]
+    return words if line.endswith(" ") else words[:-1]
+
+
+def attach(completed: Iterable[tuple[Any, str]]) -> None:
+    """Give each marked parameter (a Typer ParameterInfo) the function completing what it names."""
+    for info, what in completed:
+        info.autocompletion = COMPLETERS[what]
+
+
+def _shell() -> str:
+    return os.environ.get("_GEOTIE_COMPLETE", "").rpartition("_")[2]
+
+
+def _store(ctx: typer.Context) -> Store | None:
+    """The store the command would read (the global options typed so far count), read quietly:
+    a message would land in the middle of the line being typed."""
+    from .base import Settings, load
+
+    root = ctx.find_root()
+    if root.obj is None:
+        params = root.params
+        root.obj = Settings(
+            list(params.get("data") or []), bool(params.get("no_default")), bool(params.get("no_cache"))
+        )
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            return load(root)
+    except Exception:  # a store that cannot be read completes nothing; the command will say why
+        return None
+
+
+def _offer(value: str, incomplete: str) -> str | None:
+    """`value` as the shell should insert it, if it completes `incomplete`; else None."""
+    if not _SAFE.fullmatch(value):
+        return None
+    if _shell() == "bash":  # bash inserts a candidate as it is: its spaces must be escaped
+        value = value.replace(" ", "\\ ")
+    return value if value.startswith(incomplete) else None
+
+
+def _help(text: str) -> str:
+    text = " ".join(visible(text).split())
+    return text if len(text) <= MAX_HELP else text[: MAX_HELP - 1] + "…"
+
+
+def actors(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Actor ids (with the name as help), then names and aliases (with the id)."""
+    store = _store(ctx)
+    if store is None:
+        return []
+    ordered = sorted(store.actors.values(), key=lambda a: a.id)
+    ids = [(a.id, _help(a.name)) for a in ordered if _offer(a.id, incomplete) == a.id]
+    names: dict[str, str] = {}
+    for a in store.actors.values():
+        for name in (a.name, *a.aliases):
+            offered = _offer(name, incomplete)
+            if offered and name not in store.actors:
+                names.setdefault(offered, a.id)
+    return ids + sorted(names.items())
+
+
+def events(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Event ids with their titles."""
+    store = _store(ctx)
+    if store is None:
+        return []
+    wanted = sorted(i for i in store.event_index if _offer(i, incomplete) == i)
+    if len(wanted) > MAX_WITH_HELP:  # titles would mean reading every event of a large store
+        return [(i, "") for i in wanted]
+    return [(i, _help(store.event_index[i].title)) for i in wanted]
+
+
+def sources(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Source ids with their titles."""
+    store = _store(ctx)
+    if store is None:
+        return []
+    return [(i, _help(s.title)) for i, s in sorted(store.sources.items()) if _offer(i, incomplete) == i]
+
+
+def tags(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Every tag in use."""
+    store = _store(ctx)
+    return [] if store is None else sorted(o for t in store.tags if (o := _offer(t, incomplete)))
+
+
+COMPLETERS = {"actors": actors, "events": events, "sources": sources, "tags": tags}
