@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from itertools import islice
-from typing import NamedTuple
 
-from .dates import overlaps, sort_key
+from .answers import (
+    CitingFact,
+    Hit,
+    Profile,
+    TimelineQuery,
+    actor_order,
+    find,
+    first_date,
+    needle_pattern,
+    role_order,
+    source_order,
+)
+from .dates import overlaps
 from .errors import Ambiguous, NotFound
 from .fields import actor_fields, event_fields, source_fields
-from .model import Actor, Citation, DateSpan, Event, Role, Source, Store
-from .text import did_you_mean, fold, fold_with_map, suggest, suggest_ids
+from .model import Actor, Event, Source, Store
+from .text import did_you_mean, fold, suggest, suggest_ids
 
 
 def _names(actor: Actor) -> list[str]:
@@ -103,17 +113,6 @@ def word_groups(store: Store, words: list[str]) -> list[tuple[str, Actor]] | Non
     return groups[::-1]
 
 
-class TimelineQuery(NamedTuple):
-    actors: tuple[str, ...] = ()  # resolved actor ids
-    union: bool = False  # --any: events involving any of the actors rather than all
-    since: DateSpan | None = None
-    until: DateSpan | None = None
-    tags: tuple[str, ...] = ()  # an event matches if it has any of these tags
-    statuses: tuple[str, ...] = ()
-    reverse: bool = False
-    limit: int | None = None
-
-
 def positions(store: Store, actor_ids: tuple[str, ...], union: bool = False) -> list[int]:
     """Positions (timeline order) of events involving all (or, with `union`, any) of the actors."""
     lists = [store.actor_events.get(a, ()) for a in actor_ids]
@@ -161,34 +160,15 @@ def _matching(store: Store, q: TimelineQuery) -> Iterator[Event]:
         yield event
 
 
-class Profile(NamedTuple):
-    actor: Actor
-    roles: tuple[Role, ...]  # in time order
-    holders: tuple[tuple[Actor, Role], ...]  # people/organizations with a role of this actor
-    events: tuple[Event, ...]
-    together: tuple[tuple[Actor, int], ...]  # actors met most often in the same events
-
-
-def first_date(role: Role) -> DateSpan | None:
-    """The role's earliest known date (start, an attested date, or end), if any."""
-    return min(role.dates, key=sort_key, default=None)
-
-
-def _role_order(role: Role) -> tuple:
-    """Roles by their earliest known date (start, an attested date, or end); undated last."""
-    dates = role.dates
-    return (0, *min(sort_key(d) for d in dates)) if dates else (1,)
-
-
 def profile(store: Store, actor: Actor, top: int = 5) -> Profile:
     events = tuple(take(store, list(store.actor_events.get(actor.id, ()))))
     counts = Counter(other for e in events for other in e.actors if other != actor.id)
     together = tuple((store.actors[i], n) for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
-    roles = tuple(sorted(actor.roles, key=_role_order))
+    roles = tuple(sorted(actor.roles, key=role_order))
     holders = tuple(
         sorted(
             ((other, role) for other in store.actors.values() for role in other.roles if role.of == actor.id),
-            key=lambda pair: (_role_order(pair[1]), pair[0].name),
+            key=lambda pair: (role_order(pair[1]), pair[0].name),
         )
     )
     return Profile(actor, roles, holders, events, together)
@@ -210,16 +190,6 @@ def get_source(store: Store, source_id: str) -> Source:
     return source
 
 
-class CitingFact(NamedTuple):
-    """One fact citing a source: an event, or an actor's role."""
-
-    kind: str  # "event" | "role"
-    id: str  # event id or actor id
-    date: DateSpan | None
-    title: str
-    citation: Citation
-
-
 def citing(store: Store, source_id: str) -> list[CitingFact]:
     out = [
         CitingFact("event", e.id, e.date, e.title, c)
@@ -238,11 +208,7 @@ def citing(store: Store, source_id: str) -> list[CitingFact]:
 
 def actors(store: Store, kind: str | None = None) -> list[Actor]:
     """Actors by kind, then name (folded)."""
-    return _actor_order(a for a in store.actors.values() if kind is None or a.kind == kind)
-
-
-def _actor_order(items) -> list[Actor]:
-    return sorted(items, key=lambda a: (a.kind, fold(a.name)))
+    return actor_order(a for a in store.actors.values() if kind is None or a.kind == kind)
 
 
 def event_counts(store: Store) -> dict[str, int]:
@@ -257,42 +223,7 @@ def citation_counts(store: Store) -> Counter:
 
 def sources(store: Store) -> list[Source]:
     """Sources by publication date (undated last), then id."""
-    return _source_order(store.sources.values())
-
-
-def _source_order(items) -> list[Source]:
-    return sorted(items, key=lambda s: (s.published is None, sort_key(s.published) if s.published else (), s.id))
-
-
-class Hit(NamedTuple):
-    kind: str  # "event" | "actor" | "source"
-    id: str
-    field: str  # where it matched: title, summary, quote, name, alias, ...
-    text: str  # the whole field
-    start: int  # match span in `text`
-    end: int
-
-
-def needle_pattern(needle: str) -> re.Pattern:
-    """The folded `needle` as a pattern over lower-case ASCII text: its words with any run of
-    other characters between them (as folding makes of them)."""
-    return re.compile("[^0-9a-z]+".join(re.escape(word) for word in needle.split(" ")))
-
-
-def _find(needle: str, text: str, pattern: re.Pattern | None = None) -> tuple[int, int] | None:
-    """Where the folded `needle` is in `text`, as a span of `text`; None if it is not.
-    `pattern` (needle_pattern) finds it in ASCII text without folding it."""
-    if pattern is not None and text.isascii():
-        m = pattern.search(text.lower())
-        return m.span() if m else None
-    if needle not in fold(text):  # cheap test first: most fields do not match
-        return None
-    folded, where = fold_with_map(text)
-    i = folded.find(needle)
-    if i < 0:
-        return None
-    j = i + len(needle) - 1
-    return where[i], where[j] + 1
+    return source_order(store.sources.values())
 
 
 def search(store: Store, query: str) -> list[Hit]:
@@ -306,7 +237,7 @@ def search(store: Store, query: str) -> list[Hit]:
 
     def scan(kind: str, ident: str, fields: list[tuple[str, str]]) -> None:
         for name, text in fields:
-            span = _find(needle, text, pattern) if text else None
+            span = find(needle, text, pattern) if text else None
             if span:
                 hits.append(Hit(kind, ident, name, text, *span))
 
@@ -319,8 +250,8 @@ def search(store: Store, query: str) -> list[Hit]:
         events, some_actors, some_sources = store.events, store.actors.values(), store.sources.values()
     for e in events:
         scan("event", e.id, event_fields(e))
-    for a in _actor_order(some_actors):
+    for a in actor_order(some_actors):
         scan("actor", a.id, actor_fields(a))
-    for s in _source_order(some_sources):
+    for s in source_order(some_sources):
         scan("source", s.id, source_fields(s))
     return hits

@@ -147,10 +147,12 @@ def stores(draw) -> dict:
     for i in actor_ids:
         actor = {"id": i, "name": draw(phrase), "kind": draw(st.sampled_from(["country", "person", "organization"]))}
         actor["aliases"] = draw(st.lists(phrase, max_size=2))
+        actor["demonyms"] = draw(st.lists(phrase, max_size=2))
         roles = draw(st.lists(st.fixed_dictionaries(
             {"title": phrase, "citations": citations(source_ids)},
             optional={"of": st.sampled_from(actor_ids), "start": st.sampled_from(DATES[:8]),
-                      "end": st.sampled_from(DATES[:8]), "note": phrase}), max_size=2))  # fmt: skip
+                      "end": st.sampled_from(DATES[:8]), "note": phrase,
+                      "attested": st.lists(st.sampled_from(DATES[:8]), max_size=2)}), max_size=2))  # fmt: skip
         actor["roles"] = [r for r in roles if "start" not in r or "end" not in r]  # an end before its start fails
         actors.append(actor)
     event_ids = ["ev-" + i for i in draw(st.lists(slug, max_size=12, unique=True))]
@@ -158,12 +160,15 @@ def stores(draw) -> dict:
         {
             "id": i, "date": draw(st.sampled_from(DATES)), "title": draw(phrase),
             "actors": draw(st.lists(st.sampled_from(actor_ids), max_size=3)),  # an actor twice loads too,
+            "implied_actors": [],
             "tags": draw(st.lists(st.sampled_from(TAGS), max_size=2, unique=True)),
             "status": draw(st.sampled_from(STATUSES)), "citations": draw(citations(source_ids)),
             **draw(st.fixed_dictionaries({}, optional={"summary": phrase, "date_text": phrase, "outcome": phrase})),
         }
         for i in event_ids
     ]  # fmt: skip
+    for e in events:  # implied actors: some of the event's own
+        e["implied_actors"] = draw(st.lists(st.sampled_from(e["actors"]), unique=True)) if e["actors"] else []
     return {"meta": {"schema": 1}, "sources": sources, "actors": actors, "events": events}
 
 

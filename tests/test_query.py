@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geotie import query
+from geotie import answers, query
 from geotie.dates import parse_edtf
 from geotie.errors import Ambiguous, NotFound
 from geotie.query import TimelineQuery
@@ -105,4 +105,4 @@ def test_search_is_accent_and_case_insensitive_and_says_where(store):
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60), st.integers(0, 60), st.integers(1, 12))
 def test_finding_in_ascii_without_folding_agrees_with_folding(text, start, length):
     needle = fold(text[start : start + length]) or "a"
-    assert query._find(needle, text, query.needle_pattern(needle)) == query._find(needle, text)
+    assert answers.find(needle, text, answers.needle_pattern(needle)) == answers.find(needle, text)

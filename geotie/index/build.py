@@ -120,12 +120,13 @@ class Builder:
 
     def add_actors(self, actors: Iterable[Actor]) -> None:
         actors = list(actors)
-        rows, aliases, names, roles, cites = [], [], [], [], []
+        rows, aliases, demonyms, names, roles, cites = [], [], [], [], [], []
         for seq, a in enumerate(actors, self.actors):
             rows.append((seq, a.id, a.name, a.kind, a.country, a.note, a.origin.file, a.origin.line))
             aliases += [(a.id, i, al) for i, al in enumerate(a.aliases)]
+            demonyms += [(a.id, i, d) for i, d in enumerate(a.demonyms)]
             seen: set[str] = set()
-            for n in (a.id, a.name, *a.aliases):  # as store.name_index: each folded name once per actor
+            for n in (a.id, *a.names):  # as store.name_index: each folded name once per actor
                 key = fold(n)
                 if key not in seen:
                     seen.add(key)
@@ -133,12 +134,14 @@ class Builder:
             for i, r in enumerate(a.roles):
                 lo = r.start.lo.toordinal() if r.start else 1  # the days the role may have been held
                 hi = r.end.hi.toordinal() if r.end else schema.MAX_DAY
-                roles.append((a.id, i, r.title, r.of, _text(r.start), _text(r.end), lo, hi, r.note))
+                attested = json.dumps([d.text for d in r.attested])
+                roles.append((a.id, i, r.title, r.of, _text(r.start), _text(r.end), lo, hi, r.note, attested))
                 cites += [(None, a.id, i, j, c.source, c.quote, c.note) for j, c in enumerate(r.citations)]
         self.db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", rows)
         self.db.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
+        self.db.executemany("INSERT INTO demonyms VALUES (?, ?, ?)", demonyms)
         self.db.executemany("INSERT INTO names VALUES (NULL, ?, ?, ?)", names)
-        self.db.executemany("INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", roles)
+        self.db.executemany("INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", roles)
         self.db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)
         self._search_text("actor_search", self.actors, fold_lines([searchable(actor_fields(a)) for a in actors]))
         self.actors += len(actors)
@@ -160,13 +163,14 @@ class Builder:
         for pos, (e, file, line) in enumerate(items, start):
             span = e.date
             anchor = (span.start or span.end or date.min).toordinal()
+            implied = " ".join(e.implied_actors)
             rows.append((pos, e.id, span.text, span.lo.toordinal(), span.hi.toordinal(), anchor, e.title, e.summary,
-                         e.date_text, e.date_note, e.status, e.outcome, file, line))  # fmt: skip
+                         e.date_text, e.date_note, e.status, e.outcome, file, line, implied))  # fmt: skip
             actors += [(pos, i, a) for i, a in enumerate(e.actors)]
             tags += [(pos, i, t) for i, t in enumerate(e.tags)]
             cites += [(pos, None, None, j, c.source, c.quote, c.note) for j, c in enumerate(e.citations)]
         db = self.db
-        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)

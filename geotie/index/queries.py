@@ -6,32 +6,36 @@ a query selects, never the whole store.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import NamedTuple
 
-from ..dates import parse_edtf
-from ..errors import Ambiguous, NotFound
-from ..fields import actor_fields, event_fields, source_fields
-from ..model import Actor, Citation, Event, Origin, Problem, Role, Source, trusted
-from ..query import (
+from ..answers import (
     CitingFact,
     Hit,
     Profile,
     TimelineQuery,
-    _actor_order,
-    _find,
-    _role_order,
-    _source_order,
+    actor_order,
+    find,
+    first_date,
     needle_pattern,
+    role_order,
+    source_order,
 )
-from ..text import fold, suggest
+from ..dates import parse_edtf
+from ..errors import Ambiguous, NotFound
+from ..fields import actor_fields, event_fields, source_fields
+from ..model import Actor, Citation, Event, Origin, Problem, Role, Source, trusted
+from ..text import did_you_mean, fold, suggest, suggest_ids
 from .db import Index
 from .schema import TRIGRAM_MIN, trigrams
 
 BATCH = 500  # rows decoded at a time (and ids bound in one IN (...))
-EVENT_COLUMNS = "e.pos, e.id, e.date, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, e.file, e.line"
+EVENT_COLUMNS = (
+    "e.pos, e.id, e.date, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, e.file, e.line, e.implied"
+)
 
 
 def _marks(items: Sequence) -> str:
@@ -66,11 +70,12 @@ def _decode_events(ix: Index, rows: list) -> list[Event]:
         cites.setdefault(pos, []).append(_cite(source, quote, note))
     files = ix.files
     out = []
-    for pos, ident, date, title, summary, dtext, dnote, status, outcome, file, line in rows:
+    for pos, ident, date, title, summary, dtext, dnote, status, outcome, file, line, implied in rows:
         out.append(trusted(Event, {
             "id": ident, "date": parse_edtf(date), "title": title, "summary": summary, "date_text": dtext,
             "date_note": dnote, "actors": tuple(actors.get(pos, ())), "tags": tuple(tags.get(pos, ())),
             "status": status, "citations": tuple(cites.get(pos, ())), "outcome": outcome,
+            "implied_actors": tuple(implied.split(" ")) if implied else (),
             "origin": trusted(Origin, {"file": files[file], "line": line}),
         }))  # fmt: skip
     return out
@@ -103,22 +108,27 @@ def actors_by_id(ix: Index, ids: Iterable[str]) -> dict[str, Actor]:
         sql = f"SELECT actor, alias FROM aliases WHERE actor IN ({marks}) ORDER BY actor, seq"
         for actor, alias in ix.rows(sql, part):
             aliases.setdefault(actor, []).append(alias)
+        demonyms: dict[str, list[str]] = {}
+        sql = f"SELECT actor, demonym FROM demonyms WHERE actor IN ({marks}) ORDER BY actor, seq"
+        for actor, demonym in ix.rows(sql, part):
+            demonyms.setdefault(actor, []).append(demonym)
         cites: dict[tuple[str, int], list[Citation]] = {}
         sql = (f"SELECT actor, role, source, quote, note FROM citations WHERE actor IS NOT NULL AND actor IN ({marks})"
                " ORDER BY actor, role, seq")  # fmt: skip
         for actor, role, source, quote, note in ix.rows(sql, part):
             cites.setdefault((actor, role), []).append(_cite(source, quote, note))
         roles: dict[str, list[Role]] = {}
-        sql = f'SELECT actor, seq, title, of, start, "end", note FROM roles WHERE actor IN ({marks})'
+        sql = f'SELECT actor, seq, title, of, start, "end", note, attested FROM roles WHERE actor IN ({marks})'
         sql += " ORDER BY actor, seq"
-        for actor, seq, title, of, start, end, note in ix.rows(sql, part):
+        for actor, seq, title, of, start, end, note, attested in ix.rows(sql, part):
             cited = tuple(cites.get((actor, seq), ()))
-            roles.setdefault(actor, []).append(Role(title, of, _date(start), _date(end), cited, note))
+            dates = tuple(parse_edtf(d) for d in json.loads(attested))
+            roles.setdefault(actor, []).append(Role(title, of, _date(start), _date(end), cited, note, dates))
         sql = f"SELECT id, name, kind, country, note, file, line FROM actors WHERE id IN ({marks})"
         for ident, name, kind, country, note, file, line in ix.rows(sql, part):
             found[ident] = Actor(
                 ident, name, kind, tuple(aliases.get(ident, ())), country, tuple(roles.get(ident, ())), note,
-                Origin(file, line),
+                tuple(demonyms.get(ident, ())), Origin(file, line),
             )  # fmt: skip
     return {i: found[i] for i in ids if i in found}
 
@@ -295,12 +305,12 @@ def profile(ix: Index, actor: Actor, top: int = 5) -> Profile:
     best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     others = actors_by_id(ix, [i for i, _ in best])
     together = tuple((others[i], n) for i, n in best)
-    roles = tuple(sorted(actor.roles, key=_role_order))
+    roles = tuple(sorted(actor.roles, key=role_order))
     sql = "SELECT r.actor, r.seq FROM roles r JOIN actors a ON a.id = r.actor WHERE r.of = ? ORDER BY a.seq, r.seq"
     held = ix.rows(sql, [actor.id])
     people = actors_by_id(ix, [a for a, _ in held])
     pairs = [(people[a], people[a].roles[seq]) for a, seq in held]
-    holders = tuple(sorted(pairs, key=lambda pair: (_role_order(pair[1]), pair[0].name)))
+    holders = tuple(sorted(pairs, key=lambda pair: (role_order(pair[1]), pair[0].name)))
     return Profile(actor, roles, holders, found, together)
 
 
@@ -308,8 +318,8 @@ def get_event(ix: Index, event_id: str) -> Event:
     """geotie.query.get_event."""
     found = list(events(ix, f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?", [event_id]))
     if not found:
-        near = suggest(event_id, [row[0] for row in ix.rows("SELECT id FROM events ORDER BY pos")])
-        hint = f"did you mean '{near[0]}'?" if near else "run 'geotie timeline' to list event ids"
+        ids = [row[0] for row in ix.rows("SELECT id FROM events ORDER BY pos")]
+        hint = did_you_mean(*suggest_ids(event_id, ids)) or "run 'geotie timeline' to list event ids"
         raise NotFound(f"unknown event '{event_id}'; {hint}")
     return found[0]
 
@@ -318,8 +328,8 @@ def get_source(ix: Index, source_id: str) -> Source:
     """geotie.query.get_source."""
     found = sources_by_id(ix, [source_id])
     if not found:
-        near = suggest(source_id, [row[0] for row in ix.rows("SELECT id FROM sources ORDER BY seq")])
-        hint = f"did you mean '{near[0]}'?" if near else "run 'geotie sources' to list them"
+        ids = [row[0] for row in ix.rows("SELECT id FROM sources ORDER BY seq")]
+        hint = did_you_mean(*suggest_ids(source_id, ids)) or "run 'geotie sources' to list them"
         raise NotFound(f"unknown source '{source_id}'; {hint}")
     return found[source_id]
 
@@ -342,7 +352,7 @@ def citing(ix: Index, source_id: str) -> list[CitingFact]:
             for c in role.citations:
                 if c.source == source_id:
                     of = f" ({offices[role.of].name})" if role.of in offices else ""
-                    out.append(CitingFact("role", actor.id, role.start, f"{actor.name}: {role.title}{of}", c))
+                    out.append(CitingFact("role", actor.id, first_date(role), f"{actor.name}: {role.title}{of}", c))
     return out
 
 
@@ -350,13 +360,13 @@ def actors(ix: Index, kind: str | None = None) -> list[Actor]:
     """geotie.query.actors: by kind, then name (folded)."""
     where, params = (" WHERE kind = ?", [kind]) if kind is not None else ("", [])
     ids = [row[0] for row in ix.rows(f"SELECT id FROM actors{where} ORDER BY seq", params)]
-    return _actor_order(actors_by_id(ix, ids).values())
+    return actor_order(actors_by_id(ix, ids).values())
 
 
 def sources(ix: Index) -> list[Source]:
     """geotie.query.sources: by publication date (undated last), then id."""
     ids = [row[0] for row in ix.rows("SELECT id FROM sources ORDER BY seq")]
-    return _source_order(sources_by_id(ix, ids).values())
+    return source_order(sources_by_id(ix, ids).values())
 
 
 def citation_counts(ix: Index) -> Counter:
@@ -402,7 +412,7 @@ def search(ix: Index, text: str) -> list[Hit]:
 
     def scan(kind: str, ident: str, fields: list[tuple[str, str]]) -> None:
         for name, value in fields:
-            span = _find(needle, value, pattern) if value else None
+            span = find(needle, value, pattern) if value else None
             if span:
                 hits.append(Hit(kind, ident, name, value, *span))
 
@@ -411,11 +421,11 @@ def search(ix: Index, text: str) -> list[Hit]:
         scan("event", e.id, event_fields(e))
     where, params = _where_found(ix, "actor_search", needle, "seq")
     found = [row[0] for row in ix.rows(f"SELECT id FROM actors{where} ORDER BY seq", params)]
-    for a in _actor_order(actors_by_id(ix, found).values()):
+    for a in actor_order(actors_by_id(ix, found).values()):
         scan("actor", a.id, actor_fields(a))
     where, params = _where_found(ix, "source_search", needle, "seq")
     found = [row[0] for row in ix.rows(f"SELECT id FROM sources{where} ORDER BY seq", params)]
-    for s in _source_order(sources_by_id(ix, found).values()):
+    for s in source_order(sources_by_id(ix, found).values()):
         scan("source", s.id, source_fields(s))
     return hits
 

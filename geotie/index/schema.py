@@ -24,7 +24,7 @@ import sqlite3
 from datetime import date
 
 #: Bump when the tables or what they hold change: an index of another format is rebuilt.
-FORMAT = 1
+FORMAT = 2
 #: PRAGMA application_id of a geotie index ("gtix"): a foreign SQLite file is not ours.
 APPLICATION_ID = 0x67746978
 MAX_DAY = date.max.toordinal()
@@ -62,6 +62,8 @@ CREATE TABLE actors (
 );
 CREATE TABLE aliases (actor TEXT NOT NULL, seq INTEGER NOT NULL, alias TEXT NOT NULL,
     PRIMARY KEY (actor, seq)) WITHOUT ROWID;
+CREATE TABLE demonyms (actor TEXT NOT NULL, seq INTEGER NOT NULL, demonym TEXT NOT NULL,
+    PRIMARY KEY (actor, seq)) WITHOUT ROWID;
 CREATE TABLE names (                    -- folded id, name and alias of each actor, for lookups
     seq INTEGER PRIMARY KEY,            -- store order (suggestions prefer the first spelling)
     folded TEXT NOT NULL, actor TEXT NOT NULL, name TEXT NOT NULL
@@ -69,6 +71,7 @@ CREATE TABLE names (                    -- folded id, name and alias of each act
 CREATE TABLE roles (
     actor TEXT NOT NULL, seq INTEGER NOT NULL, title TEXT NOT NULL, of TEXT NOT NULL,
     start TEXT, "end" TEXT, lo INTEGER NOT NULL, hi INTEGER NOT NULL, note TEXT NOT NULL,
+    attested TEXT NOT NULL,             -- JSON list of the attested dates' texts
     PRIMARY KEY (actor, seq)
 ) WITHOUT ROWID;
 CREATE TABLE events (
@@ -77,7 +80,8 @@ CREATE TABLE events (
     date TEXT NOT NULL, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
     anchor INTEGER NOT NULL,            -- the sort key's first day (dates.sort_key)
     title TEXT NOT NULL, summary TEXT NOT NULL, date_text TEXT NOT NULL, date_note TEXT NOT NULL,
-    status TEXT NOT NULL, outcome TEXT NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL
+    status TEXT NOT NULL, outcome TEXT NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL,
+    implied TEXT NOT NULL               -- implied_actors: ids (slugs) joined by single spaces
 );
 CREATE TABLE event_actors (pos INTEGER NOT NULL, seq INTEGER NOT NULL, actor TEXT NOT NULL,
     PRIMARY KEY (pos, seq)) WITHOUT ROWID;

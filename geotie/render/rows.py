@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..answers import CitingFact, Hit, Profile
 from ..dates import describe
 from ..model import Actor, Citation, DateSpan, Event, Problem, Role, Source, Store
-from ..query import CitingFact, Hit, Profile
 
 EVENT_COLUMNS = ("date", "start", "end", "precision", "status", "id", "title", "actors", "tags", "sources")
 PROFILE_COLUMNS = ("section", "id", "date", "text", "detail")

@@ -11,9 +11,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..answers import CitingFact, Hit, Profile
 from ..dates import describe
 from ..model import Citation, Event, Role, Store
-from ..query import CitingFact, Hit, Profile
 from ..text import visible
 from .rows import actor_name
 

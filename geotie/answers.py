@@ -1,0 +1,91 @@
+"""What the queries answer, shared by geotie.query (over a loaded Store) and geotie.index.queries
+(over the SQLite index): the result types, the orders they are sorted in, and how a folded
+needle is found in a field."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .dates import sort_key
+from .model import Actor, Citation, DateSpan, Event, Role, Source
+from .text import fold, fold_with_map
+
+
+class TimelineQuery(NamedTuple):
+    actors: tuple[str, ...] = ()  # resolved actor ids
+    union: bool = False  # --any: events involving any of the actors rather than all
+    since: DateSpan | None = None
+    until: DateSpan | None = None
+    tags: tuple[str, ...] = ()  # an event matches if it has any of these tags
+    statuses: tuple[str, ...] = ()
+    reverse: bool = False
+    limit: int | None = None
+
+
+class Profile(NamedTuple):
+    actor: Actor
+    roles: tuple[Role, ...]  # in time order
+    holders: tuple[tuple[Actor, Role], ...]  # people/organizations with a role of this actor
+    events: tuple[Event, ...]
+    together: tuple[tuple[Actor, int], ...]  # actors met most often in the same events
+
+
+def first_date(role: Role) -> DateSpan | None:
+    """The role's earliest known date (start, an attested date, or end), if any."""
+    return min(role.dates, key=sort_key, default=None)
+
+
+def role_order(role: Role) -> tuple:
+    """Roles by their earliest known date (start, an attested date, or end); undated last."""
+    dates = role.dates
+    return (0, *min(sort_key(d) for d in dates)) if dates else (1,)
+
+
+class CitingFact(NamedTuple):
+    """One fact citing a source: an event, or an actor's role."""
+
+    kind: str  # "event" | "role"
+    id: str  # event id or actor id
+    date: DateSpan | None
+    title: str
+    citation: Citation
+
+
+def actor_order(items) -> list[Actor]:
+    return sorted(items, key=lambda a: (a.kind, fold(a.name)))
+
+
+def source_order(items) -> list[Source]:
+    return sorted(items, key=lambda s: (s.published is None, sort_key(s.published) if s.published else (), s.id))
+
+
+class Hit(NamedTuple):
+    kind: str  # "event" | "actor" | "source"
+    id: str
+    field: str  # where it matched: title, summary, quote, name, alias, ...
+    text: str  # the whole field
+    start: int  # match span in `text`
+    end: int
+
+
+def needle_pattern(needle: str) -> re.Pattern:
+    """The folded `needle` as a pattern over lower-case ASCII text: its words with any run of
+    other characters between them (as folding makes of them)."""
+    return re.compile("[^0-9a-z]+".join(re.escape(word) for word in needle.split(" ")))
+
+
+def find(needle: str, text: str, pattern: re.Pattern | None = None) -> tuple[int, int] | None:
+    """Where the folded `needle` is in `text`, as a span of `text`; None if it is not.
+    `pattern` (needle_pattern) finds it in ASCII text without folding it."""
+    if pattern is not None and text.isascii():
+        m = pattern.search(text.lower())
+        return m.span() if m else None
+    if needle not in fold(text):  # cheap test first: most fields do not match
+        return None
+    folded, where = fold_with_map(text)
+    i = folded.find(needle)
+    if i < 0:
+        return None
+    j = i + len(needle) - 1
+    return where[i], where[j] + 1
