@@ -52,3 +52,7 @@ class StoreError(GeotieError):
         super().__init__(message)
         self.problems = problems or []  # validation problems, each printed on its own line
         self.problem = problem  # the one-line message as a Problem, for `geotie check`
+
+
+class IndexDamaged(GeotieError):
+    """The index file broke while a query read it: it is removed and built again."""

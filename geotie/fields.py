@@ -19,6 +19,13 @@ def event_text(e: Event) -> str:
     return " ".join([e.title, e.summary, e.date_text, *[c.quote for c in cites], *[c.note for c in cites]])
 
 
+def search_texts(events) -> list[str]:
+    """The folded search text of each event (Events or store.convert.Checked records)."""
+    from .text import fold_lines
+
+    return fold_lines([event_text(e) for e in events])
+
+
 def actor_fields(a: Actor) -> list[tuple[str, str]]:
     fields = [("name", a.name)] + [(f"alias[{i}]", al) for i, al in enumerate(a.aliases)]
     fields += [(f"demonym[{i}]", d) for i, d in enumerate(a.demonyms)]

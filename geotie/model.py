@@ -9,7 +9,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
 
 #: The store format version this geotie reads (`schema` in [meta]).
 SCHEMA_VERSION = 1
@@ -246,8 +245,7 @@ class Problem:
 class Store:
     """The loaded, validated store. Mappings are read-only by convention.
 
-    `events` may be materialised lazily (a store read from the cache builds an Event only
-    when it is looked at), so queries go through the indexes where they can.
+    Built in memory by `check`, `add` and the index build; reading commands query the index.
     """
 
     files: tuple[str, ...]
@@ -259,8 +257,5 @@ class Store:
     actor_events: Mapping[str, Sequence[int]]  # actor id -> positions in `events`, ascending
     tags: frozenset[str] = frozenset()  # every tag in use
     warnings: tuple[Problem, ...] = ()
-    #: a prefilter for search, when the loader has one: {"events": folded text per event,
-    #: "actors": {id: folded text}, "sources": {id: folded text}} (see geotie.fields)
-    search_text: Mapping[str, Any] | None = None
     #: folded id, name or alias -> actor ids
     names: Mapping[str, list[str]] = field(default_factory=dict)

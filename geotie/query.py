@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 
 from .answers import (
@@ -66,11 +66,13 @@ def resolve_actor(store: Store, name: str) -> Actor:
     raise NotFound(f"unknown actor '{name}'; {hint}")
 
 
-def resolve_actors(store: Store, names: list[str]) -> list[Actor]:
-    """Each name resolved (`resolve_actor`), in order; an actor named twice counts once."""
+def resolve_actors(store, names: list[str], resolve: Callable | None = None) -> list[Actor]:
+    """Each name resolved (`resolve(store, name)`, default `resolve_actor`; also given an
+    index and geotie.index.queries.resolve_actor), in order; an actor named twice counts once."""
+    resolve = resolve or resolve_actor
     found: dict[str, Actor] = {}
     for name in names:
-        actor = resolve_actor(store, name)
+        actor = resolve(store, name)
         found.setdefault(actor.id, actor)
     return list(found.values())
 
@@ -78,11 +80,12 @@ def resolve_actors(store: Store, names: list[str]) -> list[Actor]:
 MAX_GROUPED_WORDS = 12
 
 
-def word_groups(store: Store, words: list[str]) -> list[tuple[str, Actor]] | None:
+def word_groups(store, words: list[str], resolve: Callable | None = None) -> list[tuple[str, Actor]] | None:
     """The words of a name typed unquoted (`Vugar Mustafayev`, read by the shell as two
     arguments), put back together: the split of `words` into runs of consecutive words that
     each name exactly one actor, in as few runs as can be, each with its actor. None when
-    there is no such split or it is the words one by one."""
+    there is no such split or it is the words one by one. `resolve` as in resolve_actors."""
+    resolve = resolve or resolve_actor
     if not 1 < len(words) <= MAX_GROUPED_WORDS:
         return None
     resolved: dict[tuple[int, int], Actor | None] = {}
@@ -90,7 +93,7 @@ def word_groups(store: Store, words: list[str]) -> list[tuple[str, Actor]] | Non
     def actor(i: int, j: int) -> Actor | None:
         if (i, j) not in resolved:
             try:
-                resolved[i, j] = resolve_actor(store, " ".join(words[i:j]))
+                resolved[i, j] = resolve(store, " ".join(words[i:j]))
             except (NotFound, Ambiguous):
                 resolved[i, j] = None
         return resolved[i, j]
@@ -125,20 +128,13 @@ def positions(store: Store, actor_ids: tuple[str, ...], union: bool = False) -> 
     return sorted(found)
 
 
-def take(store: Store, where: list[int]) -> list[Event]:
-    """The events at these positions (in one read, when the store is lazy)."""
-    events = store.events
-    return events.take(where) if hasattr(events, "take") else [events[i] for i in where]
-
-
 def timeline(store: Store, q: TimelineQuery) -> list[Event]:
     """Events matching `q`, oldest first (newest first with `reverse`), at most `limit`."""
     return list(iter_timeline(store, q))
 
 
 def iter_timeline(store: Store, q: TimelineQuery) -> Iterator[Event]:
-    """`timeline`, one event at a time: a reader that stops early (`| head`) costs little, as
-    a lazy store decodes its events a batch at a time."""
+    """`timeline`, one event at a time."""
     if q.reverse:
         found = list(_matching(store, q))
         found.reverse()
@@ -149,7 +145,7 @@ def iter_timeline(store: Store, q: TimelineQuery) -> Iterator[Event]:
 
 def _matching(store: Store, q: TimelineQuery) -> Iterator[Event]:
     tags = set(q.tags)
-    candidates = take(store, positions(store, q.actors, q.union)) if q.actors else iter(store.events)
+    candidates = [store.events[i] for i in positions(store, q.actors, q.union)] if q.actors else iter(store.events)
     for event in candidates:
         if tags and not tags & set(event.tags):
             continue
@@ -161,7 +157,7 @@ def _matching(store: Store, q: TimelineQuery) -> Iterator[Event]:
 
 
 def profile(store: Store, actor: Actor, top: int = 5) -> Profile:
-    events = tuple(take(store, list(store.actor_events.get(actor.id, ()))))
+    events = tuple(store.events[i] for i in store.actor_events.get(actor.id, ()))
     counts = Counter(other for e in events for other in e.actors if other != actor.id)
     together = tuple((store.actors[i], n) for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
     roles = tuple(sorted(actor.roles, key=role_order))
@@ -241,17 +237,10 @@ def search(store: Store, query: str) -> list[Hit]:
             if span:
                 hits.append(Hit(kind, ident, name, text, *span))
 
-    pre = store.search_text  # a prefilter, when the loader has one: folded text per entry
-    if pre is not None:
-        events = take(store, [i for i, text in enumerate(pre["events"]) if needle in text])
-        some_actors = [store.actors[i] for i, text in pre["actors"].items() if needle in text]
-        some_sources = [store.sources[i] for i, text in pre["sources"].items() if needle in text]
-    else:
-        events, some_actors, some_sources = store.events, store.actors.values(), store.sources.values()
-    for e in events:
+    for e in store.events:
         scan("event", e.id, event_fields(e))
-    for a in actor_order(some_actors):
+    for a in actor_order(store.actors.values()):
         scan("actor", a.id, actor_fields(a))
-    for s in source_order(some_sources):
+    for s in source_order(store.sources.values()):
         scan("source", s.id, source_fields(s))
     return hits

@@ -1,5 +1,5 @@
-"""The parallel first read (store.bulk) writes the cache the ordinary read writes, byte for
-byte, and gives way to the ordinary read whenever something is out of the ordinary, so that
+"""The parallel first read (store.bulk) builds the index the ordinary read builds, row for
+row, and gives way to the ordinary read whenever something is out of the ordinary, so that
 problems are reported exactly as they would be."""
 
 import itertools
@@ -10,8 +10,10 @@ import pytest
 
 from conftest import ROOT
 from geotie.errors import StoreError
-from geotie.store import bulk, load_paths
-from geotie.store import cache as cache_module
+from geotie.index import queries as iq
+from geotie.index.db import open_index
+from geotie.index.use import index_for
+from geotie.store import bulk
 
 sys.path.insert(0, str(ROOT / "bench"))
 import generate
@@ -40,28 +42,35 @@ def parallel(monkeypatch):
     return ran
 
 
-def cache_body(folder):
-    """The cache file without its head (which holds the time it was written)."""
-    (path,) = folder.glob("*.cache")
-    data = path.read_bytes()
-    return data[: len(data) - 16 - int(data[-16:])]
+TABLES = ["store_meta", "warnings", "sources", "source_authors", "actors", "aliases", "demonyms", "names", "roles",
+          "events", "event_actors", "event_tags", "tags", "citations", "files"]  # fmt: skip
+
+
+def rows(ix) -> dict:
+    """Every row of the index but when it was written (and the search tables, which are
+    contentless: their answers are compared instead)."""
+    dump = {table: ix.rows(f"SELECT * FROM {table} ORDER BY 1, 2") for table in TABLES}
+    dump["meta"] = ix.rows("SELECT * FROM meta WHERE key != 'written_ns' ORDER BY key")
+    return dump
 
 
 def read_both(paths, tmp_path, monkeypatch):
-    """(store, cache bytes) read in parallel, then the same read the ordinary way."""
-    fast = load_paths(paths, tmp_path / "bulk")
-    fast_body = cache_body(tmp_path / "bulk")
+    """(index, its rows) read in parallel, then the same read the ordinary way."""
+    fast = index_for(paths, tmp_path / "bulk")
     monkeypatch.setattr(bulk, "load", lambda *a: None)
-    slow = load_paths(paths, tmp_path / "ordinary")
-    return fast, fast_body, slow, cache_body(tmp_path / "ordinary")
+    slow = index_for(paths, tmp_path / "ordinary")
+    return fast, rows(fast), slow, rows(slow)
 
 
-def test_the_parallel_read_writes_the_ordinary_cache(generated, tmp_path, monkeypatch, parallel):
-    fast, fast_body, slow, slow_body = read_both([generated], tmp_path, monkeypatch)
+def test_the_parallel_read_builds_the_ordinary_index(generated, tmp_path, monkeypatch, parallel):
+    fast, fast_rows, slow, slow_rows = read_both([generated], tmp_path, monkeypatch)
     assert parallel == [3]  # three chunks, merged
-    assert fast_body == slow_body
-    assert list(fast.events) == list(slow.events)
-    assert [e.origin for e in fast.events] == [e.origin for e in slow.events]
+    assert fast_rows == slow_rows and len(fast_rows["events"]) == 1500
+    assert fast.path.parent == tmp_path / "bulk"  # written to the cache folder
+    everything = iq.TimelineQuery()
+    assert iq.timeline(fast, everything) == iq.timeline(slow, everything)
+    for needle in ("pakistan", "jf 17", "a", "garabagh"):
+        assert iq.search(fast, needle) == iq.search(slow, needle)
 
 
 def prefixed(doc: dict, prefix: str) -> dict:
@@ -99,10 +108,10 @@ def test_several_files(generated, tmp_path, monkeypatch, parallel):
 
     second = tmp_path / "second.toml"
     second.write_text(tomli_w.dumps(prefixed(generate.build(900, seed=7), "b-")), encoding="utf-8")
-    fast, fast_body, slow, slow_body = read_both([generated, second], tmp_path, monkeypatch)
+    _, fast_rows, _, slow_rows = read_both([generated, second], tmp_path, monkeypatch)
     assert parallel == [6]
-    assert fast_body == slow_body
-    assert len(fast.events) == len(slow.events) == 1500 + 900
+    assert fast_rows == slow_rows
+    assert len(fast_rows["events"]) == 1500 + 900
 
 
 def padded(text: str) -> str:
@@ -162,10 +171,10 @@ def test_anything_unusual_is_read_the_ordinary_way(change, generated, tmp_path, 
 
     def outcome(folder):
         try:
-            store = load_paths([path], folder)
+            ix = index_for([path], folder)
         except StoreError as err:
             return "error", str(err), err.problems
-        return "store", [str(w) for w in store.warnings], list(store.events)
+        return "store", [str(w) for w in iq.warnings(ix)], iq.timeline(ix, iq.TimelineQuery())
 
     fast = outcome(tmp_path / "bulk")
     monkeypatch.setattr(bulk, "load", lambda *a: None)
@@ -182,10 +191,10 @@ def test_a_failing_worker_means_the_ordinary_read(generated, tmp_path, monkeypat
         return read_chunk(*args)
 
     monkeypatch.setattr(bulk, "read_chunk", fail_in_a_child)
-    store = load_paths([generated], tmp_path / "cache")
+    ix = index_for([generated], tmp_path / "cache")
     assert not parallel  # never merged
-    assert len(store.events) == 1500
-    assert cache_module.load(tmp_path / "cache", [generated]) is not None  # cached the ordinary way
+    assert len(iq.timeline(ix, iq.TimelineQuery())) == 1500
+    assert open_index(ix.path, [generated]) is not None  # indexed the ordinary way
 
 
 def test_cut_starts_chunks_at_event_headers_and_counts_lines(generated):

@@ -289,7 +289,7 @@ def test_a_builder_can_be_fed_checked_events_a_batch_at_a_time(store_file):
     import tomllib
 
     from geotie.dates import sort_key
-    from geotie.store.cache import search_texts
+    from geotie.fields import search_texts
     from geotie.store.convert import checked_event
 
     store = load_paths([store_file])

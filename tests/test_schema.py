@@ -45,17 +45,20 @@ def test_new_fields_are_read(tmp_path):
     assert store.warnings == ()
 
 
-def test_new_fields_survive_the_cache(tmp_path):
+def test_new_fields_survive_the_index(tmp_path):
+    from geotie.index import queries as iq
+    from geotie.index.use import index_for
+
     path = write(tmp_path, STORE)
     fresh = load_paths([path])
-    load_paths([path], tmp_path / "cache")
-    cached = load_paths([path], tmp_path / "cache")
-    assert type(cached.events).__name__ == "LazyEvents"  # really read from the cache
-    assert list(cached.events) == list(fresh.events)
-    assert cached.event_index["first"].implied_actors == ("beta",)
-    assert dict(cached.actors) == fresh.actors
-    assert cached.actors["jo-smith"].roles[0].attested == fresh.actors["jo-smith"].roles[0].attested
-    assert cached.names["alphan"] == ["alpha"]
+    index_for([path], tmp_path / "cache")
+    ix = index_for([path], tmp_path / "cache")
+    assert ix.path is not None and ix.path.parent == tmp_path / "cache"  # really opened from the cache folder
+    assert iq.timeline(ix, iq.TimelineQuery()) == list(fresh.events)
+    assert iq.get_event(ix, "first").implied_actors == ("beta",)
+    assert iq.actors_by_id(ix, fresh.actors) == fresh.actors
+    assert iq.actors_by_id(ix, ["jo-smith"])["jo-smith"].roles[0].attested == fresh.actors["jo-smith"].roles[0].attested
+    assert iq.resolve_actor(ix, "Alphan").id == "alpha"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import typer
 
 from .. import __version__
 from ..errors import EXIT_INTERNAL, EXIT_STORE, EXIT_USAGE, GeotieError, StoreError, UsageError
-from ..model import ACTOR_KINDS, EVENT_STATUSES, Problem, Store
+from ..model import ACTOR_KINDS, EVENT_STATUSES, Problem
 
 app = typer.Typer(
     add_completion=False,
@@ -41,11 +41,12 @@ FormatOption = Annotated[
 
 
 class Settings:
-    """What the global options say; the store once loaded."""
+    """What the global options say; the index once opened."""
 
     def __init__(self, data: list[str], no_default: bool, no_cache: bool = False) -> None:
         self.data, self.no_default, self.no_cache = data, no_default, no_cache
-        self.store: Store | None = None
+        self.index: Any = None  # a geotie.index.db.Index
+        self.warned = False
 
 
 def show(line: str, out: IO[str] | None = None) -> None:
@@ -80,7 +81,7 @@ def command(*names: str, group: typer.Typer | None = None, **kwargs: Any) -> Cal
         @functools.wraps(fn)
         def wrapper(*args: Any, **kw: Any) -> Any:
             try:
-                return fn(*args, **kw)
+                return _once_more_if_damaged(fn, *args, **kw)
             except StoreError as err:
                 _report_problems(err.problems)
                 say(f"{err}" + ("; fix the lines above (nothing was changed)" if err.problems else ""))
@@ -96,6 +97,22 @@ def command(*names: str, group: typer.Typer | None = None, **kwargs: Any) -> Cal
     return decorate
 
 
+def _once_more_if_damaged(fn: Callable, *args: Any, **kw: Any) -> Any:
+    """`fn`, run again once with the index built anew when the index file broke while it ran
+    (a damaged file found at opening is rebuilt by `load` itself)."""
+    from ..errors import IndexDamaged
+
+    try:
+        return fn(*args, **kw)
+    except IndexDamaged:
+        settings = getattr(kw.get("ctx"), "obj", None)
+        if not isinstance(settings, Settings) or settings.index is None:
+            raise
+        settings.index.discard()
+        settings.index = None
+        return fn(*args, **kw)
+
+
 def store_paths(ctx: typer.Context, leave_out: object = None) -> list:
     """The store files to read (`leave_out`: a --data path that does not exist yet)."""
     from .. import store as store_module
@@ -107,17 +124,27 @@ def store_paths(ctx: typer.Context, leave_out: object = None) -> list:
     )
 
 
-def load(ctx: typer.Context) -> Store:
-    settings: Settings = ctx.obj
-    if settings.store is None:
-        from .. import store as store_module
-        from ..store.cache import cache_dir
+def cache_folder(settings: Settings) -> Any:
+    """The folder indexes are kept in; None with --no-cache or GEOTIE_NO_CACHE."""
+    from ..index.fresh import cache_dir
 
-        cache = None if settings.no_cache or os.environ.get("GEOTIE_NO_CACHE") else cache_dir(os.environ)
-        settings.store = store_module.load_paths(store_paths(ctx), cache)
-        for w in settings.store.warnings:
-            show(str(w))
-    return settings.store
+    return None if settings.no_cache or os.environ.get("GEOTIE_NO_CACHE") else cache_dir(os.environ)
+
+
+def load(ctx: typer.Context) -> Any:
+    """The store's index (geotie.index.db.Index): every reading command asks it (through
+    geotie.index.queries); the store's warnings are shown once."""
+    settings: Settings = ctx.obj
+    if settings.index is None:
+        from ..index.queries import warnings
+        from ..index.use import index_for
+
+        settings.index = index_for(store_paths(ctx), cache_folder(settings))
+        if not settings.warned:
+            settings.warned = True
+            for w in warnings(settings.index):
+                show(str(w))
+    return settings.index
 
 
 def pick_format(fmt: Format | None) -> str:
@@ -174,7 +201,10 @@ def main_options(
         bool, typer.Option("--no-default", help="Leave out the bundled store and your own store.")
     ] = False,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Read the store files, not the cache (GEOTIE_NO_CACHE=1 too).")
+        bool,
+        typer.Option(
+            "--no-cache", help="Read the store files into an index in memory, not the cache (GEOTIE_NO_CACHE=1 too)."
+        ),
     ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")

@@ -1,5 +1,5 @@
 """Shell completion: the words the shell has typed, and the values it may complete from the
-loaded store (actor ids, names and aliases; event ids; source ids; tags).
+store's index (actor ids, names and aliases; event ids; source ids; tags).
 
 Imported only when a shell asks for completions (`_GEOTIE_COMPLETE` is set): `base.register`
 then attaches these functions to the parameters marked with `base.completes`."""
@@ -13,7 +13,6 @@ from typing import Any
 
 import typer
 
-from ..model import Store
 from ..text import visible
 
 #: A value offered to the shell: letters, digits, `.`, `-` and `_`, in words joined by single
@@ -50,9 +49,9 @@ def _shell() -> str:
     return os.environ.get("_GEOTIE_COMPLETE", "").rpartition("_")[2]
 
 
-def _store(ctx: typer.Context) -> Store | None:
-    """The store the command would read (the global options typed so far count), read quietly:
-    a message would land in the middle of the line being typed."""
+def _index(ctx: typer.Context):
+    """The index (geotie.index.db.Index) the command would read (the global options typed so
+    far count), opened quietly: a message would land in the middle of the line being typed."""
     from .base import Settings, load
 
     root = ctx.find_root()
@@ -84,43 +83,55 @@ def _help(text: str) -> str:
 
 def actors(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Actor ids (with the name as help), then names and aliases (with the id)."""
-    store = _store(ctx)
-    if store is None:
+    ix = _index(ctx)
+    if ix is None:
         return []
-    ordered = sorted(store.actors.values(), key=lambda a: a.id)
-    ids = [(a.id, _help(a.name)) for a in ordered if _offer(a.id, incomplete) == a.id]
+    from ..index.queries import actor_names
+
+    every = actor_names(ix)
+    known = {ident for ident, _, _ in every}
+    ids = [(i, _help(name)) for i, name, _ in sorted(every) if _offer(i, incomplete) == i]
     names: dict[str, str] = {}
-    for a in store.actors.values():
-        for name in (a.name, *a.aliases):
-            offered = _offer(name, incomplete)
-            if offered and name not in store.actors:
-                names.setdefault(offered, a.id)
+    for ident, name, aliases in every:
+        for each in (name, *aliases):
+            offered = _offer(each, incomplete)
+            if offered and each not in known:
+                names.setdefault(offered, ident)
     return ids + sorted(names.items())
 
 
 def events(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Event ids with their titles."""
-    store = _store(ctx)
-    if store is None:
+    ix = _index(ctx)
+    if ix is None:
         return []
-    wanted = sorted(i for i in store.event_index if _offer(i, incomplete) == i)
+    from ..index.queries import event_ids, event_titles
+
+    wanted = sorted(i for i in event_ids(ix) if _offer(i, incomplete) == i)
     if len(wanted) > MAX_WITH_HELP:  # titles would mean reading every event of a large store
         return [(i, "") for i in wanted]
-    return [(i, _help(store.event_index[i].title)) for i in wanted]
+    titles = event_titles(ix, wanted)
+    return [(i, _help(titles[i])) for i in wanted]
 
 
 def sources(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Source ids with their titles."""
-    store = _store(ctx)
-    if store is None:
+    ix = _index(ctx)
+    if ix is None:
         return []
-    return [(i, _help(s.title)) for i, s in sorted(store.sources.items()) if _offer(i, incomplete) == i]
+    from ..index.queries import source_titles
+
+    return [(i, _help(title)) for i, title in sorted(source_titles(ix).items()) if _offer(i, incomplete) == i]
 
 
 def tags(ctx: typer.Context, incomplete: str) -> list[str]:
     """Every tag in use."""
-    store = _store(ctx)
-    return [] if store is None else sorted(o for t in store.tags if (o := _offer(t, incomplete)))
+    ix = _index(ctx)
+    if ix is None:
+        return []
+    from ..index.queries import tags as tags_in_use
+
+    return sorted(o for t in tags_in_use(ix) if (o := _offer(t, incomplete)))
 
 
 COMPLETERS = {"actors": actors, "events": events, "sources": sources, "tags": tags}

@@ -1,4 +1,6 @@
-"""Reading commands: timeline, who, event, source, sources, actors, search."""
+"""Reading commands: timeline, who, event, source, sources, actors, search. Each asks the
+store's index (`load`: geotie.index) through geotie.index.queries; the renderers look up
+names through `iq.lookups`."""
 
 import re
 import sys
@@ -7,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import query
+from ..answers import TimelineQuery
 from ..errors import Ambiguous, GeotieError, NotFound, UsageError
 from .base import (
     MAX_LIMIT,
@@ -59,13 +62,15 @@ def timeline_cmd(
         raise UsageError(
             f"--since {since_span.text} is after --until {until_span.text}: no date is in that range; swap them"
         )
-    store = load(ctx)
+    from ..index import queries as iq
+
+    ix = load(ctx)
     try:
-        resolved = query.resolve_actors(store, actors or [])
+        resolved = query.resolve_actors(ix, actors or [], iq.resolve_actor)
     except (NotFound, Ambiguous) as err:
         more = any(v is not None for v in (since, until, limit, fmt)) or bool(tag or status or union or reverse or cite)
-        raise _unquoted(store, actors or [], err, "timeline", more) from None
-    q = query.TimelineQuery(
+        raise _unquoted(ix, actors or [], err, "timeline", more) from None
+    q = TimelineQuery(
         actors=tuple(a.id for a in resolved),
         union=union,
         since=since_span,
@@ -75,16 +80,16 @@ def timeline_cmd(
         reverse=reverse,
         limit=limit,
     )
-    known_tags = store.tags
+    known_tags = iq.tags(ix) if q.tags else frozenset()
     for unknown in sorted(set(q.tags) - known_tags):
         say(f"warning: no event has the tag '{unknown}'; tags in use: {', '.join(sorted(known_tags))}")
     fmt_name = pick_format(fmt)
     from ..render import rows
 
     if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
-        write_view(fmt_name, rows.events_view(query.iter_timeline(store, q)))
+        write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q)))
         return
-    events = query.timeline(store, q)
+    events = iq.timeline(ix, q)
     if not events and fmt_name == "table":
         say("no events match")
         return
@@ -93,19 +98,21 @@ def timeline_cmd(
     emit(
         fmt_name,
         lambda: rows.events_view(events),
-        lambda term: term.print_timeline(sys.stdout, store, events, cite, heading, set(q.actors)),
+        lambda term: term.print_timeline(sys.stdout, iq.lookups(ix), events, cite, heading, set(q.actors)),
     )
 
 
-def _unquoted(store, words: list[str], err: GeotieError, command_name: str, more: bool) -> GeotieError:
+def _unquoted(ix, words: list[str], err: GeotieError, command_name: str, more: bool) -> GeotieError:
     """`err`, or, when the words name fewer actors taken together (a name typed without
     quotes), the same error saying so and showing the command with the quotes."""
-    groups = query.word_groups(store, words)
+    from ..index import queries as iq
+
+    groups = query.word_groups(ix, words, iq.resolve_actor)
     if groups is None:
         return err
     for word in words:  # the first word that fails, and why
         try:
-            query.resolve_actor(store, word)
+            iq.resolve_actor(ix, word)
         except Ambiguous as first:
             why = f"'{word}' fits {len(first.candidates)} actors ({', '.join(first.candidates)})"
             break
@@ -149,11 +156,13 @@ def who_cmd(
     fmt: FormatOption = None,
 ) -> None:
     """Profile of an actor: names, roles over time, events, and who they appear with."""
-    store = load(ctx)
-    p = query.profile(store, query.resolve_actor(store, " ".join(name)))
+    from ..index import queries as iq
+
+    ix = load(ctx)
+    p = iq.profile(ix, iq.resolve_actor(ix, " ".join(name)))
     from ..render import rows
 
-    emit(pick_format(fmt), lambda: rows.profile_view(p), lambda term: term.print_profile(sys.stdout, store, p))
+    emit(pick_format(fmt), lambda: rows.profile_view(p), lambda term: term.print_profile(sys.stdout, iq.lookups(ix), p))
 
 
 @command("event")
@@ -165,11 +174,13 @@ def event_cmd(
     fmt: FormatOption = None,
 ) -> None:
     """One event with its summary and every citation."""
-    store = load(ctx)
-    e = query.get_event(store, event_id)
+    from ..index import queries as iq
+
+    ix = load(ctx)
+    e = iq.get_event(ix, event_id)
     from ..render import rows
 
-    emit(pick_format(fmt), lambda: rows.event_view(e), lambda term: term.print_event(sys.stdout, store, e))
+    emit(pick_format(fmt), lambda: rows.event_view(e), lambda term: term.print_event(sys.stdout, iq.lookups(ix), e))
 
 
 @command("source")
@@ -181,24 +192,28 @@ def source_cmd(
     fmt: FormatOption = None,
 ) -> None:
     """A source's details and every fact that cites it."""
-    store = load(ctx)
-    s = query.get_source(store, source_id)
-    facts = query.citing(store, s.id)
+    from ..index import queries as iq
+
+    ix = load(ctx)
+    s = iq.get_source(ix, source_id)
+    facts = iq.citing(ix, s.id)
     from ..render import rows
 
     emit(
         pick_format(fmt),
         lambda: rows.source_view(s, facts),
-        lambda term: term.print_source(sys.stdout, store, s, facts),
+        lambda term: term.print_source(sys.stdout, iq.lookups(ix), s, facts),
     )
 
 
 @command("sources")
 def sources_cmd(ctx: typer.Context, fmt: FormatOption = None) -> None:
     """Every source, oldest first, with how often it is cited."""
-    store = load(ctx)
-    items = query.sources(store)
-    counts = query.citation_counts(store)
+    from ..index import queries as iq
+
+    ix = load(ctx)
+    items = iq.sources(ix)
+    counts = iq.citation_counts(ix)
     from ..render import rows
 
     emit(
@@ -215,9 +230,11 @@ def actors_cmd(
     fmt: FormatOption = None,
 ) -> None:
     """Every actor: countries, people, organizations, with their aliases."""
-    store = load(ctx)
-    items = query.actors(store, kind.value if kind else None)
-    counts = query.event_counts(store)
+    from ..index import queries as iq
+
+    ix = load(ctx)
+    items = iq.actors(ix, kind.value if kind else None)
+    counts = iq.event_counts(ix)
     from ..render import rows
 
     emit(
@@ -240,8 +257,9 @@ def search_cmd(
     if not fold(text):
         what = "the text is empty" if not text.strip() else "the text has no letters or digits (punctuation is ignored)"
         raise UsageError(f"nothing to search for: {what}; give a word or phrase, e.g. geotie search JF-17")
-    store = load(ctx)
-    hits = query.search(store, text)
+    from ..index import queries as iq
+
+    hits = iq.search(load(ctx), text)
     fmt_name = pick_format(fmt)
     if not hits and fmt_name == "table":
         say(f"nothing matches '{text}'")

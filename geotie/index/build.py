@@ -14,22 +14,33 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..fields import actor_fields, searchable, source_fields
+from ..fields import actor_fields, search_texts, searchable, source_fields
 from ..model import SCHEMA_VERSION, Actor, DateSpan, Meta, Problem, Source, Store
-from ..store.cache import BATCH, _safe_dir, _stat, file_hash, in_batches, search_texts
 from ..text import fold, fold_lines
 from . import schema
 from .db import Index
+from .fresh import file_hash, file_stat, safe_dir
+
+if TYPE_CHECKING:
+    from ..store.bulk import Bulk
 
 #: While building: no journal and no syncs (the file is aside until it is whole, then synced
 #: and renamed), nobody else reading it, 64 MB of page cache.
 PRAGMAS = ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE", "cache_size = -65536")
+
+BATCH = 4096  # events added at a time: the rows of the whole store are never in memory at once
+
+
+def in_batches(items: Sequence) -> Iterator[Sequence]:
+    for i in range(0, len(items), BATCH):
+        yield items[i : i + BATCH]
+
 
 #: An event with its file (index in the paths) and line: an Event or a store.convert.Checked.
 EventItem = tuple[Any, int, int]
@@ -153,7 +164,7 @@ class Builder:
     def add_events(self, items: Sequence[EventItem], texts: Sequence[str] | None = None) -> None:
         """A batch of events that follow those added before in timeline order; each with the
         index of its file and its line. `texts`: their folded search text, if worked out
-        already (store.bulk's workers do: store.cache.search_texts)."""
+        already (store.bulk's workers do: fields.search_texts)."""
         if texts is None:
             texts = search_texts([e for e, _, _ in items])
         elif len(texts) != len(items):
@@ -223,33 +234,60 @@ def add_store(builder: Builder, store: Store) -> None:
 
 def memory_index(store: Store, fts: bool | None = None) -> Index:
     """The index of a loaded store, in memory."""
+    return fill_memory(lambda b: add_store(b, store), [Path(f) for f in store.files], fts)
+
+
+def add_bulk(builder: Builder, bulk: Bulk) -> None:
+    """Every part of a store read in parallel (store.bulk): checked events, search texts folded already."""
+    builder.add_metas(bulk.metas)
+    builder.add_warnings(())
+    builder.add_sources(bulk.sources.values())
+    builder.add_actors(bulk.actors.values())
+    for start in range(0, len(bulk.events), BATCH):
+        builder.add_events(bulk.events[start : start + BATCH], bulk.texts[start : start + BATCH])
+
+
+#: Fills a Builder with the store's parts (after add_files): add_store or add_bulk, bound to what they add.
+Fill = Callable[[Builder], None]
+
+
+def fill_memory(fill: Fill, paths: Sequence[Path], fts: bool | None = None) -> Index:
+    """An index in memory, filled by `fill`."""
     builder = Builder(None, fts)
     with builder:
-        builder.add_files([Path(f) for f in store.files], [[0, 0, 0]] * len(store.files), [""] * len(store.files))
-        add_store(builder, store)
-        return builder.finish(store.files, written_ns=0)
+        builder.add_files(list(paths), [[0, 0, 0]] * len(paths), [""] * len(paths))
+        fill(builder)
+        return builder.finish(paths, written_ns=0)
 
 
-def build_index(store: Store, target: Path, paths: Sequence[Path], started_ns: int, fts: bool | None = None) -> bool:
-    """Write the index of `store`, read from `paths` from `started_ns` on, at `target`.
+def write_index(
+    fill: Fill, target: Path, paths: Sequence[Path], started_ns: int, hashes: Sequence[str] | None = None,
+    fts: bool | None = None,
+) -> bool:  # fmt: skip
+    """Write the index of the store files `paths`, read from `started_ns` on, at `target`.
 
-    Best effort, as the cache: False (and `target` untouched) when the folder is not safe or
-    cannot be written, or when a file changed after it was read (the index would be stale).
-    An exception other than those (KeyboardInterrupt...) also leaves `target` untouched."""
-    if not _safe_dir(target.parent, create=True):
+    Best effort: False (and `target` untouched) when the folder is not safe or cannot be
+    written, or when a file changed after it was read (the index would be stale). An
+    exception other than those (KeyboardInterrupt...) also leaves `target` untouched."""
+    if not safe_dir(target.parent, create=True):
         return False
     try:
-        stats = [_stat(p) for p in paths]
+        stats = [file_stat(p) for p in paths]
         if any(st[2] > started_ns for st in stats):
             return False
-        hashes = [file_hash(p) for p in paths]
+        hashes = hashes or [file_hash(p) for p in paths]
         with Builder(target, fts) as builder:
             builder.add_files(paths, stats, hashes)
-            add_store(builder, store)
+            fill(builder)
             builder.finish(paths)
     except (OSError, sqlite3.Error):
         return False
     return True
 
 
-__all__ = ["BATCH", "Builder", "add_store", "build_index", "memory_index"]
+def build_index(store: Store, target: Path, paths: Sequence[Path], started_ns: int, fts: bool | None = None) -> bool:
+    """`write_index` of a loaded store."""
+    return write_index(lambda b: add_store(b, store), target, paths, started_ns, fts=fts)
+
+
+__all__ = ["BATCH", "Builder", "add_bulk", "add_store", "build_index", "fill_memory", "memory_index", "write_index"]

@@ -1,6 +1,6 @@
 """Opening an index: where it lives, whether it is ours, whole and fresh.
 
-Freshness is the cache's rule (store/cache.py, whose functions are reused): every store path
+Freshness (index/fresh.py): every store path
 is the one recorded, and its inode, size and mtime_ns match; a file modified less than
 RACY_NS before the index was written is also compared by content hash. A file the user can
 no longer read is never answered from the index. Anything else -- a missing, foreign,
@@ -20,21 +20,21 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__
-from ..errors import GeotieError
+from ..errors import GeotieError, IndexDamaged
 from ..model import SCHEMA_VERSION
-from ..store.cache import RACY_NS, _safe_dir, _stat, file_hash
+from ..store.files import real_path
 from . import schema
-
-
-class IndexDamaged(GeotieError):
-    """The index file broke while a query read it: remove it (`Index.discard`) and build it again."""
+from .fresh import RACY_NS, file_hash, file_stat, safe_dir
 
 
 def index_path(folder: Path, paths: Sequence[Path]) -> Path:
     """One index per set of store paths, named by a checksum of them (the index records the
     paths and they are checked, so the name only has to spread the sets apart)."""
-    key = "\0".join([__version__, str(schema.FORMAT), *(str(p.resolve()) for p in paths)]).encode()
+    key = "\0".join([__version__, str(schema.FORMAT), *(str(real_path(p)) for p in paths)]).encode()
     return folder / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sqlite"
+
+
+__all__ = ["Index", "IndexDamaged", "index_path", "open_index", "sweep"]
 
 
 class Index:
@@ -90,7 +90,7 @@ def fresh(paths: Sequence[Path], recorded: list[tuple], written_ns: int) -> bool
         return False
     for p, (path, ino, size, mtime_ns, digest) in zip(paths, recorded, strict=True):
         try:
-            if str(p) != path or not os.access(p, os.R_OK) or _stat(p) != [ino, size, mtime_ns]:
+            if str(p) != path or not os.access(p, os.R_OK) or file_stat(p) != [ino, size, mtime_ns]:
                 return False
             if written_ns - mtime_ns < RACY_NS and file_hash(p) != digest:
                 return False
@@ -108,7 +108,7 @@ def _whole(db: sqlite3.Connection, path: Path) -> bool:
 
 def open_index(path: Path, paths: Sequence[Path]) -> Index | None:
     """The index at `path` if it is a whole, fresh geotie index of `paths`; else None."""
-    if not path.is_file() or not _safe_dir(path.parent, create=False):
+    if not path.is_file() or not safe_dir(path.parent, create=False):
         return None
     try:
         db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)

@@ -390,6 +390,32 @@ def warnings(ix: Index) -> tuple[Problem, ...]:
     return tuple(Problem(s, c, m, Origin(f, line), e, fld, h) for s, c, m, f, line, e, fld, h in rows)
 
 
+def actor_names(ix: Index) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each actor's id, name and aliases, in store order (for shell completion)."""
+    aliases: dict[str, list[str]] = {}
+    for actor, alias in ix.rows("SELECT actor, alias FROM aliases ORDER BY actor, seq"):
+        aliases.setdefault(actor, []).append(alias)
+    return [(i, name, tuple(aliases.get(i, ()))) for i, name in ix.rows("SELECT id, name FROM actors ORDER BY seq")]
+
+
+def event_ids(ix: Index) -> list[str]:
+    """Every event id, in timeline order."""
+    return [row[0] for row in ix.rows("SELECT id FROM events ORDER BY pos")]
+
+
+def event_titles(ix: Index, ids: Sequence[str]) -> dict[str, str]:
+    """The title of each of these events."""
+    titles: dict[str, str] = {}
+    for part in _chunks(list(ids)):
+        titles.update(ix.rows(f"SELECT id, title FROM events WHERE id IN ({_marks(part)})", part))
+    return titles
+
+
+def source_titles(ix: Index) -> dict[str, str]:
+    """Source id -> title, in store order."""
+    return dict(ix.rows("SELECT id, title FROM sources ORDER BY seq"))
+
+
 def _where_found(ix: Index, table: str, needle: str, column: str) -> tuple[str, list]:
     """A condition on `column` (a rowid of `table`): the rows whose folded text may hold
     `needle` (every row when the needle is shorter than a trigram)."""
@@ -432,11 +458,14 @@ def search(ix: Index, text: str) -> list[Hit]:
 
 __all__ = [
     "actor_events",
+    "actor_names",
     "actors",
     "actors_by_id",
     "citation_counts",
     "citing",
     "event_counts",
+    "event_ids",
+    "event_titles",
     "events",
     "get_event",
     "get_source",
@@ -445,6 +474,7 @@ __all__ = [
     "profile",
     "resolve_actor",
     "search",
+    "source_titles",
     "sources",
     "sources_by_id",
     "tags",

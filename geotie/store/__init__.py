@@ -1,13 +1,13 @@
 """The store layer: read TOML files, validate them, resolve references, build a Store.
 
-`load_paths(paths, cache)` is the entry point for reading commands (`load` wraps it for the
-default paths); it raises StoreError listing every error and returns warnings (unknown keys,
-likely typos) on the Store. `inspect` is `geotie check`'s: it never raises.
+`load_paths(paths)` reads and checks the files into a Store (`load` wraps it for the default
+paths); it raises StoreError listing every error and returns warnings (unknown keys, likely
+typos) on the Store. Reading commands get it through geotie.index (which builds the index
+from it, or from store.bulk's parallel read). `inspect` is `geotie check`'s: it never raises.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,12 +16,11 @@ from ..dates import sort_key
 from ..errors import StoreError
 from ..model import SCHEMA_VERSION, Event, Origin, Problem, Store
 from .files import bundled_store, expand, read_text, real_path, split_env, user_store
-from .lazy import LazyMapping
 
 if TYPE_CHECKING:
     from .convert import FileContent
 
-# Reading TOML (tomllib, convert, rules) is imported only when the cache cannot answer.
+# Reading TOML (tomllib, convert, rules) is imported only when the index cannot answer.
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -111,8 +110,6 @@ def build_store(
     actor_events: dict[str, list[int]] | None = None,
     event_ids: list[str] | None = None,
     tags: frozenset[str] | None = None,
-    search_text: Mapping | None = None,
-    names: Mapping[str, list[str]] | None = None,
 ) -> Store:
     """A Store with its indexes; indexes not given are computed from `events`."""
     if actor_events is None:
@@ -131,8 +128,7 @@ def build_store(
         actor_events=actor_events,
         tags=tags if tags is not None else frozenset(t for e in events for t in e.tags),
         warnings=tuple(warnings),
-        search_text=search_text,
-        names=names if names is not None else LazyMapping(lambda: name_index(actors)),
+        names=name_index(actors),
     )
 
 
@@ -214,35 +210,18 @@ def _without_gc(work: Callable):
             gc.enable()
 
 
-def load_paths(paths: list[Path], cache: Path | None = None) -> Store:
-    """The validated store from `paths`; with a `cache` folder, read from and kept in the cache."""
+def load_paths(paths: list[Path]) -> Store:
+    """The validated store from `paths`; StoreError listing every error if it has any."""
     if not paths:
         raise StoreError("no store to read: --no-default was given without --data or GEOTIE_DATA")
-    if cache is not None:
-        from . import cache as cache_module
-
-        cached = cache_module.load(cache, paths)
-        if cached is not None:
-            return cached
-    return _without_gc(lambda: _read_and_cache(paths, cache))
+    return _without_gc(lambda: _read(paths))
 
 
-def _read_and_cache(paths: list[Path], cache: Path | None) -> Store:
-    if cache is not None:  # a large store is read in parallel when it can be (store.bulk)
-        from . import bulk
-
-        store = bulk.load(paths, cache)
-        if store is not None:
-            return store
-    started = time.time_ns()
+def _read(paths: list[Path]) -> Store:
     store, problems = check_files([read_file(p) for p in paths])
     if store is None:
         errors = [p for p in problems if p.severity == "error"]
         raise StoreError(f"the store has {len(errors)} error(s)", problems)
-    if cache is not None:
-        from . import cache as cache_module
-
-        cache_module.save(cache, paths, cache_module.Contents.of_store(store), started)
     return store
 
 

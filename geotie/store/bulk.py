@@ -1,18 +1,18 @@
 """The first read of a large store, in parallel processes.
 
 A file of BULK_MIN bytes or more is cut into chunks at `[[events]]` headers, about one
-per CPU. Forked processes each read, check and encode one chunk (the fast reader, then
-convert, then each event's cache line and folded search text) and send back what the
-cache needs, through a pipe; this process does the same for one chunk, merges, applies
-the rules that need the whole store (unique ids, references), sorts, writes the cache,
-and answers the command from it.
+per CPU. Forked processes each read and check one chunk (the fast reader, then convert,
+then each event's checked fields and folded search text) and send back what the index
+needs, through a pipe; this process does the same for one chunk, merges, applies the
+rules that need the whole store (unique ids, references) and sorts: a `Bulk`, which
+geotie.index.build turns into the index (no Event is built).
 
 Anything out of the ordinary makes `load` give up (return None), and the caller reads the
 store the ordinary way, which reports problems exactly: a chunk the fast reader declines,
 any problem in a chunk (an error or a warning), [meta] outside the first chunk, a
 top-level key in two chunks not both made by [[headers]], a duplicate id, an unknown
-reference, no fork (Windows), a worker that fails, a cache that cannot be written. The
-cache it writes is the one the ordinary reading writes, byte for byte (a test checks).
+reference, no fork (Windows), a worker that fails. The index built from it answers as
+the one built from the ordinary read (a test checks).
 Pickle only crosses a pipe between this process and its own children.
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -28,11 +28,9 @@ from typing import Any
 
 from ..dates import sort_key
 from ..errors import StoreError
-from ..model import SCHEMA_VERSION, Actor, Meta, Source, Store
-from . import cache as cache_module
-from . import name_index
+from ..fields import search_texts
+from ..model import SCHEMA_VERSION, Actor, Meta, Source
 from .files import read_text
-from .lazy import LazyMapping
 
 BULK_MIN = 4 << 20  # bytes of TOML: below this the ordinary read takes about as long
 CHUNK_MIN = 1 << 20  # bytes: a file is not cut into chunks smaller than this
@@ -42,8 +40,9 @@ HEADER = "\n[[events]]\n"
 
 #: An event as a chunk sends it, as few objects as can be (they are pickled and sent): its
 #: sort key as text (ordinals of its earliest and latest day, 7 digits each, then its id),
-#: its actors, tags and cited sources (each preceded by a NUL), its cache line, its search text.
-Record = tuple[str, str, str, str, str, str]
+#: its actors, tags and cited sources (each preceded by a NUL), (its checked fields, file
+#: index, line), its folded search text.
+Record = tuple[str, str, str, str, tuple[Any, int, int], str]
 SEP = "\0"  # no string of a store has one: a chunk whose text has `\u0000` is not read here
 
 
@@ -67,15 +66,28 @@ class Part:
     events: list[Record] = field(default_factory=list)
 
 
+@dataclass
+class Bulk:
+    """A store read in parallel, checked, events in timeline order: what the index is built from."""
+
+    metas: list[Meta]
+    sources: dict[str, Source]
+    actors: dict[str, Actor]
+    events: list[tuple[Any, int, int]]  # (store.convert.Checked, file index, line)
+    texts: list[str]  # each event's folded search text
+    hashes: list[str] | None  # the files' hashes, if worked out
+    started_ns: int  # when the files were read
+
+
 def workers() -> int:
     """The CPUs this process may run on (not all the machine's, under taskset or the like)."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(MAX_WORKERS, usable or 1))
 
 
-def load(paths: list[Path], folder: Path) -> Store | None:
-    """The store read in parallel and cached in `folder`; None when that is not worth it or
-    not possible (the caller then reads the ordinary way)."""
+def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None) -> Bulk | None:
+    """The store read in parallel; None when that is not worth it or not possible (the
+    caller then reads the ordinary way). `file_hash`: worked out for each file meanwhile."""
     n = workers()
     if n < 2 or not hasattr(os, "fork"):
         return None
@@ -94,33 +106,24 @@ def load(paths: list[Path], folder: Path) -> Store | None:
     def work(job: list[Chunk]) -> list[Part | None]:
         return [read_chunk(str(paths[c.file]), texts[c.file], c) for c in job]
 
-    def meanwhile(mine: list[Part | None]) -> tuple[list[str] | None, dict[str, bytes] | None]:
-        """While the children finish: the files' hashes and, from this process's chunk (the
-        one with the sources and actors), their sections of the cache."""
+    def meanwhile(mine: list[Part | None]) -> list[str] | None:
+        """While the children finish: the files' hashes."""
+        if file_hash is None:
+            return None
         try:
-            hashes = [cache_module.file_hash(p) for p in paths]
-        except OSError:  # gone meanwhile: saving finds out and gives up
-            hashes = None
-        if any(p is None for p in mine):
-            return hashes, None
-        sources = {s.id: s for p in mine for s in p.sources}  # type: ignore[union-attr]
-        actors = {a.id: a for p in mine for a in p.actors}  # type: ignore[union-attr]
-        return hashes, cache_module.encode_entries(name_index(actors), actors, sources)
+            return [file_hash(p) for p in paths]
+        except OSError:  # gone meanwhile: the build finds out and gives up
+            return None
 
     done = in_processes(jobs, work, meanwhile)
     if done is None:
         return None
-    results, (hashes, entries) = done
+    results, hashes = done
     if any(p is None for job in results for p in job):
         return None
-    if any(p.sources or p.actors for job in results[1:] for p in job):
-        entries = None  # some are not in this process's chunk: worked out again after merging
     parts = sorted((p for job in results for p in job), key=lambda p: (p.chunk.file, p.chunk.start))
     texts.clear()  # the parts hold what is needed now
-    contents = merge(paths, parts, entries, hashes)
-    if contents is None or not cache_module.save(folder, paths, contents, started):
-        return None
-    return cache_module.load(folder, paths)
+    return merge(paths, parts, hashes, started)
 
 
 def cut(file: int, text: str, n: int) -> list[Chunk]:
@@ -197,7 +200,6 @@ def _records(raw_events: list, lines: dict[tuple, int], file: int) -> list[Recor
     built); None if one is not plainly well-formed (the ordinary read then looks at it)."""
     from .convert import checked_event
 
-    encode = cache_module.encoder()
     checked = []
     records = []
     for i, raw in enumerate(raw_events):
@@ -211,11 +213,11 @@ def _records(raw_events: list, lines: dict[tuple, int], file: int) -> list[Recor
                 _joined(c.actors),
                 _joined(c.tags),
                 _joined([x.source for x in c.citations]),
-                cache_module.event_line(c, file, lines[("events", i)], encode),
+                (c, file, lines[("events", i)]),
             )
         )
         checked.append(c)
-    return [(*r, text) for r, text in zip(records, cache_module.search_texts(checked), strict=True)]
+    return [(*r, text) for r, text in zip(records, search_texts(checked), strict=True)]
 
 
 def _joined(items: tuple[str, ...] | list[str]) -> str:
@@ -283,12 +285,9 @@ def _widen(pipe: int) -> None:
         pass
 
 
-def merge(
-    paths: list[Path], parts: list[Part], entries: dict[str, bytes] | None = None, hashes: list[str] | None = None
-) -> cache_module.Contents | None:
-    """The chunks as one store's cache contents; None if a rule that needs the whole store
-    finds a problem (the ordinary read then reports it). `entries` and `hashes`: the cache's
-    actor and source sections and the files' hashes, if worked out already."""
+def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None, started_ns: int = 0) -> Bulk | None:
+    """The chunks as one store; None if a rule that needs the whole store finds a problem
+    (the ordinary read then reports it)."""
     from .rules import check_references
 
     metas: list[Meta | None] = [None] * len(paths)
@@ -313,29 +312,15 @@ def merge(
         return None  # an unknown source
     if check_references(sources, actors, []):
         return None
-    events.sort(key=itemgetter(0))  # runs already sorted by each chunk: linear
-    actor_events: dict[str, list[int]] = {}
-    for i, e in enumerate(events):
-        for a in e[1].split(SEP)[1:]:
-            actor_events.setdefault(a, []).append(i)
-    if not actor_events.keys() <= actors.keys():
+    if not _split("".join(e[1] for e in events)) <= actors.keys():
         return None  # an unknown actor
-
-    def batches(column: int) -> Callable[[], Iterator[list[str]]]:
-        return lambda: ([e[column] for e in batch] for batch in cache_module.in_batches(events))
-
-    return cache_module.Contents(
-        files=[str(p) for p in paths],
+    events.sort(key=itemgetter(0))  # runs already sorted by each chunk: linear
+    return Bulk(
         metas=[m for m in metas if m is not None],
-        warnings=[],
-        tags=frozenset(_split("".join(e[2] for e in events))),
-        names=LazyMapping(lambda: name_index(actors)),
-        actors=actors,
         sources=sources,
-        ids=[e[0][14:] for e in events],
-        actor_events=actor_events,
-        event_lines=batches(4),
-        search_lines=batches(5),
-        entries=entries,
+        actors=actors,
+        events=[e[4] for e in events],
+        texts=[e[5] for e in events],
         hashes=hashes,
+        started_ns=started_ns,
     )

@@ -1,0 +1,92 @@
+"""The one way a reading command gets its index: the file in the cache folder when it is
+whole and fresh; else the store read (in parallel when large: store.bulk), checked, and
+the index built aside and put in place; where no cache folder can be used, the same index
+in memory. The cache folder is kept bounded each time an index is built (`prune`)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+
+from ..errors import StoreError
+from .db import Index, index_path, open_index, sweep
+from .fresh import file_hash, safe_dir
+
+#: The cache folder's bound, applied whenever an index is built: an index not used for
+#: UNUSED_DAYS days is removed, and of the others only the MAX_INDEXES used last are kept
+#: (one index per set of store files; "used" = opened by a command, which touches it).
+MAX_INDEXES = 8
+UNUSED_DAYS = 30
+SUFFIX = ".sqlite"
+
+
+def index_for(paths: list[Path], folder: Path | None) -> Index:
+    """The index of the store files `paths`, from (and kept in) `folder` when it can be used.
+    Raises StoreError when the store has errors or cannot be read."""
+    if not paths:
+        raise StoreError("no store to read: --no-default was given without --data or GEOTIE_DATA")
+    if folder is None or not safe_dir(folder, create=True):
+        return _build(paths, None)
+    target = index_path(folder, paths)
+    ix = open_index(target, paths)
+    if ix is not None:
+        _touch(target)
+        return ix
+    sweep(folder)
+    ix = _build(paths, target)
+    prune(folder, keep=target)
+    return ix
+
+
+def rebuild(ix: Index, paths: list[Path], folder: Path | None) -> Index:
+    """After IndexDamaged: the damaged file removed, the index built again."""
+    ix.discard()
+    return index_for(paths, folder)
+
+
+def _touch(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def _build(paths: list[Path], target: Path | None) -> Index:
+    from ..store import bulk, load_paths
+    from . import build
+
+    read = bulk.load(paths, file_hash if target is not None else None)
+    if read is not None:
+        fill, started, hashes = (lambda b: build.add_bulk(b, read)), read.started_ns, read.hashes
+    else:
+        started = time.time_ns()
+        store = load_paths(paths)  # raises StoreError, listing every problem
+        fill, hashes = (lambda b: build.add_store(b, store)), None
+    if target is not None and build.write_index(fill, target, paths, started, hashes):
+        ix = open_index(target, paths)
+        if ix is not None:
+            return ix
+    return build.fill_memory(fill, paths)
+
+
+def indexes(folder: Path) -> list[Path]:
+    """The index files in the cache folder, used last first."""
+    try:
+        found = [(p.stat().st_mtime, p) for p in folder.glob("*" + SUFFIX) if p.is_file()]
+    except OSError:
+        return []
+    return [p for _, p in sorted(found, key=lambda x: x[0], reverse=True)]
+
+
+def prune(folder: Path, keep: Path | None = None, now: float | None = None) -> list[Path]:
+    """Apply the folder's bound (see MAX_INDEXES); the files removed. `keep` is never removed."""
+    now = time.time() if now is None else now
+    removed = []
+    for n, path in enumerate(p for p in indexes(folder) if p != keep):
+        try:
+            if n + 1 >= MAX_INDEXES or now - path.stat().st_mtime > UNUSED_DAYS * 86400:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass
+    return removed
