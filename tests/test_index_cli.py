@@ -1,0 +1,203 @@
+"""The index through the real command line: what a reading command does with a damaged,
+stale, killed or concurrently built index file in the cache folder, and with a store file
+it can no longer read."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL, PINNED_ENV, ROOT, run_geotie, write
+from geotie.index.db import index_path, open_index
+
+COMMANDS = [
+    ["timeline", "alpha", "-f", "tsv"],
+    ["who", "alpha", "-f", "tsv"],
+    ["search", "alpha", "-f", "tsv"],
+    ["sources", "-f", "jsonl"],
+    ["actors", "-f", "json"],
+    ["event", "first", "-f", "tsv"],
+    ["source", "src", "-f", "tsv"],
+]
+
+
+@pytest.fixture
+def setup(cli, tmp_path):
+    """A store, the cache folder, and `run(*args)` of the CLI over that store alone."""
+    store = write(tmp_path, MINIMAL)
+    folder = tmp_path / "cache"
+
+    def run(*args: str, **env: str):
+        return cli("--no-default", "--data", str(store), *args, env={"GEOTIE_CACHE": str(folder), **env})
+
+    return store, folder, run
+
+
+def the_index(folder: Path, store: Path) -> Path:
+    return index_path(folder, [store])
+
+
+def test_the_first_run_writes_the_index_and_later_runs_answer_from_it(setup):
+    store, folder, run = setup
+    first = [run(*c).stdout for c in COMMANDS]
+    target = the_index(folder, store)
+    assert target.is_file() and open_index(target, [store]) is not None
+    written = target.stat().st_ino
+    assert [run(*c).stdout for c in COMMANDS] == first  # answered from the file: not built again
+    assert target.stat().st_ino == written
+    fresh = [run("--no-cache", *c).stdout for c in COMMANDS]  # an index in memory, not the file
+    assert fresh == first
+    assert all(out for out in first)
+
+
+def damaged_pages(data: bytes) -> bytes:
+    """The file with its last pages garbled: the header (page 1) still says it is whole."""
+    size = int.from_bytes(data[16:18], "big") or 65536
+    pages = len(data) // size
+    out = bytearray(data)
+    for page in range(max(2, pages // 2), pages):
+        out[page * size : (page + 1) * size] = bytes((i * 37 + page) % 256 for i in range(size))
+    return bytes(out)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"garbage" * 1000,
+        lambda data: data[: len(data) // 2],
+        lambda data: b"",
+        damaged_pages,
+    ],
+    ids=["garbage", "truncated", "empty", "pages"],
+)
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_a_damaged_index_is_rebuilt_and_the_command_answers(setup, damage, command):
+    store, folder, run = setup
+    want = run(*command)
+    target = the_index(folder, store)
+    target.write_bytes(damage(target.read_bytes()))
+    got = run(*command)
+    assert (got.exit_code, got.stdout, got.stderr) == (0, want.stdout, "")
+    assert open_index(target, [store]) is not None  # whole again
+
+
+def test_damage_met_by_a_query_rebuilds_the_file(setup):
+    store, folder, run = setup
+    want = run("timeline", "-f", "tsv")
+    target = the_index(folder, store)
+    import sqlite3
+
+    with sqlite3.connect(target) as db:
+        (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'events'").fetchone()
+        (size,) = db.execute("PRAGMA page_size").fetchone()
+    data = bytearray(target.read_bytes())
+    data[(root - 1) * size : root * size] = bytes((i * 37 + 11) % 256 for i in range(size))
+    target.write_bytes(bytes(data))
+    assert open_index(target, [store]) is not None  # opening does not notice: the query does
+    got = run("timeline", "-f", "tsv")
+    assert (got.exit_code, got.stdout, got.stderr) == (0, want.stdout, "")
+    ix = open_index(target, [store])
+    assert ix is not None and len(ix.rows("SELECT * FROM events")) == 3
+
+
+def test_an_edited_store_is_not_answered_from_the_old_index(setup):
+    store, _, run = setup
+    run("timeline", "-f", "tsv")
+    store.write_text(store.read_text().replace("A day in July", "A renamed day"), encoding="utf-8")
+    assert "A renamed day" in run("timeline", "-f", "tsv").stdout
+
+
+def test_a_store_file_this_process_may_not_read_is_not_answered(setup, monkeypatch):
+    store, _, run = setup
+    assert run("timeline", "-f", "tsv").exit_code == 0
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == store else real_access(p, mode, **kw))
+    monkeypatch.setattr("geotie.store.files.read_regular", _refuse)
+    got = run("timeline", "-f", "tsv")
+    assert got.exit_code == 1 and got.stdout == ""
+
+
+def _refuse(path):
+    raise PermissionError(13, "Permission denied", str(path))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads unreadable files")
+def test_a_store_file_made_unreadable_is_not_answered(setup):
+    store, _, run = setup
+    assert run("timeline", "-f", "tsv").exit_code == 0
+    store.chmod(0)
+    try:
+        got = run("timeline", "-f", "tsv")
+    finally:
+        store.chmod(0o644)
+    assert got.exit_code == 1 and got.stdout == "" and "permission" in got.stderr.lower()
+
+
+def test_no_cache_writes_nothing(setup):
+    _, folder, run = setup
+    assert run("--no-cache", "timeline").exit_code == 0
+    assert run("timeline", GEOTIE_NO_CACHE="1").exit_code == 0
+    assert not folder.exists() or not list(folder.iterdir())
+
+
+def test_a_cache_folder_that_cannot_be_used_means_an_index_in_memory(setup, tmp_path):
+    _, _, run = setup
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    got = run("timeline", "-f", "tsv", GEOTIE_CACHE=str(blocked / "cache"))
+    assert got.exit_code == 0 and "alpha" in got.stdout
+
+
+# --- real processes -----------------------------------------------------------------------------
+
+
+def big_store(tmp_path: Path, events: int = 20000) -> Path:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import generate
+
+    return generate.write(events, tmp_path)
+
+
+def test_a_killed_first_run_leaves_no_index_and_the_next_run_answers(tmp_path):
+    store = big_store(tmp_path)
+    folder = tmp_path / "cache"
+    env = {**os.environ, **PINNED_ENV, "GEOTIE_CACHE": str(folder)}
+    args = [sys.executable, "-m", "geotie", "--no-default", "--data", str(store), "timeline", "-f", "tsv"]
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(folder.glob("*.tmp-*")) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.005)
+        assert proc.poll() is None, "the build ended before it could be killed"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    target = the_index(folder, store)
+    assert not target.exists()  # nothing half written in its place
+    assert open_index(target, [store]) is None
+    done = run_geotie("--no-default", "--data", str(store), "timeline", "-n", "2", "-f", "tsv",
+                      env={"GEOTIE_CACHE": str(folder)})  # fmt: skip
+    assert done.returncode == 0 and len(done.stdout.splitlines()) == 2
+    assert not list(folder.glob("*.tmp-*"))  # the leftover of the killed run is swept
+    assert open_index(target, [store]) is not None
+
+
+def test_first_runs_at_once_all_answer_and_leave_one_whole_index(tmp_path):
+    store = write(tmp_path, MINIMAL)
+    folder = tmp_path / "cache"
+    env = {**os.environ, **PINNED_ENV, "GEOTIE_CACHE": str(folder)}
+    args = [sys.executable, "-m", "geotie", "--no-default", "--data", str(store), "timeline", "-f", "tsv"]
+    procs = [
+        subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)
+    ]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4
+    assert len({out for out, _ in outs}) == 1 and all(err == "" for _, err in outs)
+    assert [p.name for p in folder.iterdir()] == [the_index(folder, store).name]
+    assert open_index(the_index(folder, store), [store]) is not None
