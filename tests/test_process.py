@@ -151,7 +151,7 @@ def test_only_the_command_run_is_built():
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **PINNED_ENV}
         ).stdout
-        assert out.splitlines()[-1] == "8 1"
+        assert out.splitlines()[-1] == "9 1"
 
 
 def test_help_and_typos_still_list_every_command():

@@ -259,6 +259,8 @@ def commands(store: str, bad: str, arg: str, to: str) -> list[list[str]]:
         ["check", "--archive", arg],
         ["check", "--archive", str(Path(store).parent)],  # the sources' archive names are read
         ["check", "--today", arg],
+        ["cache"],
+        ["cache", "--clear"],
         [arg],
         *(["timeline", "-f", fmt] for fmt in ("tsv", "csv", "json", "jsonl", "md")),
         *(["who", "a1", "-f", fmt] for fmt in ("tsv", "csv", "md")),

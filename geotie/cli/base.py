@@ -270,6 +270,7 @@ COMMAND_MODULES = {
     "search": "reading",
     "add": "authoring",
     "check": "checking",
+    "cache": "caching",
 }
 
 

@@ -9,6 +9,7 @@ import contextlib
 import os
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import StoreError
 from .db import Index, index_path, open_index, sweep
@@ -78,10 +79,24 @@ def indexes(folder: Path) -> list[Path]:
     return [p for _, p in sorted(found, key=lambda x: x[0], reverse=True)]
 
 
+#: The JSON cache files of geotie before the index (`<16 hex digits>.cache`): removed when met.
+OLD_CACHE = "[0-9a-f]" * 16 + ".cache"
+
+
+def _old_caches(folder: Path) -> list[Path]:
+    removed = []
+    with contextlib.suppress(OSError):
+        for path in folder.glob(OLD_CACHE):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
 def prune(folder: Path, keep: Path | None = None, now: float | None = None) -> list[Path]:
     """Apply the folder's bound (see MAX_INDEXES); the files removed. `keep` is never removed."""
     now = time.time() if now is None else now
-    removed = []
+    removed = _old_caches(folder)
     for n, path in enumerate(p for p in indexes(folder) if p != keep):
         try:
             if n + 1 >= MAX_INDEXES or now - path.stat().st_mtime > UNUSED_DAYS * 86400:
@@ -89,4 +104,55 @@ def prune(folder: Path, keep: Path | None = None, now: float | None = None) -> l
                 removed.append(path)
         except OSError:
             pass
+    return removed
+
+
+class IndexFile(NamedTuple):
+    """An index file in the cache folder, as `geotie cache` shows it."""
+
+    path: Path
+    size: int
+    used: float  # when a command last opened it (mtime)
+    paths: list[str] | None  # the store files it is for; None if it is not a readable geotie index
+    events: int | None
+
+
+def describe(folder: Path) -> list[IndexFile]:
+    """The index files in `folder`, used last first."""
+    out = []
+    for path in indexes(folder):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        paths, events = _recorded(path)
+        out.append(IndexFile(path, st.st_size, st.st_mtime, paths, events))
+    return out
+
+
+def _recorded(path: Path) -> tuple[list[str] | None, int | None]:
+    import json
+    import sqlite3
+    from urllib.parse import quote
+
+    try:
+        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None, None
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        return [str(p) for p in json.loads(meta["paths"])], int(meta["events"])
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None, None
+    finally:
+        db.close()
+
+
+def clear(folder: Path) -> list[Path]:
+    """Remove every index file of the folder and the leftovers of killed builds; those removed."""
+    removed = sweep(folder) + _old_caches(folder)
+    for path in indexes(folder):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
     return removed
