@@ -29,7 +29,7 @@ MAX_LIMIT = 1_000_000_000  # --limit's bound: larger numbers are typos (and over
 
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "md")
-STREAMED = ("tsv", "csv", "md")  # written a row at a time, as the rows are found
+STREAMED = ("tsv", "csv", "md", "json", "jsonl")  # written a row at a time, as the rows are found
 Format = StrEnum("Format", {f: f for f in FORMATS})
 Status = StrEnum("Status", {s: s for s in EVENT_STATUSES})
 Kind = StrEnum("Kind", {k: k for k in ACTOR_KINDS})

@@ -28,7 +28,8 @@ NAME_SEP = "; "  # joins names/titles, which may themselves hold commas
 class View:
     """What a command prints: `columns` and `rows` for tsv/csv/md, `data` for json, `records`
     (one per line) for jsonl. `rows` and `data` may be given as functions, so that a format
-    computes only what it prints."""
+    computes only what it prints. `data` is a dict (one object) or an iterable of them (an
+    array, which json and jsonl write one element at a time, as it is made)."""
 
     def __init__(self, columns: tuple[str, ...], rows: Any, data: Any) -> None:
         self.columns = columns
@@ -48,9 +49,9 @@ class View:
         return self._data
 
     @property
-    def records(self) -> list[Any]:
+    def records(self) -> Iterable[Any]:
         data = self.data
-        return data if isinstance(data, list) else [data]
+        return [data] if isinstance(data, dict) else data
 
 
 def iso(day) -> str | None:
@@ -116,7 +117,7 @@ def event_row(e: Event) -> tuple[str, ...]:
 
 def events_view(events: Iterable[Event]) -> View:
     """Rows are made as they are written (`events` may be an iterator, read once)."""
-    return View(EVENT_COLUMNS, lambda: (event_row(e) for e in events), lambda: [event_json(e) for e in events])
+    return View(EVENT_COLUMNS, lambda: (event_row(e) for e in events), lambda: (event_json(e) for e in events))
 
 
 def event_view(e: Event) -> View:

@@ -52,7 +52,17 @@ def write_csv(view: View, out: IO[str], safe: bool) -> None:
 
 
 def write_json(view: View, out: IO[str]) -> None:
-    out.write(json_text(view.data, indent=2) + "\n")
+    """An object, or an array written an element at a time (what json.dumps(..., indent=2)
+    writes for the whole list, byte for byte, without holding it)."""
+    data = view.data
+    if isinstance(data, dict):
+        out.write(json_text(data, indent=2) + "\n")
+        return
+    opening = "[\n  "
+    for item in data:
+        out.write(opening + json_text(item, indent=2).replace("\n", "\n  "))
+        opening = ",\n  "
+    out.write("[]\n" if opening == "[\n  " else "\n]\n")
 
 
 def write_jsonl(view: View, out: IO[str]) -> None:

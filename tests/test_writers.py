@@ -1,0 +1,52 @@
+"""The machine formats write as they go: json's array an element at a time, byte for byte
+what json.dumps(..., indent=2) makes of the whole list."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geotie.render.rows import View
+from geotie.render.writers import write
+
+values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+objects = st.dictionaries(st.text(max_size=8), values, max_size=4)
+
+
+@given(items=st.lists(objects, max_size=5))
+def test_a_streamed_array_is_what_dumping_the_list_writes(items):
+    from geotie.render.writers import json_text
+
+    out = io.StringIO()
+    write(View(("x",), [], lambda: iter(items)), "json", out, safe=False)
+    assert out.getvalue() == json_text(items, indent=2) + "\n"
+    assert json.loads(out.getvalue()) == items
+
+
+def test_an_object_is_written_whole():
+    out = io.StringIO()
+    write(View(("x",), [], {"a": [1, 2]}), "json", out, safe=False)
+    assert out.getvalue() == '{\n  "a": [\n    1,\n    2\n  ]\n}\n'
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "tsv"])
+def test_each_element_is_written_before_the_next_is_made(fmt):
+    out = io.StringIO()
+    seen = []
+
+    def made():
+        for i in range(3):
+            seen.append(out.getvalue().count('"n"') if fmt != "tsv" else out.getvalue().count("\n"))
+            yield {"n": i}
+
+    view = View(("n",), lambda: ((str(r["n"]),) for r in made()), made)
+    write(view, fmt, out, safe=False)
+    assert seen == [0, 1, 2]  # each element was written when the next one was asked for
