@@ -79,9 +79,19 @@ def main() -> None:
     args = sys.argv[1:]
     if "--against" in args:
         where = args.index("--against")
+        if where + 1 >= len(args):
+            print("bench/completion.py: --against needs a folder", file=sys.stderr)
+            sys.exit(2)
         other = os.path.abspath(args[where + 1])
         del args[where : where + 2]
         CASES[f"ordinary command, from {other}"] = ([PY, "-c", ENTRY, *ARGS], {"PYTHONPATH": other})
+    if args and args[0] in ("-h", "--help"):
+        print(__doc__.strip())
+        return
+    if len(args) > 1 or (args and not args[0].isdigit()) or (args and int(args[0]) < 1):
+        print(f"bench/completion.py: expected [RUNS] [--against DIR], RUNS a whole number >= 1; got {' '.join(args)}",
+              file=sys.stderr)  # fmt: skip
+        sys.exit(2)
     runs = int(args[0]) if args else 30
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("_GEOTIE", "COMP_"))}
     for cmd, env in CASES.values():  # warm up: the cache is written, files are in memory

@@ -139,5 +139,34 @@ def write(n_events: int, folder: Path) -> Path:
     return path
 
 
+def _count(text: str) -> int:
+    import argparse
+
+    try:
+        n = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be 0 or more")
+    return n
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="bench/generate.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("events", type=_count, help="how many events (e.g. 100000 or 100_000)")
+    parser.add_argument("out_dir", type=Path, help="the folder to write facts.toml into (made if missing)")
+    args = parser.parse_args(argv)
+    try:
+        print(write(args.events, args.out_dir))
+    except OSError as err:
+        print(f"bench/generate.py: cannot write {args.out_dir / 'facts.toml'}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    print(write(int(sys.argv[1]), Path(sys.argv[2])))
+    sys.exit(main())

@@ -81,12 +81,32 @@ def table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(s.replace("_", "")) for s in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a list of whole numbers, e.g. 1000,10000") from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"'{text}': each size must be at least 1")
+    return sizes
+
+
+def _runs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
+    return n
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", type=_sizes, default=[1000, 10000, 100000], help="event counts, comma-separated")
+    parser.add_argument("--runs", type=_runs, default=5, help="timed runs of each command (after 1 warm-up)")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = args.sizes
     work = Path(tempfile.mkdtemp(prefix="geotie-bench-"))
     env = {
         **os.environ,

@@ -1,0 +1,48 @@
+"""The benchmark scripts are user-facing: --help works, and bad arguments give a clear message
+and a non-zero status, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+BENCH = ROOT / "bench"
+
+
+def run(script: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("script", ["generate.py", "run.py", "index_bench.py", "completion.py", "typer_baseline.py"])
+def test_help(script):
+    got = run(script, "--help")
+    assert got.returncode == 0 and "Traceback" not in got.stderr and got.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    "script, args, says",
+    [
+        ("generate.py", [], "required"),
+        ("generate.py", ["--help-me"], "events"),
+        ("generate.py", ["many", "out"], "'many' is not a whole number"),
+        ("generate.py", ["-5", "out"], ""),
+        ("generate.py", ["5", "/dev/null/x"], "cannot write"),
+        ("run.py", ["--sizes", "10k"], "'10k' is not a list of whole numbers"),
+        ("run.py", ["--runs", "0"], "must be at least 1"),
+        ("completion.py", ["lots"], "RUNS a whole number"),
+        ("completion.py", ["--against"], "--against needs a folder"),
+    ],
+)
+def test_bad_arguments(script, args, says):
+    got = run(script, *args)
+    assert got.returncode != 0 and "Traceback" not in got.stderr and says in got.stderr
+
+
+def test_generate_writes_a_store(tmp_path):
+    got = run("generate.py", "1_000", str(tmp_path / "out"))
+    assert got.returncode == 0 and got.stdout.strip() == str(tmp_path / "out" / "facts.toml")
+    assert (tmp_path / "out" / "facts.toml").stat().st_size > 0
