@@ -42,10 +42,10 @@ def test_core_sources_do_not_mention_ui_libraries():
 
 RUN = """
 import sys
-from geotie.cli import main
+from geotie.cli.base import run
 sys.argv = ["geotie", *{args!r}]
 try:
-    main()
+    run()
 except SystemExit:
     pass
 """
@@ -180,3 +180,23 @@ def test_no_color_removes_colours_even_when_forced():
     assert not re.search(r"\x1b\[(3[0-7]|9[0-7]|38;)", plain) and "planned" in plain
     heading = re.sub(r"\x1b\[[0-9;]*m", "", plain.splitlines()[0]).rstrip()
     assert heading == "Pakistan & Azerbaijan: 1 event"
+
+
+def test_the_process_ends_without_the_interpreter_teardown_once_its_output_is_flushed():
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('teardown ran\\n'))\n"
+        "from geotie.cli import main\n"
+        "sys.argv = ['geotie'] + sys.argv[1:]\n"
+        "main()\n"
+    )
+    env = {**os.environ, **PINNED_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", code, "timeline", "-f", "json"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0 and "teardown ran" not in done.stderr
+    assert len(json.loads(done.stdout)) > 10  # everything written was flushed first
+    failed = subprocess.run(
+        [sys.executable, "-c", code, "who", "nobody-at-all"], capture_output=True, text=True, env=env
+    )
+    assert failed.returncode == 3 and "unknown actor" in failed.stderr and "teardown ran" not in failed.stderr

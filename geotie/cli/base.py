@@ -3,6 +3,7 @@ GeotieError turned into one stderr line and an exit code, here and nowhere else.
 live in one module per family (reading, authoring, checking); only the module of the command
 that runs is imported."""
 
+import contextlib
 import functools
 import os
 import sys
@@ -346,8 +347,40 @@ def _usage_error(err: typer.TyperException) -> None:
         show(line)
 
 
-def main() -> None:
-    """Console entry point: the one edge where everything the app raises becomes a status.
+def main() -> NoReturn:
+    """Console entry point: `run`, then the process ends with its status without the
+    interpreter's teardown (freeing every object, module by module: ~10 ms of a short run,
+    far more after a large build), once stdout and stderr are flushed. Every file geotie
+    writes is closed (and renamed into place) before a command returns."""
+    try:
+        run()
+        code = 0
+    except SystemExit as exit:
+        code = exit.code
+        if isinstance(code, str):
+            sys.stderr.write(code + "\n")
+            code = 1
+        elif code is None:
+            code = 0
+    _end(code)
+
+
+def _end(code: int) -> NoReturn:
+    """Flush what is buffered and end the process at once (os._exit: no teardown)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left: nothing more to say
+        _silence_stdout()
+    except (OSError, ValueError):
+        code = code or EXIT_STORE
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def run() -> None:
+    """The app, ending by SystemExit with its status: the one edge where everything the app
+    raises becomes a status.
 
     Typer runs with `standalone_mode=False`, so its own messages (a bad option, an unknown
     command) come here and are written through `show` like every other message, and a reader
