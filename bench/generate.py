@@ -28,6 +28,7 @@ COUNTRIES = [
     ("georgia", "Georgia", ["Tbilisi"]),
     ("kazakhstan", "Kazakhstan", ["Astana"]),
 ]
+DEMONYMS = {"pakistan": ["Pakistani"], "azerbaijan": ["Azerbaijani"], "turkiye": ["Turkish"], "india": ["Indian"]}
 TAGS = ["defence", "trade", "energy", "diplomacy", "culture", "security", "transport", "economy", "education"]
 VERBS = ["meets", "visits", "signs a deal with", "talks with", "hosts", "calls", "welcomes", "criticises"]
 TOPICS = ["pipeline", "railway", "customs", "jet fighters", "scholarships", "gas", "tariffs", "a summit", "drills"]
@@ -69,12 +70,18 @@ def build(n_events: int, seed: int = 20261124) -> dict:
         }
         for i in range(n_sources)
     ]
-    actors = [{"id": i, "name": name, "kind": "country", "aliases": aliases} for i, name, aliases in COUNTRIES]
+    actors = [
+        {"id": i, "name": name, "kind": "country", "aliases": aliases, "demonyms": DEMONYMS.get(i, [])}
+        for i, name, aliases in COUNTRIES
+    ]
     people = [("vugar-mustafayev", "Vugar Mustafayev", "azerbaijan")]
     for i in range(n_people):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         people.append((f"{first}-{last}-{i}".lower(), f"{first} {last} {i}", rng.choice(COUNTRIES)[0]))
-    for pid, name, country in people:
+    for n, (pid, name, country) in enumerate(people):
+        title = rng.choice(TITLES)  # drawn before the start year, as the other draws keep their order
+        start = rng.randint(1995, 2024)
+        dates = {"attested": [f"{start}", f"{start + 1}-0{1 + n % 9}"]} if n % 3 else {"start": f"{start}"}
         actors.append(
             {
                 "id": pid,
@@ -84,9 +91,9 @@ def build(n_events: int, seed: int = 20261124) -> dict:
                 "aliases": [name.replace(" ", "  ")[:0] or name.split()[-1] + " " + name.split()[0]],
                 "roles": [
                     {
-                        "title": rng.choice(TITLES),
+                        "title": title,
                         "of": country,
-                        "start": f"{rng.randint(1995, 2024)}",
+                        **dates,
                         "citations": [{"source": rng.choice(sources)["id"], "quote": f"{name}, the official"}],
                     }
                 ],
@@ -105,6 +112,7 @@ def build(n_events: int, seed: int = 20261124) -> dict:
                 "title": title,
                 "summary": " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))).capitalize() + ".",
                 "actors": involved,
+                **({"implied_actors": [who[2]]} if i % 5 == 0 else {}),
                 "tags": rng.sample(TAGS, rng.randint(1, 3)),
                 "status": rng.choice(["occurred"] * 8 + ["planned", "reported"]),
                 "outcome": "Not reported.",

@@ -108,6 +108,7 @@ class EventIn:
     tags: list[str] = field(default_factory=list)
     status: str = "occurred"
     outcome: str = ""
+    implied_actors: list[str] = field(default_factory=list)  # also actors of the event
     id: str = ""
 
 
@@ -115,9 +116,10 @@ def event_entry(store: Store, e: EventIn) -> dict:
     """The new event as a raw table, every field checked; raises a GeotieError naming the flag."""
     date = check_date(e.date)
     title = check_text("--title", e.title)
-    if not e.actors:
+    if not e.actors and not e.implied_actors:
         raise UsageError("an event needs at least one --actor")
-    actors = list(dict.fromkeys(check_actor(store, a) for a in e.actors))
+    implied = list(dict.fromkeys(check_actor(store, a) for a in e.implied_actors))
+    actors = list(dict.fromkeys([*(check_actor(store, a) for a in e.actors), *implied]))
     cites = citations(store, e.sources, e.quotes, e.notes)
     if not cites:
         raise UsageError("an event needs a --source and a verbatim --quote from it")
@@ -132,6 +134,8 @@ def event_entry(store: Store, e: EventIn) -> dict:
     if e.summary.strip():
         entry["summary"] = e.summary.strip()
     entry["actors"] = actors
+    if implied:
+        entry["implied_actors"] = implied
     tags = [t.strip() for t in e.tags if t.strip()]
     if tags:
         entry["tags"] = tags
@@ -147,10 +151,12 @@ class ActorIn:
     name: str
     kind: str
     aliases: list[str] = field(default_factory=list)
+    demonyms: list[str] = field(default_factory=list)
     country: str = ""
     note: str = ""
     role: str = ""
     of: str = ""
+    attested: list[str] = field(default_factory=list)
     start: str = ""
     end: str = ""
     sources: list[str] = field(default_factory=list)
@@ -168,6 +174,9 @@ def actor_entry(store: Store, a: ActorIn) -> dict:
     aliases = [x.strip() for x in a.aliases if x.strip()]
     if aliases:
         entry["aliases"] = aliases
+    demonyms = [x.strip() for x in a.demonyms if x.strip()]
+    if demonyms:
+        entry["demonyms"] = demonyms
     if a.country.strip():
         entry["country"] = check_actor(store, a.country)
     if a.note.strip():
@@ -176,13 +185,18 @@ def actor_entry(store: Store, a: ActorIn) -> dict:
         role: dict = {"title": a.role.strip()}
         if a.of.strip():
             role["of"] = check_actor(store, a.of)
+        attested = [check_date(d) for d in a.attested if d.strip()]
+        if attested:
+            role["attested"] = attested
         for key, value in (("start", a.start), ("end", a.end)):
             if value.strip():
                 role[key] = check_date(value)
         role["citations"] = citations(store, a.sources, a.quotes, [])
         entry["roles"] = [role]
-    elif a.sources or a.quotes or a.of or a.start or a.end:
-        raise UsageError("--of, --start, --end, --source and --quote describe a role: give --role TITLE too")
+    elif a.sources or a.quotes or a.of or a.attested or a.start or a.end:
+        raise UsageError(
+            "--of, --attested, --start, --end, --source and --quote describe a role: give --role TITLE too"
+        )
     return entry
 
 

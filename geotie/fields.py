@@ -21,6 +21,7 @@ def event_text(e: Event) -> str:
 
 def actor_fields(a: Actor) -> list[tuple[str, str]]:
     fields = [("name", a.name)] + [(f"alias[{i}]", al) for i, al in enumerate(a.aliases)]
+    fields += [(f"demonym[{i}]", d) for i, d in enumerate(a.demonyms)]
     fields += [(f"role[{i}]", r.title) for i, r in enumerate(a.roles)]
     fields += [(f"role[{i}].quote", c.quote) for i, r in enumerate(a.roles) for c in r.citations]
     return fields

@@ -151,7 +151,10 @@ class Source:
 
 @value
 class Role:
-    """An office or position an actor holds, as the sources give it."""
+    """An office or position an actor holds, as the sources give it.
+
+    `attested`: dates on which a citation shows the actor in the role (points of the tenure,
+    not its bounds); `start`/`end`: a source says the role began/ended then."""
 
     title: str
     of: str = ""
@@ -159,6 +162,12 @@ class Role:
     end: DateSpan | None = None
     citations: tuple[Citation, ...] = ()
     note: str = ""
+    attested: tuple[DateSpan, ...] = ()
+
+    @property
+    def dates(self) -> tuple[DateSpan, ...]:
+        """Every known date of the tenure: start, attested dates, end (those given)."""
+        return tuple(d for d in (self.start, *self.attested, self.end) if d is not None)
 
 
 @value
@@ -172,7 +181,13 @@ class Actor:
     country: str = ""
     roles: tuple[Role, ...] = ()
     note: str = ""
+    demonyms: tuple[str, ...] = ()  # "Pakistani": names of its people, resolvable like aliases
     origin: Origin = field(default=Origin("?"), compare=False)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Name, aliases and demonyms: what the actor may be called."""
+        return (self.name, *self.aliases, *self.demonyms)
 
 
 @value
@@ -190,6 +205,7 @@ class Event:
     status: str = "occurred"
     citations: tuple[Citation, ...] = ()
     outcome: str = ""  # for plans: what the sources say (or do not say) of how it turned out
+    implied_actors: tuple[str, ...] = ()  # actors (a subset of `actors`) the quotes do not name
     origin: Origin = field(default=Origin("?"), compare=False)
 
 

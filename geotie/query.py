@@ -16,11 +16,11 @@ from .text import fold, fold_with_map, suggest
 
 
 def _names(actor: Actor) -> list[str]:
-    return [actor.id, actor.name, *actor.aliases]
+    return [actor.id, *actor.names]
 
 
 def resolve_actor(store: Store, name: str) -> Actor:
-    """An actor by id, name or alias, case- and accent-insensitively.
+    """An actor by id, name, alias or demonym, case- and accent-insensitively.
 
     An exact (folded) match wins; then actors one of whose names contains every word typed
     (`mustafayev`, `erdogan`); then actors whose name words start with the words typed
@@ -122,9 +122,15 @@ class Profile(NamedTuple):
     together: tuple[tuple[Actor, int], ...]  # actors met most often in the same events
 
 
+def first_date(role: Role) -> DateSpan | None:
+    """The role's earliest known date (start, an attested date, or end), if any."""
+    return min(role.dates, key=sort_key, default=None)
+
+
 def _role_order(role: Role) -> tuple:
-    span = role.start or role.end
-    return (0, *sort_key(span)) if span else (1,)
+    """Roles by their earliest known date (start, an attested date, or end); undated last."""
+    dates = role.dates
+    return (0, *min(sort_key(d) for d in dates)) if dates else (1,)
 
 
 def profile(store: Store, actor: Actor, top: int = 5) -> Profile:
@@ -181,7 +187,7 @@ def citing(store: Store, source_id: str) -> list[CitingFact]:
             for c in role.citations:
                 if c.source == source_id:
                     of = f" ({store.actors[role.of].name})" if role.of in store.actors else ""
-                    out.append(CitingFact("role", actor.id, role.start, f"{actor.name}: {role.title}{of}", c))
+                    out.append(CitingFact("role", actor.id, first_date(role), f"{actor.name}: {role.title}{of}", c))
     return out
 
 

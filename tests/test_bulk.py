@@ -87,6 +87,7 @@ def prefixed(doc: dict, prefix: str) -> dict:
         ],
         "events": [
             {**e, "id": prefix + e["id"], "actors": [prefix + x for x in e["actors"]],
+             **({"implied_actors": [prefix + x for x in e["implied_actors"]]} if "implied_actors" in e else {}),
              "citations": [cite(c) for c in e["citations"]]}
             for e in doc["events"]
         ],

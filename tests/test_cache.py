@@ -7,7 +7,7 @@ import pytest
 
 from conftest import MINIMAL, write
 from geotie.store import load_paths
-from geotie.store.cache import cache_dir, cache_file
+from geotie.store.cache import FORMAT, cache_dir, cache_file
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_cache_is_json_with_the_paths_it_covers(cli, store_file, cache):
     data = cached.read_bytes()
     size = int(data[-16:])
     head = json.loads(data[-16 - size : -16])
-    assert head["paths"] == [str(store_file)] and head["format"] == 5
+    assert head["paths"] == [str(store_file)] and head["format"] == FORMAT
     assert sum(head["sizes"]) == len(data) - 16 - size
     assert cached == cache_file(cache, [store_file])
     assert oct(cache.stat().st_mode & 0o777) == "0o700"

@@ -60,6 +60,7 @@ ODD = [
     DROP, "", " ", "x", "2024-13", "2024-09", "Bad Id", "maybe", "planned", "a\n", 0, 1, True, [], [""], ["pakistan", 1],
     [{}], [{"source": "s"}], [{"source": "s", "quote": " "}], [{"source": 1, "quote": "q"}],
     [{"source": "s", "quote": "q", "note": 3}], [{"source": "s", "quote": "q", "page": "1"}], ["x"], {"a": 1},
+    ["pakistan"], ["azerbaijan", "pakistan"],
 ]  # fmt: skip
 
 
@@ -73,7 +74,7 @@ def changed(changes: dict) -> dict:
     return raw
 
 
-@pytest.mark.parametrize("key", [*GOOD, "date_text", "date_note", "extra"])
+@pytest.mark.parametrize("key", [*GOOD, "date_text", "date_note", "extra", "implied_actors"])
 def test_fast_path_agrees_with_the_checks_field_by_field(key, monkeypatch):
     for value in ODD:
         fast, slow = both_ways(changed({key: value}), monkeypatch)
@@ -81,7 +82,11 @@ def test_fast_path_agrees_with_the_checks_field_by_field(key, monkeypatch):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from([*GOOD, "date_text", "date_note", "extra"]), st.sampled_from(ODD), max_size=4))
+@given(
+    st.dictionaries(
+        st.sampled_from([*GOOD, "date_text", "date_note", "extra", "implied_actors"]), st.sampled_from(ODD), max_size=4
+    )
+)
 def test_fast_path_agrees_with_the_checks(changes):
     import _pytest.monkeypatch
 

@@ -132,6 +132,13 @@ def add_event_cmd(
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")] = None,
     status: Annotated[Status, typer.Option(help="What kind of fact this is.")] = Status.occurred,
     outcome: Annotated[str, typer.Option(help="For a plan: what is known of how it turned out.")] = "",
+    implied_actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--implied-actor",
+            help="An actor the quotes do not name, e.g. in 'the two countries' (repeatable; also an --actor).",
+        ),
+    ] = None,
     event_id: IdOption = "",
     to: ToOption = None,
     dry_run: DryRunOption = False,
@@ -145,7 +152,7 @@ def add_event_cmd(
         missing["--date"] = (f"Date ({adding.DATE_HELP})", adding.check_date)
     if title is None:
         missing["--title"] = ("Title", lambda v: adding.check_text("title", v))
-    if not actor:
+    if not actor and not implied_actor:
         missing["--actor"] = ("Actors (names or ids, comma-separated)", lambda v: _split_names(store(), v))
     if not source:
         missing["--source"] = ("Source id", lambda v: adding.check_source(store(), v.strip()))
@@ -155,7 +162,7 @@ def add_event_cmd(
     entry_in = adding.EventIn(
         date=got.get("--date", date),
         title=got.get("--title", title),
-        actors=got.get("--actor", actor),
+        actors=list(got.get("--actor", actor) or []),
         sources=[got["--source"]] if "--source" in got else list(source or []),
         quotes=[got["--quote"]] if "--quote" in got else list(quote or []),
         notes=list(note or []),
@@ -165,6 +172,7 @@ def add_event_cmd(
         tags=list(tag or []),
         status=status.value,
         outcome=outcome,
+        implied_actors=list(implied_actor or []),
         id=event_id,
     )
     run_add(ctx, "events", lambda st: adding.event_entry(st, entry_in), to, dry_run)
@@ -176,12 +184,19 @@ def add_actor_cmd(
     name: Annotated[str | None, typer.Option(help="The canonical spelling.")] = None,
     kind: Annotated[Kind | None, typer.Option(help="What the actor is.")] = None,
     alias: Annotated[list[str] | None, typer.Option("--alias", help="Another spelling (repeatable).")] = None,
+    demonym: Annotated[
+        list[str] | None, typer.Option("--demonym", help="What its people are called, e.g. Pakistani (repeatable).")
+    ] = None,
     country: Annotated[str, typer.Option(help="For people and organizations: their country.")] = "",
     note: Annotated[str, typer.Option(help="A note.")] = "",
     role: Annotated[str, typer.Option(help="A role's title, e.g. 'Minister of Defence Industry'.")] = "",
     of: Annotated[str, typer.Option(help="The actor the role is of.")] = "",
-    start: Annotated[str, typer.Option(help="The earliest date a source places them in the role.")] = "",
-    end: Annotated[str, typer.Option(help="When the role ended.")] = "",
+    attested: Annotated[
+        list[str] | None,
+        typer.Option("--attested", help="A date a source shows them in the role (repeatable)."),
+    ] = None,
+    start: Annotated[str, typer.Option(help="When a source says the role began.")] = "",
+    end: Annotated[str, typer.Option(help="When a source says the role ended.")] = "",
     source: Annotated[list[str] | None, typer.Option("--source", help="A source for the role (repeatable).")] = None,
     quote: Annotated[list[str] | None, typer.Option("--quote", help="The verbatim passage (one per --source).")] = None,
     actor_id: IdOption = "",
@@ -204,10 +219,12 @@ def add_actor_cmd(
         name=got.get("--name", name),
         kind=got.get("--kind", kind.value if kind else ""),
         aliases=list(alias or []),
+        demonyms=list(demonym or []),
         country=country,
         note=note,
         role=role,
         of=of,
+        attested=list(attested or []),
         start=start,
         end=end,
         sources=list(source or []),

@@ -95,6 +95,7 @@ def event_json(e: Event) -> dict:
         "status": e.status,
         "citations": [citation_json(c) for c in e.citations],
         "outcome": e.outcome,
+        "implied_actors": list(e.implied_actors),
     }
 
 
@@ -127,6 +128,7 @@ def role_json(r: Role) -> dict:
     return {
         "title": r.title,
         "of": r.of,
+        "attested": [d.text for d in r.attested],
         "start": r.start.text if r.start else None,
         "end": r.end.text if r.end else None,
         "note": r.note,
@@ -135,11 +137,10 @@ def role_json(r: Role) -> dict:
 
 
 def _role_dates(r: Role) -> str:
-    return (
-        "/".join([r.start.text if r.start else "", r.end.text if r.end else ""]).strip("/")
-        if (r.start or r.end)
-        else ""
-    )
+    """`start/end` (`start` or `end` alone when only one is given), then the attested dates,
+    comma-separated."""
+    bounds = ["/".join([r.start.text if r.start else "", r.end.text if r.end else ""]).strip("/")]
+    return LIST_SEP.join([b for b in bounds if b] + [d.text for d in r.attested])
 
 
 def profile_view(p: Profile) -> View:
@@ -149,6 +150,7 @@ def profile_view(p: Profile) -> View:
         "name": a.name,
         "kind": a.kind,
         "aliases": list(a.aliases),
+        "demonyms": list(a.demonyms),
         "country": a.country or None,
         "roles": [role_json(r) for r in p.roles],
         "office_holders": [{"actor": h.id, "name": h.name, **role_json(r)} for h, r in p.holders],
@@ -157,6 +159,7 @@ def profile_view(p: Profile) -> View:
     }
     rows: list[tuple[str, ...]] = [("name", a.id, "", a.name, a.kind)]
     rows += [("alias", a.id, "", alias, "") for alias in a.aliases]
+    rows += [("demonym", a.id, "", demonym, "") for demonym in a.demonyms]
     if a.country:
         rows.append(("country", a.country, "", a.country, ""))
     for r in p.roles:
@@ -176,6 +179,7 @@ def actor_json(a: Actor, events: int) -> dict:
         "name": a.name,
         "kind": a.kind,
         "aliases": list(a.aliases),
+        "demonyms": list(a.demonyms),
         "country": a.country or None,
         "roles": [role_json(r) for r in a.roles],
         "events": events,

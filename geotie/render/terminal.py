@@ -138,13 +138,19 @@ def print_event(out: IO[str], store: Store, e: Event) -> None:
 
 
 def role_span(r: Role) -> str:
-    """`start` is the earliest date a source places someone in the role, not when it began."""
+    """What the sources say of the tenure: its bounds (`start`/`end`: "since 2025",
+    "2019 – 2024"), then the dates it is attested on ("in office Jan 2025, Feb 2025")."""
+    parts = []
     if r.start and r.end:
-        return f"{describe(r.start)} – {describe(r.end)}"
-    if r.start:
+        parts.append(f"{describe(r.start)} – {describe(r.end)}")
+    elif r.start:
         word = describe(r.start)
-        return word if r.start.interval else f"as of {word}"
-    return f"until {describe(r.end)}" if r.end else "undated"
+        parts.append(word if word.startswith("since ") else f"since {word}")
+    elif r.end:
+        parts.append(f"until {describe(r.end)}")
+    if r.attested:
+        parts.append("in office " + ", ".join(describe(d) for d in r.attested))
+    return "; ".join(parts) or "undated"
 
 
 def print_profile(out: IO[str], store: Store, p: Profile) -> None:
@@ -157,6 +163,8 @@ def print_profile(out: IO[str], store: Store, p: Profile) -> None:
     head.append(f"  [{a.id}]\n", style="dim")
     if a.aliases:
         head.append("Also: " + visible(", ".join(a.aliases)) + "\n")
+    if a.demonyms:
+        head.append("Demonyms: " + visible(", ".join(a.demonyms)) + "\n")
     if a.note:
         head.append(visible(a.note) + "\n", style="dim")
     head.rstrip()

@@ -137,12 +137,12 @@ def build_store(
 
 
 def name_index(actors: Mapping) -> dict[str, list[str]]:
-    """Folded id, name and alias -> the ids of the actors called so."""
+    """Folded id, name, alias and demonym -> the ids of the actors called so."""
     from ..text import fold
 
     index: dict[str, list[str]] = {}
     for actor in actors.values():
-        for name in dict.fromkeys(fold(n) for n in (actor.id, actor.name, *actor.aliases)):
+        for name in dict.fromkeys(fold(n) for n in (actor.id, *actor.names)):
             index.setdefault(name, []).append(actor.id)
     return index
 

@@ -6,7 +6,7 @@ the sections below, written one after the other (the events a batch at a time, s
 whole cache is never in memory), then the head, then the head's size in 16 digits.
 
     meta     JSON: files, [meta] tables, warnings, tags
-    names    JSON: folded name or alias -> actor ids (to resolve names without decoding actors)
+    names    JSON: folded id, name, alias or demonym -> actor ids (to resolve names without decoding actors)
     actors   JSON: every actor with its roles (each built when first used)
     sources  JSON: every source (decoded only when a command looks at sources)
     ids      JSON: event ids in timeline order (decoded only for lookups by id)
@@ -50,7 +50,7 @@ from .lazy import LazySequence
 if TYPE_CHECKING:
     from .convert import Checked
 
-FORMAT = 5
+FORMAT = 6
 RACY_NS = 2_000_000_000
 SECTIONS = (
     "meta",
@@ -128,29 +128,39 @@ def _event(e: Event | Checked, file: int, line: int) -> list:
     """An event's line in the cache (`e` an Event, or the checked fields of one)."""
     return [
         e.id, e.date.text, e.title, e.summary, e.date_text, e.date_note, e.actors, e.tags,
-        e.status, _cites(e.citations), e.outcome, file, line,
+        e.status, _cites(e.citations), e.outcome, e.implied_actors, file, line,
     ]  # fmt: skip
 
 
 def _unevent(raw: list, files: list[str]) -> Event:
-    i, d, title, summary, dtext, dnote, actors, tags, status, cites, outcome, f, line = raw
+    i, d, title, summary, dtext, dnote, actors, tags, status, cites, outcome, implied, f, line = raw
     return trusted(Event, {
         "id": i, "date": parse_edtf(d), "title": title, "summary": summary, "date_text": dtext, "date_note": dnote,
         "actors": tuple(actors), "tags": tuple(tags), "status": status, "citations": _uncites(cites),
-        "outcome": outcome, "origin": trusted(Origin, {"file": files[f], "line": line}),
+        "outcome": outcome, "implied_actors": tuple(implied),
+        "origin": trusted(Origin, {"file": files[f], "line": line}),
     })  # fmt: skip
 
 
 def _actor(a: Actor) -> list:
-    roles = [[r.title, r.of, _date(r.start), _date(r.end), _cites(r.citations), r.note] for r in a.roles]
-    return [a.id, a.name, a.kind, list(a.aliases), a.country, roles, a.note, a.origin.file, a.origin.line]
+    roles = [
+        [r.title, r.of, _date(r.start), _date(r.end), _cites(r.citations), r.note, [d.text for d in r.attested]]
+        for r in a.roles
+    ]
+    return [
+        a.id, a.name, a.kind, list(a.aliases), a.country, roles, a.note, list(a.demonyms), a.origin.file, a.origin.line,
+    ]  # fmt: skip
 
 
 def _unactor(raw: list) -> Actor:
-    i, name, kind, aliases, country, roles, note, f, line = raw
+    i, name, kind, aliases, country, roles, note, demonyms, f, line = raw
     return Actor(
         id=i, name=name, kind=kind, aliases=tuple(aliases), country=country, note=note, origin=Origin(f, line),
-        roles=tuple(Role(t, of, _undate(s), _undate(e), _uncites(c), n) for t, of, s, e, c, n in roles),
+        demonyms=tuple(demonyms),
+        roles=tuple(
+            Role(t, of, _undate(s), _undate(e), _uncites(c), n, tuple(parse_edtf(d) for d in att))
+            for t, of, s, e, c, n, att in roles
+        ),
     )  # fmt: skip
 
 

@@ -33,8 +33,8 @@ from .lines import LineIndex
 TOP_KEYS = ("meta", "sources", "actors", "events")
 META_KEYS = ("schema", "title", "description", "as_of")
 SOURCE_KEYS = ("id", "title", "publisher", "authors", "published", "published_note", "url", "kind", "archive")
-ACTOR_KEYS = ("id", "name", "kind", "aliases", "country", "roles", "note")
-ROLE_KEYS = ("title", "of", "start", "end", "citations", "note")
+ACTOR_KEYS = ("id", "name", "kind", "aliases", "demonyms", "country", "roles", "note")
+ROLE_KEYS = ("title", "of", "attested", "start", "end", "citations", "note")
 EVENT_KEYS = (
     "id",
     "date",
@@ -47,6 +47,7 @@ EVENT_KEYS = (
     "status",
     "citations",
     "outcome",
+    "implied_actors",
 )
 CITATION_KEYS = ("source", "quote", "note")
 
@@ -132,6 +133,16 @@ class _Reader:
             self.fail("bad-date", str(err), (*at, key), entry, key)
         return None
 
+    def dates(self, raw: dict, key: str, at: tuple, entry: str) -> tuple[DateSpan, ...]:
+        """A list of EDTF dates; each bad one is reported at the list's line."""
+        out = []
+        for i, text in enumerate(self.strings(raw, key, at, entry)):
+            try:
+                out.append(parse_edtf(text))
+            except DateError as err:
+                self.fail("bad-date", f"{key}[{i}]: {err}", (*at, key), entry, key)
+        return tuple(out)
+
     def choice(self, raw: dict, key: str, choices: tuple[str, ...], default: str, at: tuple, entry: str) -> str:
         value = self.string(raw, key, at, entry) or default
         if value not in choices:
@@ -175,6 +186,30 @@ class _Reader:
                 )
             )
         return tuple(out)
+
+
+def _names(r: _Reader, raw: dict, key: str, at: tuple, entry: str) -> tuple[str, ...]:
+    """A list of non-empty strings (names an actor may be called by)."""
+    values = r.strings(raw, key, at, entry)
+    if any(not v.strip() for v in values):
+        r.fail("empty-field", f"'{key}' holds an empty name", (*at, key), entry, key)
+    return values
+
+
+def _implied(r: _Reader, raw: dict, actors: tuple[str, ...], at: tuple, entry: str) -> tuple[str, ...]:
+    """`implied_actors`: a subset of the event's `actors`."""
+    implied = r.strings(raw, "implied_actors", at, entry)
+    for ref in implied:
+        if ref not in actors:
+            r.fail(
+                "implied-not-actor",
+                f"implied actor '{ref}' is not among the event's actors",
+                (*at, "implied_actors"),
+                entry,
+                "implied_actors",
+                f"add '{ref}' to actors, or remove it from implied_actors",
+            )
+    return implied
 
 
 def _kind(value: Any) -> str:
@@ -284,10 +319,21 @@ def _actor(r: _Reader, raw: dict, at: tuple, entry: str) -> Actor:
     for i, item in enumerate(r.tables(raw, "roles", at, entry)):
         sub_at, sub = (*at, "roles", i), f"{entry} roles[{i}]"
         r.unknown_keys(item, ROLE_KEYS, sub_at, sub)
+        attested = r.dates(item, "attested", sub_at, sub)
         start = r.date(item, "start", sub_at, sub)
         end = r.date(item, "end", sub_at, sub)
         if start and end and end.hi < start.lo:
             r.fail("end-before-start", "the role ends before it starts", (*sub_at, "end"), sub, "end")
+        for j, when in enumerate(attested):
+            if (start and when.hi < start.lo) or (end and when.lo > end.hi):
+                r.fail(
+                    "attested-outside-tenure",
+                    f"attested date '{when.text}' lies outside the role's start/end",
+                    (*sub_at, "attested"),
+                    sub,
+                    f"attested[{j}]",
+                    "fix the date, or the start/end it contradicts",
+                )
         roles.append(
             Role(
                 title=r.string(item, "title", sub_at, sub, required=True),
@@ -296,6 +342,7 @@ def _actor(r: _Reader, raw: dict, at: tuple, entry: str) -> Actor:
                 end=end,
                 citations=r.citations(item, sub_at, sub),
                 note=r.string(item, "note", sub_at, sub),
+                attested=attested,
             )
         )
     return Actor(
@@ -306,6 +353,7 @@ def _actor(r: _Reader, raw: dict, at: tuple, entry: str) -> Actor:
         country=r.string(raw, "country", at, entry),
         roles=tuple(roles),
         note=r.string(raw, "note", at, entry),
+        demonyms=_names(r, raw, "demonyms", at, entry),
         origin=r.origin(*at),
     )
 
@@ -338,6 +386,7 @@ class Checked(NamedTuple):
     tags: tuple[str, ...]
     status: str
     citations: tuple[CheckedCitation, ...]
+    implied_actors: tuple[str, ...]
 
 
 def checked_event(raw: dict) -> Checked | None:
@@ -359,11 +408,13 @@ def checked_event(raw: dict) -> Checked | None:
             return None
         texts.append(value)
     lists = []
-    for key in ("actors", "tags"):
+    for key in ("actors", "tags", "implied_actors"):
         values = get(key, [])
         if type(values) is not list or not all(type(v) is str for v in values):
             return None
         lists.append(tuple(values))
+    if not set(lists[2]) <= set(lists[0]):
+        return None
     cites = get("citations")
     if type(cites) is not list or not cites:
         return None
@@ -381,7 +432,8 @@ def checked_event(raw: dict) -> Checked | None:
         span = parse_edtf(when)
     except DateError:
         return None
-    return Checked(ident, span, title, *texts, *lists, status, tuple(citations))
+    actors, tags, implied = lists
+    return Checked(ident, span, title, *texts, actors, tags, status, tuple(citations), implied)
 
 
 def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
@@ -394,7 +446,7 @@ def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
     return Event(
         id=c.id, date=c.date, title=c.title, summary=c.summary, date_text=c.date_text, date_note=c.date_note,
         actors=c.actors, tags=c.tags, status=c.status, citations=tuple(Citation(*x) for x in c.citations),
-        outcome=c.outcome, origin=r.origin(*at),
+        outcome=c.outcome, implied_actors=c.implied_actors, origin=r.origin(*at),
     )  # fmt: skip
 
 
@@ -413,17 +465,25 @@ def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
             "citations",
             'add citations = [{ source = "...", quote = "..." }]',
         )
+    ident = r.ident(raw, at, entry)
+    when = r.date(raw, "date", at, entry, required=True)
+    title = r.string(raw, "title", at, entry, required=True)
+    summary = r.string(raw, "summary", at, entry)
+    date_text = r.string(raw, "date_text", at, entry)
+    date_note = r.string(raw, "date_note", at, entry)
+    actors = r.strings(raw, "actors", at, entry)
     return Event(
-        id=r.ident(raw, at, entry),
-        date=r.date(raw, "date", at, entry, required=True),
-        title=r.string(raw, "title", at, entry, required=True),
-        summary=r.string(raw, "summary", at, entry),
-        date_text=r.string(raw, "date_text", at, entry),
-        date_note=r.string(raw, "date_note", at, entry),
-        actors=r.strings(raw, "actors", at, entry),
+        id=ident,
+        date=when,
+        title=title,
+        summary=summary,
+        date_text=date_text,
+        date_note=date_note,
+        actors=actors,
         tags=r.strings(raw, "tags", at, entry),
         status=r.choice(raw, "status", EVENT_STATUSES, "occurred", at, entry),
         citations=citations,
         outcome=r.string(raw, "outcome", at, entry),
+        implied_actors=_implied(r, raw, actors, at, entry),
         origin=r.origin(*at),
     )
