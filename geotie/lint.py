@@ -4,13 +4,15 @@ curator should look at. Pure functions over a loaded Store; `today` is a paramet
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from .dates import is_past
-from .model import TAGS, Event, Origin, Problem, Store
+from .claims import names_in, numbers, numbers_said, relative_dates
+from .dates import describe, is_past
+from .model import PRECISIONS, TAGS, Actor, DateSpan, Event, Origin, Problem, Store
 from .text import fold, quote_in
 
 Locate = Callable[..., Origin]  # (entry, *field path) -> Origin
@@ -171,7 +173,9 @@ def quotes_in_archive(store: Store, archive: Path, locate: Locate) -> list[Probl
     ]
     for item, path, c, entry in citations:
         text = texts.get(c.source)
-        if text is not None and not quote_in(c.quote, text):
+        if text is None or c.quote in text:
+            continue
+        if not quote_in(c.quote, text):
             out.append(
                 _warn(
                     "quote-not-in-source",
@@ -182,12 +186,313 @@ def quotes_in_archive(store: Store, archive: Path, locate: Locate) -> list[Probl
                     "copy the passage verbatim from the source",
                 )
             )
+        else:
+            out.append(
+                _warn(
+                    "quote-inexact",
+                    f"the quote matches the archived text of '{c.source}' only once spaces, quote marks and "
+                    f"dashes are made alike, not character for character: “{c.quote[:60]}”",
+                    locate(item, *path),
+                    entry,
+                    "quote",
+                    "copy the passage character for character (no-break spaces, curly quotes and dashes as the "
+                    "source writes them)",
+                )
+            )
+    return out
+
+
+# --- do the citations support the claims? ----------------------------------------------------------
+
+
+def _surname(actor: Actor) -> list[str]:
+    """A person is also named by the last word of their name ("Minister Mustafayev")."""
+    words = actor.name.split()
+    return [words[-1]] if actor.kind == "person" and len(words) > 1 else []
+
+
+def actors_not_named(store: Store, locate: Locate) -> list[Problem]:
+    """`actor-not-named`: an event's actor whose name, alias, demonym (or, for a person, surname)
+    stands in none of its quotes nor its summary, and which is not in `implied_actors`."""
+    names: dict[str, list[str]] = {}
+    out = []
+    for e in store.events:
+        text = " | ".join([e.summary, *(c.quote for c in e.citations)])
+        for ref in e.actors:
+            actor = store.actors.get(ref)
+            if actor is None or ref in e.implied_actors:
+                continue
+            if ref not in names:
+                names[ref] = [*actor.names, *_surname(actor)]
+            if not names_in(text, names[ref]):
+                out.append(
+                    _warn(
+                        "actor-not-named",
+                        f"actor '{ref}' ({actor.name}) is named in none of the event's quotes nor its summary",
+                        locate(e, "actors"),
+                        f"events '{e.id}'",
+                        "actors",
+                        "cite a passage that names it, or remove it from actors; if the quotes mean it without "
+                        f'naming it ("the two countries"), add implied_actors = ["{ref}"]; a name the quotes use '
+                        "belongs in the actor's aliases or demonyms",
+                    )
+                )
+    return out
+
+
+def _open(span: DateSpan) -> bool:
+    return span.start is None or span.end is None
+
+
+def source_dates(store: Store, locate: Locate) -> list[Problem]:
+    """`source-date-open`: a source dated by an open-ended interval (`2024?/..`);
+    `source-undated`: a source with no `published` date at all."""
+    out = []
+    for s in store.sources.values():
+        if s.published is None:
+            out.append(
+                _warn(
+                    "source-undated",
+                    f"source '{s.id}' has no published date",
+                    locate(s),
+                    f"sources '{s.id}'",
+                    "published",
+                    "date it as tightly as its text allows (ranks, events it mentions as recent, the latest date "
+                    'it gives) and write the clues in published_note = "..."',
+                )
+            )
+        elif _open(s.published):
+            out.append(
+                _warn(
+                    "source-date-open",
+                    f"source '{s.id}' is dated by an open-ended interval '{s.published.text}'",
+                    locate(s, "published"),
+                    f"sources '{s.id}'",
+                    "published",
+                    "close the interval at the latest date its text allows (e.g. 2025-05/2025-12?) and write the "
+                    "clues in published_note",
+                )
+            )
+    return out
+
+
+#: Statuses whose date may lie after the source that reports them.
+FORWARD_STATUSES = ("planned", "cancelled")
+
+
+def _published(store: Store, source_id: str) -> DateSpan | None:
+    source = store.sources.get(source_id)
+    return source.published if source else None
+
+
+def after_sources(store: Store, locate: Locate) -> list[Problem]:
+    """`event-after-source`: an event (not a plan) whose earliest possible day is after the
+    latest possible publication day of a source it cites; a role attested on a date after
+    every source it cites was published."""
+    out = []
+    for e in store.events:
+        if e.status in FORWARD_STATUSES:
+            continue
+        for c in e.citations:
+            published = _published(store, c.source)
+            if published is not None and published.end is not None and e.date.lo > published.end:
+                out.append(
+                    _warn(
+                        "event-after-source",
+                        f"'{e.id}' ({e.date.text}) is dated after its source '{c.source}' was published "
+                        f"({published.text})",
+                        locate(e, "date"),
+                        f"events '{e.id}'",
+                        "date",
+                        "a source cannot report as done what came after it: fix the event's date, the source's "
+                        "published date, or the status (planned) if the source announces it",
+                    )
+                )
+    for a in store.actors.values():
+        for i, role in enumerate(a.roles):
+            dates = [_published(store, c.source) for c in role.citations]
+            latest = max((d.end for d in dates if d is not None and d.end is not None), default=None)
+            if latest is None or any(d is None or d.end is None for d in dates):
+                continue
+            for when in role.attested:
+                if when.lo > latest:
+                    out.append(
+                        _warn(
+                            "event-after-source",
+                            f"role '{role.title}' of '{a.id}' is attested on {when.text}, after every source it "
+                            "cites was published",
+                            locate(a, "roles", i, "attested"),
+                            f"actors '{a.id}' roles[{i}]",
+                            "attested",
+                            "an attested date is a date the cited sources show them in the role: fix it or the "
+                            "sources' published dates",
+                        )
+                    )
+    return out
+
+
+#: How fine a date each step of a relative expression needs, on the scale of PRECISIONS' indexes.
+UNIT_LEVEL = {"day": 0.0, "week": 0.5, "month": 1.0, "year": 2.0}
+
+
+def _too_precise(event: DateSpan, unit: str, source: DateSpan) -> bool:
+    """An expression counting in `unit` from the day of writing ("last week") gives a date
+    only as sure as that day: when the source is dated more coarsely than the unit (a month,
+    for "last week"), the event can be no narrower than the source's date. ("Late last year"
+    from a source known to the year is fine: the year is exact.)"""
+    if _open(source) or PRECISIONS.index(source.precision) <= UNIT_LEVEL[unit]:
+        return False
+    return (event.hi - event.lo) < (source.hi - source.lo)
+
+
+def relative_date_lints(store: Store, locate: Locate) -> list[Problem]:
+    """`relative-date`: the event's date_text (or, without one, a quote) holds a relative date
+    expression and the event has no date_note; `relative-date-too-precise`: an expression
+    anchored on the day of writing, resolved more precisely than the citing source is dated."""
+    out = []
+    for e in store.events:
+        if e.date_text:
+            found = [(("date_text",), "date_text", r, e.citations) for r in relative_dates(e.date_text)]
+        else:
+            found = [
+                (("citations", i), f"citations[{i}] quote", r, (c,))
+                for i, c in enumerate(e.citations)
+                for r in relative_dates(c.quote)
+            ]
+        if not found:
+            continue
+        entry = f"events '{e.id}'"
+        if not e.date_note.strip():
+            path, field, rel, _ = found[0]
+            phrases = ", ".join(dict.fromkeys(f"'{r.phrase}'" for _, _, r, _ in found))
+            out.append(
+                _warn(
+                    "relative-date",
+                    f"the date rests on a relative expression ({phrases} in {field}) and the event has no date_note",
+                    locate(e, *path),
+                    entry,
+                    "date_note",
+                    'add date_note = "..." saying which words, counted from which date (the source\'s published '
+                    "date, or another date of the text), gave this date",
+                )
+            )
+        for _path, field, rel, cites in found:
+            if not rel.anchored:
+                continue
+            spans = [(c.source, _published(store, c.source)) for c in cites]
+            spans = [(sid, p) for sid, p in spans if p is not None]
+            if spans and all(_too_precise(e.date, rel.unit, p) for _, p in spans):
+                sid, p = min(spans, key=lambda sp: sp[1].hi - sp[1].lo)
+                out.append(
+                    _warn(
+                        "relative-date-too-precise",
+                        f"'{rel.phrase}' ({field}) counts from the day '{sid}' was written, known only as "
+                        f"{describe(p)} ({p.text}): it cannot give a date as precise as {e.date.text}",
+                        locate(e, "date"),
+                        entry,
+                        "date",
+                        "date the event no more precisely than its source allows, or date the source more tightly "
+                        "(published, with the clues in published_note)",
+                    )
+                )
+                break
+    return out
+
+
+def _date_numbers(e: Event) -> set[str]:
+    """The numbers the event's own date fields give (years, months, days)."""
+    found = set(numbers(e.date_text)) | set(numbers(e.date.text))
+    for day in (e.date.start, e.date.end):
+        if day is not None:
+            found |= {str(day.year), str(day.month), str(day.day)}
+    return found
+
+
+def numbers_not_quoted(store: Store, locate: Locate) -> list[Problem]:
+    """`number-not-quoted`: a number written in digits in an event's title or summary that none
+    of its quotes gives (in digits or words: "8th" is "eighth"), other than the numbers of its
+    date, the years its sources were published ("the 2020 article") and its actors' names
+    ("JF-17")."""
+    out = []
+    for e in store.events:
+        claimed = [(f, n) for f in ("title", "summary") for n in numbers(getattr(e, f))]
+        if not claimed:
+            continue
+        said = _date_numbers(e)
+        for c in e.citations:
+            said |= numbers_said(c.quote)
+            published = _published(store, c.source)
+            if published is not None:  # "the 2020 article"
+                said.update(str(day.year) for day in (published.start, published.end) if day is not None)
+        for ref in e.actors:
+            actor = store.actors.get(ref)
+            if actor is not None:
+                said.update(n for name in actor.names for n in numbers(name))
+        missing = [(f, n) for f, n in claimed if n not in said]
+        if missing:
+            field = missing[0][0]
+            listed = ", ".join(dict.fromkeys(n for _, n in missing))
+            out.append(
+                _warn(
+                    "number-not-quoted",
+                    f"the {field} gives {listed}, which none of the event's quotes gives",
+                    locate(e, field),
+                    f"events '{e.id}'",
+                    field,
+                    "cite the passage that gives the number, or take the number out",
+                )
+            )
+    return out
+
+
+_START_WORDS = re.compile(
+    r"\b(?:became|become|becomes|appointed|elected|re-elected|took office|takes office|take office|sworn in|since|"
+    r"new|newly|assumed|named|nominated|inaugurated|succeeded|succeeds|replaced|replaces|promoted|elevated|"
+    r"conferred|took over|takes over|began|begins|started|starts)\b",
+    re.IGNORECASE,
+)
+
+
+def role_dates(store: Store, locate: Locate) -> list[Problem]:
+    """`undated-role`: a role with no attested date, start or end; `role-start-unquoted`: a
+    role `start` none of whose quotes says anything began ("became", "appointed", "since",
+    "new"...)."""
+    out = []
+    for a in store.actors.values():
+        for i, role in enumerate(a.roles):
+            entry = f"actors '{a.id}' roles[{i}]"
+            if not role.dates:
+                out.append(
+                    _warn(
+                        "undated-role",
+                        f"role '{role.title}' of '{a.id}' has no date",
+                        locate(a, "roles", i),
+                        entry,
+                        "attested",
+                        'add attested = ["YYYY-MM"]: the dates its citations show them in the role',
+                    )
+                )
+            if role.start and role.citations and not any(_START_WORDS.search(c.quote) for c in role.citations):
+                out.append(
+                    _warn(
+                        "role-start-unquoted",
+                        f"role '{role.title}' of '{a.id}' has start = '{role.start.text}', but none of its quotes "
+                        "says the role began",
+                        locate(a, "roles", i, "start"),
+                        entry,
+                        "start",
+                        f'if the sources only show them in the role then, write attested = ["{role.start.text}"] '
+                        "instead; else cite the passage that says when it began",
+                    )
+                )
     return out
 
 
 def lint(store: Store, today: date, locate: Locate, archive: Path | None = None) -> list[Problem]:
     problems = duplicate_events(store, locate) + stale_plans(store, today, locate)
     problems += unused(store, locate) + unknown_tags(store, locate)
+    problems += actors_not_named(store, locate) + source_dates(store, locate) + after_sources(store, locate)
+    problems += relative_date_lints(store, locate) + numbers_not_quoted(store, locate) + role_dates(store, locate)
     if archive is not None:
         problems += quotes_in_archive(store, archive, locate)
     return problems
