@@ -15,15 +15,26 @@ from .text import fold
 # --- names ---------------------------------------------------------------------------------
 
 
+def name_keys(names: list[str]) -> list[str]:
+    """`names` as `named` looks for them (folded, empty ones left out)."""
+    return [key for key in (fold(n) for n in names) if key]
+
+
+def folded_words(text: str) -> str:
+    """`text` as `named` looks in it: folded, with a space at each end."""
+    return f" {fold(text)} "
+
+
+def named(words: str, keys: list[str]) -> bool:
+    """True when one of `keys` (`name_keys`) stands in `words` (`folded_words`) as whole words;
+    a plural -s counts ("Azerbaijanis")."""
+    return any(f" {key} " in words or f" {key}s " in words for key in keys)
+
+
 def names_in(text: str, names: list[str]) -> bool:
     """True when one of `names` stands in `text` as whole words, case and accents ignored
     (`fold`, so "Azerbaijan’s" names Azerbaijan); a plural -s counts ("Azerbaijanis")."""
-    folded = f" {fold(text)} "
-    for name in names:
-        key = fold(name)
-        if key and (f" {key} " in folded or f" {key}s " in folded):
-            return True
-    return False
+    return named(folded_words(text), name_keys(names))
 
 
 # --- numbers -------------------------------------------------------------------------------

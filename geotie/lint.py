@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from .claims import names_in, numbers, numbers_said, relative_dates
+from .claims import folded_words, name_keys, named, numbers, numbers_said, relative_dates
 from .dates import describe, is_past
 from .model import PRECISIONS, TAGS, Actor, DateSpan, Event, Origin, Problem, Store
 from .text import fold, quote_in
@@ -205,26 +205,37 @@ def quotes_in_archive(store: Store, archive: Path, locate: Locate) -> list[Probl
 # --- do the citations support the claims? ----------------------------------------------------------
 
 
-def _surname(actor: Actor) -> list[str]:
-    """A person is also named by the last word of their name ("Minister Mustafayev")."""
-    words = actor.name.split()
-    return [words[-1]] if actor.kind == "person" and len(words) > 1 else []
+def _surname(actor: Actor) -> str:
+    words = fold(actor.name).split()
+    return words[-1] if actor.kind == "person" and len(words) > 1 else ""
+
+
+def _surnames(store: Store) -> dict[str, str]:
+    """Person id -> surname (the last word of the name), for the surnames no other person in
+    the store has: "Minister Güler" names Yasar Güler, "Sharif" names no Sharif in particular."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for actor in store.actors.values():
+        if surname := _surname(actor):
+            by_name[surname].append(actor.id)
+    return {ids[0]: surname for surname, ids in by_name.items() if len(ids) == 1}
 
 
 def actors_not_named(store: Store, locate: Locate) -> list[Problem]:
-    """`actor-not-named`: an event's actor whose name, alias, demonym (or, for a person, surname)
-    stands in none of its quotes nor its summary, and which is not in `implied_actors`."""
-    names: dict[str, list[str]] = {}
+    """`actor-not-named`: an event's actor whose name, alias, demonym (or, for a person, a
+    surname no other person has) stands in none of its quotes nor its summary, and which is not
+    in `implied_actors`."""
+    keys: dict[str, list[str]] = {}
+    surnames = _surnames(store)
     out = []
     for e in store.events:
-        text = " | ".join([e.summary, *(c.quote for c in e.citations)])
+        words = folded_words(" | ".join([e.summary, *(c.quote for c in e.citations)]))
         for ref in e.actors:
             actor = store.actors.get(ref)
             if actor is None or ref in e.implied_actors:
                 continue
-            if ref not in names:
-                names[ref] = [*actor.names, *_surname(actor)]
-            if not names_in(text, names[ref]):
+            if ref not in keys:
+                keys[ref] = name_keys([*actor.names, surnames.get(ref, "")])
+            if not named(words, keys[ref]):
                 out.append(
                     _warn(
                         "actor-not-named",
@@ -413,6 +424,7 @@ def numbers_not_quoted(store: Store, locate: Locate) -> list[Problem]:
     of its quotes gives (in digits or words: "8th" is "eighth"), other than the numbers of its
     date, the years its sources were published ("the 2020 article") and its actors' names
     ("JF-17")."""
+    in_names: dict[str, set[str]] = {}
     out = []
     for e in store.events:
         claimed = [(f, n) for f in ("title", "summary") for n in numbers(getattr(e, f))]
@@ -425,9 +437,10 @@ def numbers_not_quoted(store: Store, locate: Locate) -> list[Problem]:
             if published is not None:  # "the 2020 article"
                 said.update(str(day.year) for day in (published.start, published.end) if day is not None)
         for ref in e.actors:
-            actor = store.actors.get(ref)
-            if actor is not None:
-                said.update(n for name in actor.names for n in numbers(name))
+            if ref not in in_names:
+                actor = store.actors.get(ref)
+                in_names[ref] = {n for name in actor.names for n in numbers(name)} if actor else set()
+            said |= in_names[ref]
         missing = [(f, n) for f, n in claimed if n not in said]
         if missing:
             field = missing[0][0]

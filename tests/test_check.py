@@ -261,3 +261,12 @@ def test_quote_matching_only_loosely_is_inexact(cli, tmp_path):
     (p,) = problems(cli, tmp_path, text, "--archive", str(archive))
     assert (p["code"], p["field"], p["entry"]) == ("quote-inexact", "quote", "events 'first'")
     assert text.splitlines()[p["line"] - 1].startswith("citations = ")
+
+
+def test_a_surname_names_a_person_only_when_no_other_person_has_it(cli, tmp_path):
+    text = SETTLED.replace(SECOND_QUOTE, 'quote = "Alfa, Betaland and Minister Smith met on 15 July 2024"')
+    assert problems(cli, tmp_path, text) == []
+    twin = '\n[[actors]]\nid = "al-smith"\nname = "Al Smith"\nkind = "person"\n\n[[actors.roles]]\ntitle = "Envoy"\n'
+    twin += 'attested = ["2024-01"]\ncitations = [{ source = "src", quote = "Al Smith, envoy" }]\n'
+    (p,) = problems(cli, tmp_path, text + twin)
+    assert (p["code"], p["entry"]) == ("actor-not-named", "events 'second'") and "jo-smith" in p["message"]

@@ -229,3 +229,12 @@ def test_add_event_with_an_implied_actor(cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     event = load_paths([target]).event_index[result.stdout.strip()]
     assert event.actors == ("alpha", "beta") and event.implied_actors == ("beta",)
+
+
+def test_well_formed_implied_actors_take_the_fast_path():
+    from geotie.store.convert import checked_event
+
+    raw = {"id": "e", "date": "2024", "title": "T", "actors": ["a", "b"], "implied_actors": ["b"],
+           "citations": [{"source": "s", "quote": "q"}]}  # fmt: skip
+    assert checked_event(raw).implied_actors == ("b",)
+    assert checked_event({**raw, "implied_actors": ["c"]}) is None  # the checks then report it
