@@ -1,12 +1,15 @@
-"""The benchmark: whole commands as fresh processes, against `python -c pass` and jq.
+"""The benchmark: whole commands as fresh processes, against `python -c pass`, the sqlite3
+shell and jq, with the targets of issue #11 checked at the end.
 
-    python bench/run.py                      # 1k, 10k and 100k events; prints Markdown tables
-    python bench/run.py --sizes 1000 --runs 3
+    python bench/run.py                          # bundled store, 10k and 100k events
+    python bench/run.py --sizes 1000000 --runs 3 # a million (minutes)
 
-Each command runs once to warm up (and fill geotie's cache), then --runs times; the table gives
-the median, the spread (min-max) and the peak memory (max RSS) of those runs, and ratios to
-`python -c pass` and to jq measured in the same run. "first run" is a run with an empty cache.
-Stores are generated (bench/generate.py) in a temporary folder; nothing else is touched.
+Each command runs once to warm up (and build geotie's index), then --runs times (whole-store
+exports at most 3 times); the tables give the median, the spread (min-max) and the peak
+memory (max RSS) of those runs, and the ratio to `python -c pass` measured right before each
+run. "first run" is a run with an empty cache folder (the store read, checked and indexed).
+The sqlite3 rows run the same query as geotie on geotie's own index file, in the sqlite3
+shell. Stores are generated (bench/generate.py) in a temporary folder; nothing else is touched.
 """
 
 from __future__ import annotations
@@ -67,15 +70,14 @@ def measure(cmd, env: dict, runs: int, warmup: int = 1, shell: bool = False) -> 
     }
 
 
-def fmt(m: dict, jq: float | None = None) -> list[str]:
+def fmt(m: dict) -> list[str]:
     cells = [f"{m['median'] * 1000:.0f} ms", f"{m['min'] * 1000:.0f}–{m['max'] * 1000:.0f}", f"{m['rss']} MB"]
     cells.append(f"{m['ratio']:.1f}×" if m.get("ratio") else "")
-    cells.append(f"{m['median'] / jq:.2f}×" if jq else "")
     return cells
 
 
 def table(rows: list[list[str]]) -> str:
-    head = ["command", "median", "spread", "peak memory", "× python -c pass", "× jq"]
+    head = ["command", "median", "spread", "peak memory", "× python -c pass"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |" for r in rows]
     return "\n".join(lines)
@@ -101,12 +103,41 @@ def _runs(text: str) -> int:
     return n
 
 
+QUERIES = {  # label: (geotie arguments, SQL for the sqlite3 shell on the index)
+    "timeline A B": (
+        ["timeline", "pakistan", "azerbaijan", "-f", "tsv"],
+        "SELECT e.* FROM event_actors a JOIN events e ON e.pos = a.pos WHERE a.actor = 'pakistan' AND EXISTS "
+        "(SELECT 1 FROM event_actors x WHERE x.actor = 'azerbaijan' AND x.pos = e.pos) ORDER BY a.pos",
+    ),
+    "who X": (
+        ["who", "vugar-mustafayev", "-f", "tsv"],
+        "SELECT e.* FROM event_actors a JOIN events e ON e.pos = a.pos WHERE a.actor = 'vugar-mustafayev' "
+        "ORDER BY a.pos",
+    ),
+    "search WORD": (
+        ["search", "mustafayev", "-f", "tsv"],
+        "SELECT e.* FROM event_search s JOIN events e ON e.pos = s.rowid WHERE event_search MATCH {fts} ORDER BY e.pos",
+    ),
+}
+EXPORT_RUNS = 3  # whole-store exports take seconds to minutes
+
+
+def ms(m: dict) -> str:
+    return f"{m['median'] * 1000:.0f} ms" if m["median"] < 10 else f"{m['median']:.1f} s"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=_sizes, default=[1000, 10000, 100000], help="event counts, comma-separated")
+    parser.add_argument("--sizes", type=_sizes, default=[10000, 100000], help="event counts, comma-separated")
     parser.add_argument("--runs", type=_runs, default=5, help="timed runs of each command (after 1 warm-up)")
     args = parser.parse_args()
-    sizes = args.sizes
+    for tool in ("sqlite3", "jq"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"bench/run.py: the {tool} command is needed (it is measured against)")
     work = Path(tempfile.mkdtemp(prefix="geotie-bench-"))
     env = {
         **os.environ,
@@ -118,83 +149,142 @@ def main() -> None:
     env.pop("GEOTIE_DATA", None)
     env.pop("GEOTIE_STORE", None)
     try:
-        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-              f"{platform.system()} {platform.release()}; {args.runs} runs after 1 warm-up\n")  # fmt: skip
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores (load {load:.1f} at the start), Python "
+              f"{platform.python_version()}, {platform.system()} {platform.release()}; {args.runs} runs after 1 "
+              "warm-up\n")  # fmt: skip
         import geotie
 
         where = Path(geotie.__file__).parent
-        compiled = any((where / "__pycache__").glob("cli.*.pyc"))
-        print(f"geotie {geotie.__version__} from {where} (bytecode {'compiled' if compiled else 'NOT compiled'})\n")
+        print(f"geotie {geotie.__version__} from {where}\n")
         base = measure(BASELINE, env, args.runs * 2)
         rows = [["`python -c pass`", *fmt(base)]]
-        bundled = Path(geotie.__file__).parent / "_bundled" / "facts.toml"
+        bundled_store = Path(geotie.__file__).parent / "_bundled" / "facts.toml"
+        if not bundled_store.exists():
+            bundled_store = where.parent / "data" / "facts.toml"
         typer_app = [PY, str(Path(__file__).resolve().parent / "typer_baseline.py"), "pakistan", "azerbaijan"]
-        m = measure([*typer_app, str(bundled)], env, args.runs * 4)
+        m = measure([*typer_app, str(bundled_store)], env, args.runs * 4)
         rows.append(["for reference: a minimal Typer app, tomllib, TSV (`bench/typer_baseline.py`)", *fmt(m)])
-        m = measure([*typer_app, str(bundled), "--table"], env, args.runs * 4)
+        m = measure([*typer_app, str(bundled_store), "--table"], env, args.runs * 4)
         rows.append(["for reference: the same with a Rich table (`bench/typer_baseline.py --table`)", *fmt(m)])
+        bundled = {}
         for label, extra in (("tsv", ["--format", "tsv"]), ("table", ["--format", "table"])):
-            m = measure([GEOTIE_BIN, "timeline", "pakistan", "azerbaijan", *extra], env, args.runs * 4)
-            rows.append([f"bundled store: `geotie timeline pakistan azerbaijan --format {label}`", *fmt(m)])
+            bundled[label] = measure([GEOTIE_BIN, "timeline", "pakistan", "azerbaijan", *extra], env, args.runs * 4)
+            rows.append([f"`geotie timeline pakistan azerbaijan --format {label}`", *fmt(bundled[label])])
+        for label, (cmd, _) in QUERIES.items():
+            if label != "timeline A B":
+                bundled[label] = measure([GEOTIE_BIN, *cmd], env, args.runs * 2)
+                rows.append([f"`geotie {' '.join(cmd)}`", *fmt(bundled[label])])
+        bundled["timeline A B"] = bundled["tsv"]
+        startup = measure([GEOTIE_BIN, "--version"], env, args.runs * 2)
+        rows.append(["geotie's start-up: `geotie --version`", *fmt(startup)])
         print("## Bundled store\n")
         print(table(rows))
         growth = []
-        for n in sizes:
-            folder = work / f"store-{n}"
-            # in a child process: a fork inherits the parent's peak RSS, so the parent stays small
-            subprocess.run(
-                [PY, str(Path(generate.__file__)), str(n), str(folder)], check=True, stdout=subprocess.DEVNULL
-            )
-            store = folder / "facts.toml"
-            size_mb = store.stat().st_size / 1e6
-            data = ["--no-default", "--data", str(store)]
-            firsts = []
-            for _ in range(FIRST_RUNS):
-                shutil.rmtree(work / "cache", ignore_errors=True)
-                firsts.append(run_once([GEOTIE_BIN, *data, "timeline", "pakistan", "azerbaijan", "-f", "tsv"], env))
-            times = [f[0] for f in firsts]
-            first = (statistics.median(times), max(f[1] for f in firsts))
-            once = {
-                "median": first[0],
-                "min": min(times),
-                "max": max(times),
-                "rss": first[1],
-                "ratio": first[0] / base["median"],
-            }
-            rows = [[f"first run (empty cache, {FIRST_RUNS} runs): `timeline pakistan azerbaijan`", *fmt(once)]]
-            export = folder / "events.json"
-            with export.open("w") as out:
-                run_once([GEOTIE_BIN, *data, "timeline", "-f", "json"], env, stdout=out)
-            jq_filter = '[.[] | select((.actors | index("pakistan")) and (.actors | index("azerbaijan")))]'
-            jq = measure(["jq", jq_filter, str(export)], env, args.runs)
-            rows.append(["jq on the same events as a JSON array", *fmt(jq, jq["median"])])
-            commands = [
-                ("timeline pakistan azerbaijan --format tsv", ["timeline", "pakistan", "azerbaijan", "-f", "tsv"]),
-                ("timeline pakistan azerbaijan --format json", ["timeline", "pakistan", "azerbaijan", "-f", "json"]),
-                ("who vugar-mustafayev", ["who", "vugar-mustafayev", "-f", "tsv"]),
-                ("search mustafayev", ["search", "mustafayev", "-f", "tsv"]),
-                ("search pipeline (matches 1 event in 9)", ["search", "pipeline", "-f", "tsv"]),
-            ]
-            results = {}
-            for label, cmd in commands:
-                results[label] = measure([GEOTIE_BIN, *data, *cmd], env, args.runs)
-                rows.append([f"`{label}`", *fmt(results[label], jq["median"])])
-            head = measure(" ".join([GEOTIE_BIN, *data, "timeline", "|", "head", "-1"]), env, args.runs, shell=True)
-            rows.append(["`timeline | head -1` (all events)", *fmt(head)])
-            print(f"\n## {n:,} events ({size_mb:.1f} MB of TOML)\n")
-            print(table(rows))
-            growth.append((n, first, results))
-        if len(growth) > 1:
-            print("\n## Growth\n")
-            print("| events | first run | first-run memory | warm timeline | warm who | warm search | warm memory |")
-            print("|---|---|---|---|---|---|---|")
-            for n, first, results in growth:
-                t = results["timeline pakistan azerbaijan --format tsv"]
-                print(f"| {n:,} | {first[0]:.2f} s | {first[1]} MB | {t['median'] * 1000:.0f} ms | "
-                      f"{results['who vugar-mustafayev']['median'] * 1000:.0f} ms | "
-                      f"{results['search mustafayev']['median'] * 1000:.0f} ms | {t['rss']} MB |")  # fmt: skip
+        for n in sizes_of(args):
+            growth.append(bench_size(n, args.runs, work, env))
+        report_growth(growth)
+        report_targets(bundled, startup, growth)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def sizes_of(args) -> list[int]:
+    return args.sizes
+
+
+def bench_size(n: int, runs: int, work: Path, env: dict) -> dict:
+    from geotie.index.db import index_path
+    from geotie.index.schema import trigrams
+    from geotie.text import fold
+
+    folder = work / f"store-{n}"
+    # in a child process: a fork inherits the parent's peak RSS, so the parent stays small
+    subprocess.run([PY, str(Path(generate.__file__)), str(n), str(folder)], check=True, stdout=subprocess.DEVNULL)
+    store = folder / "facts.toml"
+    size_mb = store.stat().st_size / 1e6
+    data = ["--no-default", "--data", str(store)]
+    firsts = []
+    for _ in range(FIRST_RUNS if n < 1_000_000 else 1):
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        firsts.append(run_once([GEOTIE_BIN, *data, "timeline", "pakistan", "azerbaijan", "-f", "tsv"], env))
+    times = [f[0] for f in firsts]
+    first = {"median": statistics.median(times), "min": min(times), "max": max(times),
+             "rss": max(f[1] for f in firsts), "ratio": None}  # fmt: skip
+    rows = [[f"first run (empty cache, {len(firsts)} runs): `timeline pakistan azerbaijan`", *fmt(first)]]
+    index = index_path(work / "cache", [store])
+    result: dict = {"n": n, "first": first, "toml_mb": size_mb, "index_mb": index.stat().st_size / 1e6}
+    for label, (cmd, sql) in QUERIES.items():
+        result[label] = measure([GEOTIE_BIN, *data, *cmd], env, runs)
+        rows.append([f"`geotie {' '.join(cmd)}`", *fmt(result[label])])
+        sql = sql.format(fts="'" + trigrams(fold("mustafayev")) + "'")
+        result["sqlite3 " + label] = measure(["sqlite3", str(index), sql], env, runs)
+        rows.append([f"sqlite3 shell, same query on the index (`{label}`)", *fmt(result["sqlite3 " + label])])
+    export = folder / "events.json"
+    with export.open("w") as out:
+        run_once([GEOTIE_BIN, *data, "timeline", "-f", "json"], env, stdout=out)
+    some = min(runs, EXPORT_RUNS)
+    for fmt_name in ("json", "jsonl"):
+        result[fmt_name] = measure([GEOTIE_BIN, *data, "timeline", "-f", fmt_name], env, some, warmup=0)
+        rows.append([f"`geotie timeline -f {fmt_name}` (whole store)", *fmt(result[fmt_name])])
+    result["jq"] = measure(["jq", ".", str(export)], env, some, warmup=0)
+    rows.append(["`jq .` on that JSON export", *fmt(result["jq"])])
+    result["sqlite3 -json"] = measure(["sqlite3", "-json", str(index), "SELECT * FROM events"], env, some, warmup=0)
+    rows.append(["`sqlite3 -json` of the events table", *fmt(result["sqlite3 -json"])])
+    head = measure(" ".join([GEOTIE_BIN, *data, "timeline", "|", "head", "-1"]), env, runs, shell=True)
+    rows.append(["`timeline | head -1` (all events)", *fmt(head)])
+    print(f"\n## {n:,} events ({size_mb:.0f} MB of TOML, index {result['index_mb']:.0f} MB)\n")
+    print(table(rows))
+    export.unlink()
+    return result
+
+
+def report_growth(growth: list[dict]) -> None:
+    if len(growth) < 2:
+        return
+    print("\n## Growth\n")
+    print("| events | first run | first-run memory | warm timeline A B | warm who X | warm search WORD "
+          "| whole-store json | json memory |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for r in growth:
+        print(f"| {r['n']:,} | {r['first']['median']:.2f} s | {r['first']['rss']} MB | {ms(r['timeline A B'])} "
+              f"| {ms(r['who X'])} | {ms(r['search WORD'])} | {ms(r['json'])} | {r['json']['rss']} MB |")  # fmt: skip
+
+
+def report_targets(bundled: dict, startup: dict, growth: list[dict]) -> None:
+    """Issue #11's targets, each with the figures it is judged on."""
+    print("\n## Targets\n")
+    print("| target | measured | verdict |")
+    print("|---|---|---|")
+    t = bundled["tsv"]["ratio"]
+    print(f"| bundled store: `timeline pakistan azerbaijan --format tsv` ≤ 6× `python -c pass` | {t:.1f}× "
+          f"| {verdict(t <= 6)} |")  # fmt: skip
+    t = bundled["table"]["ratio"]
+    print(f"| bundled store: `--format table` ≤ 9.5× `python -c pass` | {t:.1f}× | {verdict(t <= 9.5)} |")
+    for r in growth:
+        n = r["n"]
+        if n == 100_000:
+            for label in QUERIES:
+                ratio = r[label]["median"] / bundled[label]["median"]
+                print(f"| 100k: warm `{label}` ≤ 1.5× the bundled store's | {ms(r[label])} vs {ms(bundled[label])} "
+                      f"= {ratio:.2f}× | {verdict(ratio <= 1.5)} |")  # fmt: skip
+        if n < 1_000_000:
+            continue
+        for label in QUERIES:
+            bound = 2 * (r["sqlite3 " + label]["median"] + startup["median"])
+            ok = r[label]["median"] <= bound and r[label]["rss"] <= 100
+            sqlite = ms(r["sqlite3 " + label])
+            print(f"| 1M: warm `{label}` ≤ 2× (sqlite3 {sqlite} + start-up {ms(startup)}) = {bound * 1000:.0f} ms, "
+                  f"≤ 100 MB | {ms(r[label])}, {r[label]['rss']} MB | {verdict(ok)} |")  # fmt: skip
+        for fmt_name in ("json", "jsonl"):
+            ok = r[fmt_name]["median"] < r["jq"]["median"] and r[fmt_name]["rss"] <= 150
+            print(f"| 1M: whole-store `-f {fmt_name}` faster than `jq .` ({ms(r['jq'])}), ≤ 150 MB "
+                  f"| {ms(r[fmt_name])}, {r[fmt_name]['rss']} MB | {verdict(ok)} |")  # fmt: skip
+        ok = r["first"]["median"] <= 15 and r["first"]["rss"] <= 1024
+        print(f"| 1M: first run ≤ 15 s and ≤ 1 GB | {r['first']['median']:.1f} s, {r['first']['rss']} MB "
+              f"| {verdict(ok)} |")  # fmt: skip
+    if not any(r["n"] >= 1_000_000 for r in growth):
+        print("| 1M targets | not measured in this run (`--sizes 1000000`) | |")
 
 
 if __name__ == "__main__":
