@@ -8,6 +8,8 @@ Modules
     build    Builder (written aside, renamed into place), build_index, memory_index
     db       index_path, open_index (ours? whole? fresh?), Index, IndexDamaged, sweep
     queries  geotie.query's reading queries over an Index, same objects and order
+    fresh    the cache folder, its safety, each store file's stat and content hash
+    use      index_for (the one way a command gets its index), the folder's bound, describe, clear
 
 Schema (see schema.py): `meta` (format, program and store-schema versions, the paths,
 written_ns, the search kind), `files` (each store file's inode, size, mtime_ns and hash),
@@ -28,44 +30,25 @@ fewer letters (ı, ə, ø), so it would change answers. Where there is no FTS5 t
 < 3.34) the same tables are plain and searched with instr() (same answers, a scan). Needles
 shorter than 3 characters are matched against every entry.
 
-Freshness (db.open_index): the cache's rule, with its functions (store.cache: _stat,
-file_hash, RACY_NS, _safe_dir): same paths in the same order; each file's inode, size and
-mtime_ns as recorded; a file modified within RACY_NS before the index was written also
-compared by hash; a file the process may not read is never answered from the index. A
-missing, foreign (application_id), other-format, other-version, truncated or extended file
-opens as None: the caller builds again. Damage met later by a query raises IndexDamaged.
-Writes: `<index>.tmp-<pid>` then fsync and os.replace; a failed build removes its file, a
-killed one leaves it and `sweep` removes it once its process is gone. build_index refuses to
-record a file modified after `started_ns` (it changed while being read).
+Freshness (db.open_index, with index.fresh): same paths in the same order; each file's
+inode, size and mtime_ns as recorded; a file modified within RACY_NS before the index was
+written also compared by hash; a file the process may not read is never answered from the
+index. A missing, foreign (application_id), other-format, other-version, truncated or
+extended file opens as None: the caller builds again. Damage met later by a query raises
+errors.IndexDamaged; cli.base then discards the file, builds again and runs the command
+once more (exit 0). Writes: `<index>.tmp-<pid>` then fsync and os.replace; a failed build
+removes its file, a killed one leaves it and `sweep` removes it once its process is gone.
+A build refuses to record a file modified after it was read (it changed meanwhile).
 
-What remains to wire (next session):
-- cli/base.load(ctx) returns an Index, not a Store: open_index(index_path(cache_dir, paths),
-  paths); on None, sweep(folder), read and check (store.check_files, or bulk in parallel),
-  build_index, open it; with --no-cache, GEOTIE_NO_CACHE or an unusable folder,
-  memory_index(store). Warnings printed from queries.warnings(ix). On IndexDamaged during
-  a command: ix.discard(), build again, run the command again once (exit 0).
-- Reading commands, each query named as in geotie.query: timeline -> queries.resolve_actor,
-  iter_timeline, tags (unknown-tag warning); who -> resolve_actor, profile; event ->
-  get_event; source -> get_source, citing; sources -> sources, citation_counts; actors ->
-  actors, event_counts; search -> search. (`sources`, `actors` and `citation_counts` read
-  every row of their table: they print them all.)
-- The renderers take a Store only for store.actors.get / store.sources[...] (actor names,
-  source dates): pass queries.lookups(ix) instead (a test shows the terminal output is the
-  same); the `store: Store` annotations in render/ become a small protocol.
-- store/cache.py goes (Contents, save, load, the Lazy* views; its freshness helpers and
-  cache_dir move to index/db.py); store/lazy.py goes with it (a Store is then only built
-  for `check` and `add`, in memory); query.py loses the cache hooks (`take`, `search_text`).
-  store/bulk.py feeds a Builder instead of cache.Contents: add_files, add_metas,
-  add_warnings, add_sources, add_actors, then add_events in sorted batches of
-  (store.convert.Checked, file index, line) with the search texts the workers folded --
-  Builder.add_events already takes both (tested). At 1M events the build is ~53 s (read
-  and check ~51 s more): ~18 s Python (rows, folding) that the workers could do, ~35 s
-  SQLite (FTS insert + merge 12 s, event_actors + its index 9 s, events 3 s, citations
-  4 s). Figures: bench/index_bench.py.
-- `geotie cache` lists and clears `*.sqlite` (and sweeps); the folder's bound (e.g. keep
-  the N indexes used last) is not written yet. Concurrent builds: each writes its own file
-  aside and the last rename wins; readers keep the file they opened (tested).
-- Model fields added meanwhile (role `attested`, actor `demonyms`, event
-  `implied_actors`) need columns, decoding and a FORMAT bump; the property test in
-  tests/test_index.py then covers them once its generator writes them.
+The flow of a reading command (cli.base.load -> use.index_for): store paths -> open the
+index in the cache folder if whole and fresh -> else sweep, read (store.bulk in parallel
+for a large store, else store.load_paths) and check, build aside, rename, open; prune the
+folder (use.MAX_INDEXES, use.UNUSED_DAYS) -> queries -> render (the renderers look names up
+through queries.lookups). Without a usable cache folder (--no-cache, GEOTIE_NO_CACHE, a
+folder that is not safe) the same index is built in memory. `check` and `add` read the TOML
+files (store.inspect, store.load_paths) and never the index.
+
+Left to do: at a million events the first run is bound by the build (SQLite inserts, the
+FTS merge, event_actors and its index) after the parallel read; decoding rows into Events
+is most of a whole-store export's time (see the README's Performance section).
 """
