@@ -1,4 +1,4 @@
-"""The parallel first read (store.bulk) builds the index the ordinary read builds, row for
+"""The parallel first read (index.bulk) builds the index the ordinary read builds, row for
 row, and gives way to the ordinary read whenever something is out of the ordinary, so that
 problems are reported exactly as they would be."""
 
@@ -10,10 +10,10 @@ import pytest
 
 from conftest import ROOT
 from geotie.errors import StoreError
+from geotie.index import bulk
 from geotie.index import queries as iq
 from geotie.index.db import open_index
 from geotie.index.use import index_for
-from geotie.store import bulk
 
 sys.path.insert(0, str(ROOT / "bench"))
 import generate

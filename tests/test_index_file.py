@@ -285,7 +285,7 @@ def test_sweep_keeps_what_a_running_build_writes(folder):
 
 
 def test_a_builder_can_be_fed_checked_events_a_batch_at_a_time(store_file):
-    """As store.bulk would feed it: the checked fields of each event (no Event built), sorted."""
+    """As index.bulk fed it before it sent rows: the checked fields of each event (no Event built), sorted."""
     import tomllib
 
     from geotie.dates import sort_key

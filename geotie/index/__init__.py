@@ -41,7 +41,7 @@ removes its file, a killed one leaves it and `sweep` removes it once its process
 A build refuses to record a file modified after it was read (it changed meanwhile).
 
 The flow of a reading command (cli.base.load -> use.index_for): store paths -> open the
-index in the cache folder if whole and fresh -> else sweep, read (store.bulk in parallel
+index in the cache folder if whole and fresh -> else sweep, read (index.bulk in parallel
 for a large store, else store.load_paths) and check, build aside, rename, open; prune the
 folder (use.MAX_INDEXES, use.UNUSED_DAYS) -> queries -> render (the renderers look names up
 through queries.lookups). Without a usable cache folder (--no-cache, GEOTIE_NO_CACHE, a

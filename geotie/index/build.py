@@ -28,7 +28,7 @@ from .db import Index
 from .fresh import file_hash, file_stat, safe_dir
 
 if TYPE_CHECKING:
-    from ..store.bulk import Bulk
+    from .bulk import Bulk
 
 #: While building: no journal and no syncs (the file is aside until it is whole, then synced
 #: and renamed), nobody else reading it, 64 MB of page cache.
@@ -52,6 +52,16 @@ def _days(span: DateSpan | None) -> tuple[int | None, int | None]:
 
 def _text(span: DateSpan | None) -> str | None:
     return span.text if span is not None else None
+
+
+def event_rows(e: Any, file: int, line: int) -> tuple:
+    """An event (an Event or a store.convert.Checked) as the index stores it, but for its
+    position: its `events` row, its actors, its tags, its citations (source, quote, note)."""
+    span = e.date
+    anchor = (span.start or span.end or date.min).toordinal()
+    row = (e.id, span.text, span.lo.toordinal(), span.hi.toordinal(), anchor, e.title, e.summary, e.date_text,
+           e.date_note, e.status, e.outcome, file, line, " ".join(e.implied_actors))  # fmt: skip
+    return row, tuple(e.actors), tuple(e.tags), tuple((c.source, c.quote, c.note) for c in e.citations)
 
 
 class Builder:
@@ -164,22 +174,22 @@ class Builder:
     def add_events(self, items: Sequence[EventItem], texts: Sequence[str] | None = None) -> None:
         """A batch of events that follow those added before in timeline order; each with the
         index of its file and its line. `texts`: their folded search text, if worked out
-        already (store.bulk's workers do: fields.search_texts)."""
+        already (fields.search_texts)."""
         if texts is None:
             texts = search_texts([e for e, _, _ in items])
-        elif len(texts) != len(items):
+        self.add_rows([event_rows(e, file, line) for e, file, line in items], texts)
+
+    def add_rows(self, items: Sequence[tuple], texts: Sequence[str]) -> None:
+        """`add_events` of events already made into rows (`event_rows`, as index.bulk's workers do)."""
+        if len(texts) != len(items):
             raise ValueError(f"{len(items)} events but {len(texts)} search texts")
         start = self.pos
         rows, actors, tags, cites = [], [], [], []
-        for pos, (e, file, line) in enumerate(items, start):
-            span = e.date
-            anchor = (span.start or span.end or date.min).toordinal()
-            implied = " ".join(e.implied_actors)
-            rows.append((pos, e.id, span.text, span.lo.toordinal(), span.hi.toordinal(), anchor, e.title, e.summary,
-                         e.date_text, e.date_note, e.status, e.outcome, file, line, implied))  # fmt: skip
-            actors += [(pos, i, a) for i, a in enumerate(e.actors)]
-            tags += [(pos, i, t) for i, t in enumerate(e.tags)]
-            cites += [(pos, None, None, j, c.source, c.quote, c.note) for j, c in enumerate(e.citations)]
+        for pos, (row, listed, tagged, cited) in enumerate(items, start):
+            rows.append((pos, *row))
+            actors += [(pos, i, a) for i, a in enumerate(listed)]
+            tags += [(pos, i, t) for i, t in enumerate(tagged)]
+            cites += [(pos, None, None, j, *c) for j, c in enumerate(cited)]
         db = self.db
         db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
@@ -238,13 +248,13 @@ def memory_index(store: Store, fts: bool | None = None) -> Index:
 
 
 def add_bulk(builder: Builder, bulk: Bulk) -> None:
-    """Every part of a store read in parallel (store.bulk): checked events, search texts folded already."""
+    """Every part of a store read in parallel (index.bulk): checked events, search texts folded already."""
     builder.add_metas(bulk.metas)
     builder.add_warnings(())
     builder.add_sources(bulk.sources.values())
     builder.add_actors(bulk.actors.values())
     for start in range(0, len(bulk.events), BATCH):
-        builder.add_events(bulk.events[start : start + BATCH], bulk.texts[start : start + BATCH])
+        builder.add_rows(bulk.events[start : start + BATCH], bulk.texts[start : start + BATCH])
 
 
 #: Fills a Builder with the store's parts (after add_files): add_store or add_bulk, bound to what they add.

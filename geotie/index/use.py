@@ -1,5 +1,5 @@
 """The one way a reading command gets its index: the file in the cache folder when it is
-whole and fresh; else the store read (in parallel when large: store.bulk), checked, and
+whole and fresh; else the store read (in parallel when large: index.bulk), checked, and
 the index built aside and put in place; where no cache folder can be used, the same index
 in memory. The cache folder is kept bounded each time an index is built (`prune`)."""
 
@@ -53,8 +53,8 @@ def _touch(path: Path) -> None:
 
 
 def _build(paths: list[Path], target: Path | None) -> Index:
-    from ..store import bulk, load_paths
-    from . import build
+    from ..store import load_paths
+    from . import build, bulk
 
     read = bulk.load(paths, file_hash if target is not None else None)
     if read is not None:

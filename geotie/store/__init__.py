@@ -3,7 +3,7 @@
 `load_paths(paths)` reads and checks the files into a Store (`load` wraps it for the default
 paths); it raises StoreError listing every error and returns warnings (unknown keys, likely
 typos) on the Store. Reading commands get it through geotie.index (which builds the index
-from it, or from store.bulk's parallel read). `inspect` is `geotie check`'s: it never raises.
+from it, or from index.bulk's parallel read). `inspect` is `geotie check`'s: it never raises.
 """
 
 from __future__ import annotations

@@ -2,10 +2,10 @@
 
 A file of BULK_MIN bytes or more is cut into chunks at `[[events]]` headers, about one
 per CPU. Forked processes each read and check one chunk (the fast reader, then convert,
-then each event's checked fields and folded search text) and send back what the index
+then each event's rows for the index and folded search text) and send back what the index
 needs, through a pipe; this process does the same for one chunk, merges, applies the
 rules that need the whole store (unique ids, references) and sorts: a `Bulk`, which
-geotie.index.build turns into the index (no Event is built).
+geotie.index.build writes into the index (no Event is built).
 
 Anything out of the ordinary makes `load` give up (return None), and the caller reads the
 store the ordinary way, which reports problems exactly: a chunk the fast reader declines,
@@ -30,7 +30,8 @@ from ..dates import sort_key
 from ..errors import StoreError
 from ..fields import search_texts
 from ..model import SCHEMA_VERSION, Actor, Meta, Source
-from .files import read_text
+from ..store.files import read_text
+from .build import event_rows
 
 BULK_MIN = 4 << 20  # bytes of TOML: below this the ordinary read takes about as long
 CHUNK_MIN = 1 << 20  # bytes: a file is not cut into chunks smaller than this
@@ -40,9 +41,9 @@ HEADER = "\n[[events]]\n"
 
 #: An event as a chunk sends it, as few objects as can be (they are pickled and sent): its
 #: sort key as text (ordinals of its earliest and latest day, 7 digits each, then its id),
-#: its actors, tags and cited sources (each preceded by a NUL), (its checked fields, file
-#: index, line), its folded search text.
-Record = tuple[str, str, str, str, tuple[Any, int, int], str]
+#: its actors, tags and cited sources (each preceded by a NUL), its rows for the index
+#: (build.event_rows: plain tuples of str and int, quick to pickle), its folded search text.
+Record = tuple[str, str, str, str, tuple, str]
 SEP = "\0"  # no string of a store has one: a chunk whose text has `\u0000` is not read here
 
 
@@ -73,7 +74,7 @@ class Bulk:
     metas: list[Meta]
     sources: dict[str, Source]
     actors: dict[str, Actor]
-    events: list[tuple[Any, int, int]]  # (store.convert.Checked, file index, line)
+    events: list[tuple]  # each event's rows for the index (build.event_rows), in timeline order
     texts: list[str]  # each event's folded search text
     hashes: list[str] | None  # the files' hashes, if worked out
     started_ns: int  # when the files were read
@@ -164,8 +165,8 @@ def share(chunks: list[Chunk], n: int) -> list[list[Chunk]]:
 
 def read_chunk(path: str, text: str, chunk: Chunk) -> Part | None:
     """One chunk read, checked and encoded; None when anything is out of the ordinary."""
-    from .convert import convert_file
-    from .fastparse import parse
+    from ..store.convert import convert_file
+    from ..store.fastparse import parse
 
     piece = text[chunk.start : chunk.end]
     if "\\u0000" in piece:
@@ -198,7 +199,7 @@ def read_chunk(path: str, text: str, chunk: Chunk) -> Part | None:
 def _records(raw_events: list, lines: dict[tuple, int], file: int) -> list[Record] | None:
     """A chunk's events as records, straight from their checked raw tables (no Event is
     built); None if one is not plainly well-formed (the ordinary read then looks at it)."""
-    from .convert import checked_event
+    from ..store.convert import checked_event
 
     checked = []
     records = []
@@ -213,7 +214,7 @@ def _records(raw_events: list, lines: dict[tuple, int], file: int) -> list[Recor
                 _joined(c.actors),
                 _joined(c.tags),
                 _joined([x.source for x in c.citations]),
-                (c, file, lines[("events", i)]),
+                event_rows(c, file, lines[("events", i)]),
             )
         )
         checked.append(c)
@@ -288,7 +289,7 @@ def _widen(pipe: int) -> None:
 def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None, started_ns: int = 0) -> Bulk | None:
     """The chunks as one store; None if a rule that needs the whole store finds a problem
     (the ordinary read then reports it)."""
-    from .rules import check_references
+    from ..store.rules import check_references
 
     metas: list[Meta | None] = [None] * len(paths)
     sources: dict[str, Source] = {}
