@@ -5,11 +5,23 @@ needle is found in a field."""
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple, Protocol
 
 from .dates import sort_key
 from .model import Actor, Citation, DateSpan, Event, Role, Source
 from .text import fold, fold_with_map
+
+
+class Lookups(Protocol):
+    """What the renderers look up besides what a query returns: actor names, source dates. A
+    Store has these; so has geotie.index.queries.lookups(index)."""
+
+    @property
+    def actors(self) -> Mapping[str, Actor]: ...
+
+    @property
+    def sources(self) -> Mapping[str, Source]: ...
 
 
 class TimelineQuery(NamedTuple):

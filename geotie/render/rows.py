@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..answers import CitingFact, Hit, Profile
+from ..answers import CitingFact, Hit, Lookups, Profile
 from ..dates import describe
-from ..model import Actor, Citation, DateSpan, Event, Problem, Role, Source, Store
+from ..model import Actor, Citation, DateSpan, Event, Problem, Role, Source
 
 EVENT_COLUMNS = ("date", "start", "end", "precision", "status", "id", "title", "actors", "tags", "sources")
 PROFILE_COLUMNS = ("section", "id", "date", "text", "detail")
@@ -260,7 +260,7 @@ def search_view(hits: list[Hit]) -> View:
     return View(SEARCH_COLUMNS, rows, data)
 
 
-def actor_name(store: Store, actor_id: str) -> str:
+def actor_name(store: Lookups, actor_id: str) -> str:
     a = store.actors.get(actor_id)
     return a.name if a else actor_id
 

@@ -11,9 +11,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..answers import CitingFact, Hit, Profile
+from ..answers import CitingFact, Hit, Lookups, Profile
 from ..dates import describe
-from ..model import Citation, Event, Role, Store
+from ..model import Citation, Event, Role
 from ..text import visible
 from .rows import actor_name
 
@@ -73,7 +73,7 @@ class Citations:
             out.append(f"[{self.numbers[key]}]")
         return "".join(out)
 
-    def render(self, store: Store) -> Text:
+    def render(self, store: Lookups) -> Text:
         text = Text()
         for (source_id, quote), n in self.numbers.items():
             s = store.sources[source_id]
@@ -85,7 +85,7 @@ class Citations:
         return text
 
 
-def actor_names(store: Store, ids: tuple[str, ...], hide: set[str], most: int = 4) -> str:
+def actor_names(store: Lookups, ids: tuple[str, ...], hide: set[str], most: int = 4) -> str:
     """Names of the actors not already named by the query, at most `most` of them."""
     names = [actor_name(store, a) for a in ids if a not in hide]
     if len(names) > most:
@@ -94,7 +94,7 @@ def actor_names(store: Store, ids: tuple[str, ...], hide: set[str], most: int = 
 
 
 def events_table(
-    store: Store, events: list[Event], cite: Citations | None, title: str = "", hide: set[str] | None = None
+    store: Lookups, events: list[Event], cite: Citations | None, title: str = "", hide: set[str] | None = None
 ) -> Table:
     heading = t(title, "table.title") if title else None  # Text: Rich would take a str title as it is
     table = Table(title=heading, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
@@ -113,7 +113,7 @@ def events_table(
     return table
 
 
-def print_timeline(out: IO[str], store: Store, events: list[Event], cite: bool, heading: str, hide: set[str]) -> None:
+def print_timeline(out: IO[str], store: Lookups, events: list[Event], cite: bool, heading: str, hide: set[str]) -> None:
     c = console(out)
     numbers = Citations() if cite else None
     c.print(events_table(store, events, numbers, heading, hide))
@@ -121,7 +121,7 @@ def print_timeline(out: IO[str], store: Store, events: list[Event], cite: bool, 
         c.print(numbers.render(store))
 
 
-def print_event(out: IO[str], store: Store, e: Event) -> None:
+def print_event(out: IO[str], store: Lookups, e: Event) -> None:
     lines = Text(end="")
 
     def field(label: str, value: str, style: str = "") -> None:
@@ -164,7 +164,7 @@ def role_span(r: Role) -> str:
     return "; ".join(parts) or "undated"
 
 
-def print_profile(out: IO[str], store: Store, p: Profile) -> None:
+def print_profile(out: IO[str], store: Lookups, p: Profile) -> None:
     a = p.actor
     head = Text()
     head.append(visible(a.name), style="bold")
@@ -240,7 +240,7 @@ def print_sources(out: IO[str], sources, counts) -> None:
     console(out).print(table)
 
 
-def print_source(out: IO[str], store: Store, s, facts: list[CitingFact]) -> None:
+def print_source(out: IO[str], store: Lookups, s, facts: list[CitingFact]) -> None:
     lines = Text()
     for label, value in (
         ("Publisher", s.publisher),
