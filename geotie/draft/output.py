@@ -61,7 +61,7 @@ def toml_text(candidates: list[Candidate], source: str, file: str, published: Da
     head = [
         f"geotie draft of {file}: {len(candidates)} candidate event(s), source '{source}', published {published.text}",
         "Review every entry: keep the true ones, fix titles, dates and actors, delete the rest,",
-        f"then add them with: geotie add --from {file}.toml (or the name you saved this as)",
+        "then add them all at once with: geotie add --from THIS-FILE (nothing is added if one has a problem)",
     ]
     if new_source:
         head.append(f"'{source}' is not in the store yet: add it first with geotie add source --id {source} ...")

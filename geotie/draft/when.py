@@ -593,7 +593,7 @@ def date_sentence(text: str, pub: DateSpan, context: Context | None = None, futu
         q = qualifier(qual_pub[0] or span.vague, qual_pub[1]) if relative else qualifier(span.vague, False)
         value = edtf(span.lo, span.hi, q)
         words = _words(text, e)
-        note = how or f'"{words}"'
+        note = how or f'Stated in the sentence: "{words}"'
         if relative and e.kind == "anchored":
             note += f"; publication date {pub.text} ({describe(pub)})"
         return Dating(value, words, _sentence(note), True)

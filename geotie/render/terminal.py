@@ -288,7 +288,7 @@ def print_draft(out: IO[str], candidates: list) -> None:
     con = console(out)
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=True)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("When", no_wrap=True)
+    table.add_column("When", max_width=24)
     table.add_column("Status")
     table.add_column("Actors", ratio=1)
     table.add_column("Quote and notes", ratio=3)
