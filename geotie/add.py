@@ -419,8 +419,24 @@ def _read_json_lines(path: Path, text: str) -> Batch:
         if not isinstance(obj, dict):
             raise StoreError(f"{path}:{number}: an event must be a JSON object {{...}}, not {type(obj).__name__}")
         lines[("events", len(events))] = number
-        events.append({k: v for k, v in obj.items() if k not in DERIVED_KEYS})
+        events.append(_stored(obj))
     return Batch(path, "", {"meta": {"schema": SCHEMA_VERSION}, "events": events}, lines)
+
+
+def _stored(obj: dict) -> dict:
+    """An event object as a store table: the derived keys left out, and the empty optional
+    fields the contract always writes ("", [], an empty citation note)."""
+    table = {}
+    for key, value in obj.items():
+        if key in DERIVED_KEYS or (value in ("", []) and key not in ("id", "actors", "citations", "title", "date")):
+            continue
+        if key == "citations" and isinstance(value, list):
+            value = [
+                {k: v for k, v in c.items() if not (k == "note" and v == "")} if isinstance(c, dict) else c
+                for c in value
+            ]
+        table[key] = value
+    return table
 
 
 def _base(kind: str, table: dict) -> str:
@@ -519,10 +535,9 @@ def add_batch(paths: list[Path], target: Path, batch: Batch, dry_run: bool = Fal
         mine = [p for p in problems if p.origin.file == str(batch.path) or p.severity == "error"]
         mine += _batch_problems(Batch(batch.path, batch.text, doc, batch.lines), content)
         if mine:
-            count = len(mine)
+            warned = " (warnings too: an unknown key may be a typo)" if any(p.severity != "error" for p in mine) else ""
             raise StoreError(
-                f"{batch.path}: {count} problem(s) in the entries to add (warnings too: an unknown key may be a "
-                "typo); nothing was written",
+                f"{batch.path}: {len(mine)} problem(s) in the entries to add{warned}",
                 [_as_error(p) for p in mine],
             )
         blocks = []

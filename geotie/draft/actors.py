@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ..claims import unique_surnames
+from ..claims import surname, unique_surnames
 from ..model import Store
 from ..text import fold
 
@@ -41,8 +41,16 @@ class Names:
                     self.table.setdefault(key, set()).add(actor.id)
                     if name.isupper() and len(name) <= 5 and name != actor.id:
                         self.acronyms.add(key)
-        for ident, surname in unique_surnames(store.actors.values()).items():
-            self.table.setdefault((surname,), {ident})
+        unique = unique_surnames(store.actors.values())
+        for ident, last in unique.items():
+            self.table.setdefault((last,), {ident})
+        shared: dict[str, set[str]] = {}  # a surname several people have: ambiguous, and listed as such
+        for actor in store.actors.values():
+            name = surname(actor)
+            if name and actor.id not in unique:
+                shared.setdefault(name, set()).add(actor.id)
+        for name, ids in shared.items():
+            self.table.setdefault((name,), ids)
         self.longest = max((len(k) for k in self.table), default=1)
 
 
