@@ -172,6 +172,13 @@ def test_sentences_are_the_articles_exact_characters():
     assert [s.prose for s in found] == [False, True, True, True, True]
 
 
+def test_a_short_quotation_stays_with_its_attribution_and_a_long_one_is_cut():
+    short = "“We have a developed industry. We discussed it… So we can work together,” said President Aliyev. Next."
+    assert [s.text for s in sentences(short)] == [short[: -len(" Next.")], "Next."]
+    long = "“" + "This is one sentence of a long quotation. " * 12 + "The end,” he said."
+    assert len(sentences(long)) == 13
+
+
 def test_mojibake_is_repaired_for_matching_only():
     assert repair("Recep Tayyip ErdoÄŸan") == "Recep Tayyip Erdoğan"
     assert repair("TÃ¼rkiye’s") == "Türkiye’s"
@@ -266,11 +273,11 @@ def test_json_objects_follow_the_event_contract():
 #: Per source: (events proposed, of those dated the same or wider, candidates not in the store),
 #: as measured with the bundled store (README, "geotie draft"). The test fails if a number gets worse.
 MEASURED = {
-    "strengthens-ties-2025": (9, 9, 5),
-    "fortifying-relations-2016": (11, 11, 10),
+    "strengthens-ties-2025": (10, 10, 5),
+    "fortifying-relations-2016": (12, 12, 9),
     "turkiye-ministers-visit": (5, 3, 4),
-    "mutual-benefit-2020": (15, 14, 17),
-    "azernews-2025-02-23": (9, 9, 6),
+    "mutual-benefit-2020": (16, 15, 17),
+    "azernews-2025-02-23": (9, 9, 7),
 }
 
 

@@ -1,6 +1,7 @@
-"""From an article's text to candidate events: one per prose sentence that carries a date (or
-that names two of the store's actors, dated by the publication), each with its verbatim quote,
-date, actors, a status guess and the store events that already cite it."""
+"""From an article's text to candidate events: one per prose sentence that carries a date and
+names someone, or that has no date but names two of the store's actors (or one, in the wording
+of a plan, a report or a standing state), dated by the publication; each with its verbatim
+quote, date, actors, a status guess and the store events that already cite it."""
 
 from __future__ import annotations
 
@@ -45,10 +46,14 @@ def citing(store: Store, source: str) -> list[tuple[str, str]]:
     return [(e.id, loose(c.quote)) for e in store.events for c in e.citations if c.source == source and c.quote.strip()]
 
 
+OVERLAP = 40  # characters: a quote starting in a sentence (or a sentence in a quote) shares at least these
+
+
 def cited_by(text: str, quotes: list[tuple[str, str]]) -> list[str]:
-    """The events one of whose quotes holds `text`, or is held by it (white space and quote marks aside)."""
+    """The events one of whose quotes overlaps `text`: holds it, is held by it, or starts in it
+    and runs on into the next sentence (white space and quote marks aside)."""
     mine = loose(text)
-    return list(dict.fromkeys(eid for eid, q in quotes if q and (q in mine or mine in q)))
+    return list(dict.fromkeys(eid for eid, q in quotes if q and (q[:OVERLAP] in mine or mine[:OVERLAP] in q)))
 
 
 def draft(text: str, store: Store, source: str, published: DateSpan) -> list[Candidate]:
@@ -70,8 +75,8 @@ def draft(text: str, store: Store, source: str, published: DateSpan) -> list[Can
             continue
         who = named_in(fixed, names)
         if dating is None:
-            if len(who.actors) < 2:
-                continue
+            if len(who.actors) < 2 and not (who.actors and guess.cue):
+                continue  # undated: kept when it names two actors, or one with wording of a plan, report or state
             dating = by_publication(published, guess.status == "planned")
         elif not who.actors and not who.unknown:
             continue

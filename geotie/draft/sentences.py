@@ -61,6 +61,19 @@ def _ends_sentence(text: str, m: re.Match, start: int) -> bool:
     return not (len(token) == 1 and token.isalpha())  # an initial: "Abdullah M. Kashif"
 
 
+QUOTATION = 400  # characters: a quotation up to this long stays one sentence with its attribution
+
+
+def _short_quotation(body: str, start: int, end: int) -> bool:
+    """A short “quotation” is open at `end`: its sentences stay together, with the words that
+    attribute it (“... So we can work together,” said President Aliyev.). A long one is cut
+    into its sentences."""
+    if body.count("“", start, end) <= body.count("”", start, end):
+        return False
+    close = body.find("”", end)
+    return close != -1 and close - start <= QUOTATION
+
+
 def sentences(text: str) -> list[Sentence]:
     """Every sentence of `text`, in order."""
     out: list[Sentence] = []
@@ -70,7 +83,7 @@ def sentences(text: str) -> list[Sentence]:
         pieces = []
         pos = 0
         for m in _END.finditer(body):
-            if _ends_sentence(body, m, pos):
+            if _ends_sentence(body, m, pos) and not _short_quotation(body, pos, m.end()):
                 pieces.append((pos, m.end()))
                 pos = m.end()
         pieces.append((pos, len(body)))
