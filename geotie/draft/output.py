@@ -29,12 +29,15 @@ def _comment(text: str) -> str:
     return "# " + " ".join(text.split()).replace("\x7f", " ")
 
 
-def notes(c: Candidate) -> list[str]:
-    """What the curator should look at, one line each."""
+def notes(c: Candidate, brief: bool = False) -> list[str]:
+    """What the curator should look at, one line each (`brief`: without what a review table
+    shows in its columns, the status guess, and the reminder about titles)."""
     out = []
     if c.cited_by:
         out.append(f"already in the store: {', '.join(c.cited_by)}")
-    if c.status.cue:
+    if brief:
+        pass
+    elif c.status.cue:
         out.append(f'status "{c.status.status}" is a guess from "{c.status.cue}"')
     else:
         out.append('status "occurred" is a guess (no wording said otherwise)')
@@ -50,7 +53,8 @@ def notes(c: Candidate) -> list[str]:
         out.append("actors: none of the store's actors is named; add at least one")
     if c.repaired:
         out.append(f"mojibake in the article; names were matched in: {c.repaired}")
-    out.append("title: drafted from the sentence; write your own")
+    if not brief:
+        out.append("title: drafted from the sentence; write your own")
     return out
 
 
