@@ -80,6 +80,8 @@ def dated(text: str, published: str, **kw) -> str | None:
         ("It happened in September, 2016 in Karachi.", DAY, "2016-09"),
         # reported speech: counted from the day of the report, which is not given
         ("Media announced that the PM would visit Azerbaijan next month.", DAY, "../2025-03"),
+        # a reading the publication date rules out: not a date
+        ("The council met earlier in February.", MONTH, None),
         # no date at all
         ("The two countries enjoy close relations.", DAY, None),
     ],

@@ -589,6 +589,8 @@ def date_sentence(text: str, pub: DateSpan, context: Context | None = None, futu
         if resolved is None:
             continue
         span, how = resolved
+        if span.lo and span.hi and span.lo > span.hi:
+            continue  # a reading the publication date rules out ("earlier in February" in January)
         relative = e.kind in ("anchored", "implicit")
         q = qualifier(qual_pub[0] or span.vague, qual_pub[1]) if relative else qualifier(span.vague, False)
         value = edtf(span.lo, span.hi, q)
