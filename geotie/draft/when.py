@@ -258,7 +258,9 @@ def _absolute(e: Expression) -> tuple[Span, str] | None:
             return Span(date(year, month, int(d1)), date(year, month, hi_day)), ""
         if third:
             lo, hi = _thirds_of_month(year, month, third)
-            return Span(lo, hi), f'"{third}" of a month read as days {lo.day}-{hi.day} (geotie convention)'
+            return Span(lo, hi), (
+                f'"{e.phrase}": the {third} third of the month, days {lo.day}-{hi.day} (geotie convention)'
+            )
         return Span(date(year, month, 1), date(year, month, last), "month"), ""
     if e.kind == "months-of":
         year = int(m.group("year"))
@@ -272,14 +274,15 @@ def _absolute(e: Expression) -> tuple[Span, str] | None:
         third = _third_word(m.group("third"))
         if third:
             lo, hi = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}[third]
-            note = f'"{third}" of a decade read as its years {lo}-{hi} (geotie convention)'
+            note = f'"{e.phrase}": the {third} third of the decade, its years {lo}-{hi} (geotie convention)'
             return Span(date(decade + lo, 1, 1), date(decade + hi, 12, 31), "year"), note
         return Span(date(decade, 1, 1), date(decade + 9, 12, 31), "decade"), ""
     if e.kind == "year-third":
         year = int(m.group("year"))
         third = _third_word(m.group("third")) or "early"
         lo, hi = _thirds_of_year(year, third)
-        return Span(lo, hi, "month"), f'"{third}" of a year read as months {lo.month}-{hi.month} (geotie convention)'
+        how = f'"{e.phrase}": the {third} third of the year, months {lo.month}-{hi.month} (geotie convention)'
+        return Span(lo, hi, "month"), how
     if e.kind == "century":
         n = _century(m)
         assert n is not None
