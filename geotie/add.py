@@ -485,25 +485,39 @@ def _fresh_id(used: set[str], base: str) -> str:
     return candidate
 
 
-def _batch_problems(batch: Batch, content) -> list[Problem]:
-    """What `add` itself asks beyond the store's rules: every event names an actor."""
+def _batch_problems(store: Store, batch: Batch, content) -> list[Problem]:
+    """What `add` asks beyond the store's rules: every event names an actor; and, for an event
+    left out for another problem (whose references the store's rules do not look at), the
+    actors and sources it names exist, so one pass reports every problem."""
     out = []
     events = batch.doc.get("events", [])
+    actors = set(store.actors) | {a.id for a in content.actors}
+    sources = set(store.sources) | {x.id for x in content.sources}
+
+    def problem(i: int, table: dict, code: str, message: str, fld: str, hint: str) -> Problem:
+        line = content.lines.line("events", i, fld) if content.lines else 0
+        return Problem(
+            "error", code, message, Origin(str(batch.path), line), f"events[{i}] '{table.get('id', '')}'", fld, hint
+        )
+
     for i, table in enumerate(events if isinstance(events, list) else []):
-        if isinstance(table, dict) and not table.get("actors"):
-            ident = table.get("id", "")
-            line = content.lines.line("events", i, "actors") if content.lines else 0
-            out.append(
-                Problem(
-                    "error",
-                    "no-actor",
-                    "the event names no actor",
-                    Origin(str(batch.path), line),
-                    f"events[{i}] '{ident}'",
-                    "actors",
-                    'add actors = ["actor-id", ...] (add an unknown actor first with geotie add actor)',
-                )
-            )
+        if not isinstance(table, dict):
+            continue
+        if not table.get("actors"):
+            hint = 'add actors = ["actor-id", ...] (add an unknown actor first with geotie add actor)'
+            out.append(problem(i, table, "no-actor", "the event names no actor", "actors", hint))
+        if table.get("id") not in content.broken_ids:
+            continue
+        named = table.get("actors") if isinstance(table.get("actors"), list) else []
+        for ref in (r for r in named if isinstance(r, str) and r not in actors):
+            hint = did_you_mean(*suggest_ids(ref, actors)) or "define it as [[actors]] or fix the id"
+            out.append(problem(i, table, "unknown-actor", f"unknown actor '{ref}'", "actors", hint))
+        cites = table.get("citations") if isinstance(table.get("citations"), list) else []
+        for c in cites:
+            ref = c.get("source") if isinstance(c, dict) else None
+            if isinstance(ref, str) and ref not in sources:
+                hint = did_you_mean(*suggest_ids(ref, sources)) or "add the source first (geotie add source)"
+                out.append(problem(i, table, "unknown-source", f"unknown source '{ref}'", "citations", hint))
     return out
 
 
@@ -533,7 +547,7 @@ def add_batch(paths: list[Path], target: Path, batch: Batch, dry_run: bool = Fal
         content = convert_file(str(batch.path), batch.text, doc, dict(batch.lines) if batch.lines else None)
         _, problems = check_files([*others, current, content])
         mine = [p for p in problems if p.origin.file == str(batch.path) or p.severity == "error"]
-        mine += _batch_problems(Batch(batch.path, batch.text, doc, batch.lines), content)
+        mine += _batch_problems(store, Batch(batch.path, batch.text, doc, batch.lines), content)
         if mine:
             warned = " (warnings too: an unknown key may be a typo)" if any(p.severity != "error" for p in mine) else ""
             raise StoreError(

@@ -184,3 +184,13 @@ def test_from_article_to_store_end_to_end(cli, tmp_path):
     for ident in added:
         event = store.event_index[ident]
         assert event.citations[0].quote in text
+
+
+def test_an_entry_with_a_bad_field_has_its_references_checked_too(cli, target, tmp_path):
+    batch = write(tmp_path, '[[events]]\ndate = "2025-13"\ntitle = "t"\nactors = ["alpah"]\n'
+                  'citations = [{ source = "nosuch", quote = "q" }]\n', "b.toml")  # fmt: skip
+    r = add_from(cli, target, batch)
+    assert r.exit_code == 1
+    assert "b.toml:2: error: bad-date" in r.stderr
+    assert "b.toml:4: error: unknown-actor: unknown actor 'alpah'" in r.stderr and "did you mean 'alpha'" in r.stderr
+    assert "b.toml:5: error: unknown-source: unknown source 'nosuch'" in r.stderr
