@@ -316,7 +316,11 @@ def add_from_cmd(
     ids, text = adding.add_batch(_add_paths(ctx, target), target, batch, dry_run)
     if dry_run:
         sys.stdout.write(text)
-        say(f"dry run: {len(ids)} entries checked, nothing was written to {target}")
+        say(f"dry run: {_entries(len(ids))} checked, nothing was written to {target}")
     else:
         sys.stdout.write("".join(f"{i}\n" for i in ids))
-        say(f"added {len(ids)} entries from {from_file} to {target}")
+        say(f"added {_entries(len(ids))} from {from_file} to {target}")
+
+
+def _entries(n: int) -> str:
+    return f"{n} entry" if n == 1 else f"{n} entries"
