@@ -355,3 +355,39 @@ def test_draft_table_escapes_the_article(cli, tmp_path):
 def test_draft_missing_file(cli, tmp_path):
     r = cli("draft", str(tmp_path / "nope.txt"), "--published", "2025")
     assert r.exit_code == 2 and "no such file" in r.stderr
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"no archived articles: {SEEDS} is not beside the checkout")
+def test_drafts_of_the_seeds_pass_the_relative_date_lints(tmp_path):
+    """Every candidate of every seed, given an id, loads without error, and `check` finds no
+    relative date without a note nor one resolved more precisely than its source allows."""
+    from datetime import date as day
+
+    from geotie import lint
+    from geotie.add import to_toml
+
+    store = load()
+    text = "[meta]\nschema = 1\n"
+    n = 0
+    for s in store.sources.values():
+        article = (SEEDS / s.archive).read_text(encoding="utf-8")
+        for c in draft(article, store, s.id, s.published):
+            text += "\n" + to_toml("events", {"id": f"draft-{n}", **event_table(c, s.id)})
+            n += 1
+    path = tmp_path / "drafts.toml"
+    path.write_text(text, "utf-8")
+    problems = lint.check([bundled_store(), path], day(2025, 3, 1), None)
+    mine = [p for p in problems if p.origin.file == str(path)]
+    assert n > 90 and not [p for p in mine if p.severity == "error"]
+    assert not [p for p in mine if p.code.startswith("relative-date")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*"ab .!?“”\"'\n\r\t…AZ9", "Mr.", "U.S.", " said"]), max_size=80).map("".join))
+def test_sentences_are_slices_of_the_text_in_order(text):
+    found = sentences(text)
+    end = 0
+    for s in found:
+        assert text[s.start : s.end] == s.text and s.text.strip() == s.text and s.text
+        assert s.start >= end
+        end = s.end
