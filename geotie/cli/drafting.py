@@ -20,7 +20,9 @@ def draft_cmd(
         completes(
             "sources",
             typer.Option(
-                "--source", help="The article's source id: its published date dates the relative expressions."
+                "--source",
+                metavar="ID",
+                help="The article's source id: its published date dates the relative expressions.",
             ),
         ),
     ] = None,
@@ -37,7 +39,10 @@ def draft_cmd(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="table, toml, json or jsonl; default: table on a terminal, toml when piped."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table, toml, json or jsonl; default: table on a terminal, toml when piped.",
         ),
     ] = None,
 ) -> None:
