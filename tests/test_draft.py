@@ -164,6 +164,13 @@ def test_a_date_from_an_interval_holds_the_date_from_each_of_its_days(start, len
     assert contains(wide, narrow)
 
 
+@pytest.mark.parametrize("text", ["They meet next month.", "They met last year.", "Next week they meet."])
+@pytest.mark.parametrize("published", ["9999-12-31", "0001-01-01"])
+def test_dates_past_the_calendars_ends_are_no_dates(text, published):
+    d = date_sentence(text, parse_edtf(published))
+    assert d is None or parse_edtf(d.date)
+
+
 def test_edtf_uses_the_shortest_form():
     assert edtf(date(2024, 1, 1), date(2024, 12, 31)) == "2024"
     assert edtf(date(2024, 9, 1), date(2024, 9, 30), "?") == "2024-09?"
@@ -407,3 +414,47 @@ def test_sentences_are_slices_of_the_text_in_order(text):
         assert text[s.start : s.end] == s.text and s.text.strip() == s.text and s.text
         assert s.start >= end
         end = s.end
+
+
+_STORE = None
+_WORDS = (
+    "Pakistan Azerbaijan ErdoÄŸan met said will last next this week month year yesterday the following day "
+    "on May 18 January 23-24 late Tuesday night earlier in February recently in 2018 by 1991 mid-2000s "
+    "16th century three days ago . , “ ” \n"
+)
+
+
+def _bundled():
+    global _STORE
+    if _STORE is None:
+        _STORE = load()
+    return _STORE
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(_WORDS.split(" ")),
+        max_size=40,
+    ),
+    published=st.sampled_from(
+        [
+            "2025-02-23",
+            "2025-01",
+            "2025-01-27?/2025-02-02?",
+            "2020?",
+            "2024?/..",
+            "../2016-12",
+            "0001",
+            "9999-12-31",
+            "15XX",
+        ]
+    ),
+)
+def test_any_text_gives_valid_candidates(words, published):
+    """Whatever the text and the publication date, draft raises nothing, every date is valid
+    EDTF and every quote is a slice of the text."""
+    text = " ".join(words)
+    for c in draft(text, _bundled(), "x", parse_edtf(published)):
+        parse_edtf(c.dating.date)
+        assert text[c.sentence.start : c.sentence.end] == c.quote

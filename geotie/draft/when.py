@@ -136,6 +136,7 @@ def _third_word(text: str | None) -> str | None:
 
 
 def _shift_days(d: date | None, days: int) -> date | None:
+    """`d` moved by `days`; None (open) when `d` is, or when that leaves the calendar (year 1-9999)."""
     if d is None:
         return None
     try:
@@ -588,10 +589,15 @@ def date_sentence(text: str, pub: DateSpan, context: Context | None = None, futu
     context = context or Context()
     qual_pub = (pub.approximate, pub.uncertain)
     for e in expressions(text):
-        resolved = resolve(text, e, pub, context, future)
+        try:
+            resolved = resolve(text, e, pub, context, future)
+        except (ValueError, OverflowError):  # past the calendar's ends (year 1-9999): no date
+            continue
         if resolved is None:
             continue
         span, how = resolved
+        if span.lo is None and span.hi is None:
+            continue  # past the calendar's ends
         if span.lo and span.hi and span.lo > span.hi:
             continue  # a reading the publication date rules out ("earlier in February" in January)
         relative = e.kind in ("anchored", "implicit")
