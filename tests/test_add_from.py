@@ -194,3 +194,25 @@ def test_an_entry_with_a_bad_field_has_its_references_checked_too(cli, target, t
     assert "b.toml:2: error: bad-date" in r.stderr
     assert "b.toml:4: error: unknown-actor: unknown actor 'alpah'" in r.stderr and "did you mean 'alpha'" in r.stderr
     assert "b.toml:5: error: unknown-source: unknown source 'nosuch'" in r.stderr
+
+
+def test_a_draft_with_control_characters_and_mojibake_goes_in_verbatim(cli, tmp_path):
+    """The quote of an article holding an escape character and a spoiled name reaches the
+    store character for character, through draft's TOML and add --from."""
+    quote = "Next month, ErdoÄŸan is set to visit Pakistan \x1b[31magain."
+    article = tmp_path / "a.txt"
+    article.write_text(quote + "\n", "utf-8")
+    r = cli("draft", str(article), "--source", "azernews-2025-02-23", "-f", "toml")
+    assert r.exit_code == 0, r.stderr
+    assert "\x1b" not in r.stdout.replace("\\u001b", "")  # escaped in the TOML string and in the comment
+    draft_file = tmp_path / "d.toml"
+    draft_file.write_text(r.stdout, "utf-8")
+    mine = tmp_path / "mine.toml"
+    r = cli("add", "--from", str(draft_file), "--to", str(mine))
+    assert r.exit_code == 0, r.stderr
+    from geotie.store import bundled_store
+
+    store = load_paths([bundled_store(), mine])
+    (event,) = (store.event_index[i] for i in r.stdout.split())
+    assert event.citations[0].quote == quote
+    assert "recep-tayyip-erdogan" in event.actors and event.status == "planned"

@@ -25,8 +25,11 @@ def event_table(c: Candidate, source: str) -> dict:
 
 
 def _comment(text: str) -> str:
-    """One TOML comment line (line breaks and other control characters cannot end it early)."""
-    return "# " + " ".join(text.split()).replace("\x7f", " ")
+    """One TOML comment line: white space runs made one space, other control characters shown
+    as escapes (`text.visible`), which TOML does not allow in a comment."""
+    from ..text import visible
+
+    return "# " + visible(" ".join(text.split()))
 
 
 def notes(c: Candidate, brief: bool = False) -> list[str]:
