@@ -385,6 +385,8 @@ def read_batch(path: Path) -> Batch:
     from .store.files import read_text
 
     text = read_text(path)
+    if path.suffix.lower() == ".json" and text.lstrip().startswith("["):
+        return _read_json_array(path, text)
     if path.suffix.lower() in (".jsonl", ".json", ".ndjson") or text.lstrip().startswith("{"):
         return _read_json_lines(path, text)
     from .store.fastparse import parse
@@ -421,6 +423,26 @@ def _read_json_lines(path: Path, text: str) -> Batch:
         lines[("events", len(events))] = number
         events.append(_stored(obj))
     return Batch(path, "", {"meta": {"schema": SCHEMA_VERSION}, "events": events}, lines)
+
+
+def _read_json_array(path: Path, text: str) -> Batch:
+    """A .json file holding an array of event objects (what `timeline -f json` prints)."""
+    import json
+
+    from .model import SCHEMA_VERSION
+
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise StoreError(f"{path}:{err.lineno}: not JSON ({err.msg} at column {err.colno})") from None
+    except RecursionError:
+        raise StoreError(f"{path}: the JSON is nested too deeply") from None
+    events = []
+    for i, obj in enumerate(items):
+        if not isinstance(obj, dict):
+            raise StoreError(f"{path}: item {i} of the array is not an event object {{...}}")
+        events.append(_stored(obj))
+    return Batch(path, "", {"meta": {"schema": SCHEMA_VERSION}, "events": events}, {("meta",): 0})
 
 
 def _stored(obj: dict) -> dict:

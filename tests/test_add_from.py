@@ -216,3 +216,20 @@ def test_a_draft_with_control_characters_and_mojibake_goes_in_verbatim(cli, tmp_
     (event,) = (store.event_index[i] for i in r.stdout.split())
     assert event.citations[0].quote == quote
     assert "recep-tayyip-erdogan" in event.actors and event.status == "planned"
+
+
+def test_a_json_array_as_timeline_prints_it(cli, target, tmp_path):
+    """`timeline -f json` of one store, added to another: the events read back the same."""
+    r = cli("--no-default", "--data", str(target), "timeline", "-f", "json")
+    events = json.loads(r.stdout)
+    other = write(tmp_path, "[meta]\nschema = 1\n" + MINIMAL.split("[[events]]")[0].split("schema = 1", 1)[1], "o.toml")
+    batch = tmp_path / "b.json"
+    batch.write_text(json.dumps([{**e, "id": e["id"] + "-copy"} for e in events], indent=2), "utf-8")
+    r = cli("--no-default", "--data", str(other), "add", "--from", str(batch), "--to", str(other))
+    assert r.exit_code == 0, r.stderr
+    store = load_paths([other])
+    assert sorted(store.event_index) == sorted(e["id"] + "-copy" for e in events)
+    assert store.event_index["second-copy"].date.text == "2024-07-15"
+    batch.write_text("[1]", "utf-8")
+    r = cli("--no-default", "--data", str(other), "add", "--from", str(batch), "--to", str(other))
+    assert r.exit_code == 1 and "item 0 of the array is not an event object" in r.stderr
