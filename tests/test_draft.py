@@ -45,7 +45,7 @@ def dated(text: str, published: str, **kw) -> str | None:
         ("The council met earlier in February.", DAY, "2025-02-01/2025-02-23"),
         ("Late last year, the Deputy PM spoke.", DAY, "2024-09/2024-12"),
         ("The deal was signed three days ago.", DAY, "2025-02-20"),
-        ("Recently, a business group met.", DAY, "2024-02~/2025-02~"),
+        ("Recently, a business group met.", DAY, "../2025-02-23"),
         ("Fidan last visited Islamabad on May 18.", DAY, "2024-05-18"),
         ("Talks are due next week.", DAY, "2025-02-24/2025-03-08"),
         # relative to a month: counted in days, widened to whole months
@@ -58,7 +58,7 @@ def dated(text: str, published: str, **kw) -> str | None:
         ("The deal was signed three days ago.", MONTH, "2024-12/2025-01"),
         ("Only this month, the leaders spoke.", MONTH, "2025-01"),
         ("Late last year, the Deputy PM spoke.", MONTH, "2024-09/2024-12"),
-        ("Recently, a business group met.", MONTH, "2024-01~/2025-01~"),
+        ("Recently, a business group met.", MONTH, "../2025-01"),
         ("Fidan last visited Islamabad on May 18.", MONTH, "2024-05-18"),
         ("Media announced that the PM would visit Azerbaijan next month.", MONTH, "../2025-02"),
         # relative to an uncertain interval: every day it allows, and its uncertainty
@@ -67,7 +67,7 @@ def dated(text: str, published: str, **kw) -> str | None:
         ("The deal was signed three days ago.", INTERVAL, "2025-01-24?/2025-01-30?"),
         ("They met last month.", INTERVAL, "2024-12?/2025-01?"),
         ("Late last year, the Deputy PM spoke.", INTERVAL, "2024-09?/2024-12?"),
-        ("Recently, a business group met.", INTERVAL, "2024-01%/2025-02%"),
+        ("Recently, a business group met.", INTERVAL, "../2025-02-02?"),
         ("The council met earlier in February.", INTERVAL, "2025-02-01?/2025-02-02?"),
         ("Fidan last visited Islamabad on May 18.", INTERVAL, "2024-05-18?"),
         ("Media announced that the PM would visit Azerbaijan next month.", INTERVAL, "../2025-03?"),
@@ -301,7 +301,7 @@ MEASURED = {
     "strengthens-ties-2025": (10, 10, 5),
     "fortifying-relations-2016": (12, 12, 9),
     "turkiye-ministers-visit": (5, 3, 4),
-    "mutual-benefit-2020": (16, 15, 17),
+    "mutual-benefit-2020": (16, 16, 17),
     "azernews-2025-02-23": (9, 9, 7),
 }
 

@@ -395,8 +395,7 @@ def _anchored(phrase: str, before: str, pub: Span, future: bool) -> tuple[Span, 
             return _months_from(pub, -6, 0), f'"{phrase}": the six months up to the day of writing'
         return _years_from(pub, -5, 0), f'"{phrase}": the five years up to the day of writing'
     if p == "recently":
-        span = _months_from(pub, -12, 0)
-        return Span(span.lo, span.hi, "month", vague=True), f'"{phrase}": the year up to the day of writing'
+        return Span(None, pub.hi, pub.precision), f'"{phrase}": before the day of writing; how long before is not said'
     m = re.fullmatch(r"(?:(earlier|later) (?:this|in the)|(last|past|previous|next|coming|this)) (\w+)", p)
     if not m:
         return None
