@@ -375,6 +375,24 @@ def test_draft_table_escapes_the_article(cli, tmp_path):
     assert "[bold]Azerbaijan[/bold]" in r.stdout and "\\x1b[31m" in r.stdout and "\x1b" not in r.stdout
 
 
+def test_draft_reads_stdin_and_titles_leave_openers_out(tmp_path):
+    from conftest import run_geotie
+
+    r = run_geotie(
+        "draft",
+        "-",
+        "--published",
+        "2025-02-23",
+        "-f",
+        "jsonl",
+        input="Meanwhile, Pakistan met Azerbaijan yesterday.\n",
+    )
+    assert r.returncode == 0, r.stderr
+    obj = json.loads(r.stdout)
+    assert obj["date"] == "2025-02-22" and obj["title"] == "Pakistan met Azerbaijan yesterday"
+    assert obj["citations"][0]["quote"] == "Meanwhile, Pakistan met Azerbaijan yesterday."
+
+
 def test_draft_missing_file(cli, tmp_path):
     r = cli("draft", str(tmp_path / "nope.txt"), "--published", "2025")
     assert r.exit_code == 2 and "no such file" in r.stderr

@@ -14,7 +14,7 @@ DRAFT_FORMATS = ("table", "toml", "json", "jsonl")
 @command("draft")
 def draft_cmd(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(metavar="FILE", help="The article as plain text (UTF-8).")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The article as plain text (UTF-8); - reads stdin.")],
     source: Annotated[
         str | None,
         completes(
@@ -74,7 +74,7 @@ def draft_cmd(
         when = store.sources[source].published
         if when is None:
             raise UsageError(f"source '{source}' has no published date; give one with --published DATE")
-    text = read_article(Path(file))
+    text = read_article(None if file == "-" else Path(file))
     candidates = draft(text, store, source, when)
     if new_only:
         candidates = [c for c in candidates if not c.cited_by]
@@ -84,9 +84,10 @@ def draft_cmd(
 
 
 def read_article(path) -> str:
-    """The article's text, exactly (a byte-order mark aside); one clear message if it cannot be read."""
+    """The article's text (`path` None: stdin), exactly (a byte-order mark aside); one clear
+    message if it cannot be read."""
     try:
-        data = path.read_bytes()
+        data = sys.stdin.buffer.read() if path is None else path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -97,7 +98,8 @@ def read_article(path) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise UsageError(
-            f"{path}: not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); convert it to UTF-8 first"
+            f"{path or 'stdin'}: not UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
+            "convert it to UTF-8 first"
         ) from None
     return text.removeprefix("\ufeff")
 

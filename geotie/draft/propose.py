@@ -5,6 +5,7 @@ quote, date, actors, a status guess and the store events that already cite it.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import DateSpan, Store
@@ -33,9 +34,21 @@ class Candidate:
         return self.sentence.text
 
 
+#: Words that open a sentence without saying what happened: left out of a drafted title.
+_OPENERS = re.compile(
+    r"^(?:thus|meanwhile|moreover|additionally|in addition|however|also|furthermore|significantly|specifically|"
+    r"in response|in contrast|in comparison|on the other hand|at the same time|beyond that|besides|still),\s*",
+    re.IGNORECASE,
+)
+
+
 def title_from(text: str) -> str:
-    """A first title: the sentence, cut at a word under TITLE_LENGTH characters."""
+    """A first title: the sentence without an opening "Thus," or "Meanwhile,", cut at a word
+    under TITLE_LENGTH characters."""
     text = " ".join(text.split()).rstrip(".")
+    shorter = _OPENERS.sub("", text)
+    if shorter:
+        text = shorter[0].upper() + shorter[1:]
     if len(text) <= TITLE_LENGTH:
         return text
     return text[: TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
