@@ -25,10 +25,6 @@ def codes(result):
     return [line.split(": ")[2] for line in result.stdout.splitlines()]
 
 
-RECURATION = "data re-curation on h-data"
-
-
-@pytest.mark.xfail(strict=False, reason=RECURATION)
 def test_bundled_store_is_clean_and_check_is_silent(cli):
     result = cli("check")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
@@ -36,7 +32,6 @@ def test_bundled_store_is_clean_and_check_is_silent(cli):
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason=f"no archived articles: {SEEDS} is not beside the checkout")
-@pytest.mark.xfail(strict=False, reason=RECURATION)
 def test_bundled_store_passes_strict_check_against_the_archive(cli):
     """CI: every lint, and every quote character for character in its article (issue #10)."""
     result = cli("check", "--strict", "--archive", str(SEEDS))

@@ -66,7 +66,7 @@ def test_bash_completes_from_the_store(line, expected):
 
 def test_zsh_gets_values_with_their_help():
     assert zsh("geotie event jf17-b") == (
-        """_arguments '*: :(("jf17-block3-delivered":"Azerbaijan receives JF-17 Thunder Block III fighters"))'"""
+        """_arguments '*: :(("jf17-block3-delivered":"Azerbaijan receives JF-17 Thunder Block III aircraft"))'"""
     )
     assert zsh("geotie who Vug") == """_arguments '*: :(("Vugar Mustafayev":"vugar-mustafayev"))'"""
     assert zsh("geotie who zzz") == "_files"

@@ -174,7 +174,7 @@ def test_readme_examples_are_true():
 def test_no_color_removes_colours_even_when_forced():
     import re
 
-    args = ("timeline", "pakistan", "azerbaijan", "--reverse", "-n", "1", "-f", "table")
+    args = ("timeline", "pakistan", "azerbaijan", "--status", "planned", "--reverse", "-n", "1", "-f", "table")
     forced = run_geotie(*args, env={"NO_COLOR": None, "FORCE_COLOR": "1", "TERM": "xterm-256color"}).stdout
     assert re.search(r"\x1b\[3[0-7]m", forced)  # planned is yellow when colours are on
     plain = run_geotie(*args, env={"NO_COLOR": "1", "FORCE_COLOR": "1", "TERM": "xterm-256color"}).stdout
