@@ -233,3 +233,24 @@ def test_a_json_array_as_timeline_prints_it(cli, target, tmp_path):
     batch.write_text("[1]", "utf-8")
     r = cli("--no-default", "--data", str(other), "add", "--from", str(batch), "--to", str(other))
     assert r.exit_code == 1 and "item 0 of the array is not an event object" in r.stderr
+
+
+def test_the_readme_session_entry_goes_in_and_check_finds_nothing(cli, tmp_path):
+    """The reviewed entry the README shows is added by add --from, and check (with the seeds
+    when they are there) says nothing about it."""
+    import re
+    from datetime import date
+
+    from conftest import ROOT
+    from geotie import lint
+    from geotie.store import bundled_store
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"```toml\n(\[\[events\]\]\ndate = \"2025-02-23\".*?)```", readme, re.S).group(1)
+    draft_file = write(tmp_path, block, "draft.toml")
+    mine = tmp_path / "mine.toml"
+    r = cli("add", "--from", str(draft_file), "--to", str(mine))
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.strip() == "2025-02-23-azernews-expects-azerbaijan-pakistan-relations"
+    problems = lint.check([bundled_store(), mine], date(2025, 3, 1), SEEDS if SEEDS.is_dir() else None)
+    assert [p for p in problems if p.origin.file == str(mine)] == []

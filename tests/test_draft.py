@@ -476,3 +476,10 @@ def test_any_text_gives_valid_candidates(words, published):
     for c in draft(text, _bundled(), "x", parse_edtf(published)):
         parse_edtf(c.dating.date)
         assert text[c.sentence.start : c.sentence.end] == c.quote
+
+
+def test_draft_prints_toml_when_piped(cli, tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text("In 2024, Pakistan and Azerbaijan met.\n", "utf-8")
+    r = cli("draft", str(article), "--published", "2025")
+    assert r.exit_code == 0 and r.stdout.startswith("# geotie draft of") and "[[events]]" in r.stdout
