@@ -79,23 +79,30 @@ def command(*names: str, group: typer.Typer | None = None, **kwargs: Any) -> Cal
     and an exit code."""
 
     def decorate(fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kw: Any) -> Any:
-            try:
-                return _once_more_if_damaged(fn, *args, **kw)
-            except StoreError as err:
-                _report_problems(err.problems)
-                say(f"{err}" + ("; fix the lines above (nothing was changed)" if err.problems else ""))
-                raise typer.Exit(err.exit_code) from None
-            except GeotieError as err:
-                say(str(err))
-                raise typer.Exit(err.exit_code) from None
-            except BrokenPipeError:
-                _reader_gone()
-
-        return (group or app).command(*names, **kwargs)(wrapper)
+        return (group or app).command(*names, **kwargs)(guarded(fn))
 
     return decorate
+
+
+def guarded(fn: Callable) -> Callable:
+    """`fn` with its GeotieErrors turned into a message and an exit code (for commands and
+    the callbacks of command groups)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        try:
+            return _once_more_if_damaged(fn, *args, **kw)
+        except StoreError as err:
+            _report_problems(err.problems)
+            say(f"{err}" + ("; fix the lines above (nothing was changed)" if err.problems else ""))
+            raise typer.Exit(err.exit_code) from None
+        except GeotieError as err:
+            say(str(err))
+            raise typer.Exit(err.exit_code) from None
+        except BrokenPipeError:
+            _reader_gone()
+
+    return wrapper
 
 
 def _once_more_if_damaged(fn: Callable, *args: Any, **kw: Any) -> Any:
@@ -146,6 +153,18 @@ def load(ctx: typer.Context) -> Any:
             for w in warnings(settings.index):
                 show(str(w))
     return settings.index
+
+
+def load_store(ctx: typer.Context) -> Any:
+    """The store read from its TOML files into memory (a geotie.model.Store), for the commands
+    that need every entry as the files hold them (`draft`; `check` and `add` read the files
+    their own way): never the index. Its warnings are shown."""
+    from ..store import load_paths
+
+    store = load_paths(store_paths(ctx))
+    for w in store.warnings:
+        show(str(w))
+    return store
 
 
 def pick_format(fmt: Format | None) -> str:
@@ -269,6 +288,7 @@ COMMAND_MODULES = {
     "sources": "reading",
     "actors": "reading",
     "search": "reading",
+    "draft": "drafting",
     "add": "authoring",
     "check": "checking",
     "cache": "caching",

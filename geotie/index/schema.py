@@ -35,7 +35,7 @@ CREATE TABLE files (
     file INTEGER PRIMARY KEY,           -- position in the store paths
     path TEXT NOT NULL,
     ino INTEGER NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-    hash TEXT NOT NULL                  -- store.cache.file_hash
+    hash TEXT NOT NULL                  -- index.fresh.file_hash
 );
 CREATE TABLE store_meta (               -- each file's [meta] table
     file INTEGER PRIMARY KEY, schema INTEGER NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
