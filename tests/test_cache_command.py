@@ -38,10 +38,18 @@ def test_cache_lists_each_index_with_its_store_files_and_clear_removes_them(cli,
     assert again.exit_code == 0 and index_path(folder, [store]).exists()
 
 
-def test_cache_of_a_missing_folder(cli, tmp_path):
+def test_cache_of_a_missing_folder_a_file_and_a_folder_others_can_write(cli, tmp_path):
     got = cli("cache", env={"GEOTIE_CACHE": str(tmp_path / "none")})
     assert got.exit_code == 0 and "0 index file(s)" in got.stdout
     assert cli("cache", "--clear", env={"GEOTIE_CACHE": str(tmp_path / "none")}).exit_code == 0
+    a_file = write(tmp_path, "not a folder", "a-file")
+    got = cli("cache", env={"GEOTIE_CACHE": str(a_file)})
+    assert got.exit_code == 0 and "(not a folder: indexes are built in memory)" in got.stdout
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    got = cli("cache", env={"GEOTIE_CACHE": str(shared)})
+    assert got.exit_code == 0 and "others can write to it" in got.stdout
 
 
 def test_the_folder_is_bounded_when_an_index_is_built(cli, tmp_path):

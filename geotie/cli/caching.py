@@ -38,7 +38,12 @@ def cache_cmd(
     files = use.describe(folder) if folder.is_dir() else []
     total = sum(f.size for f in files)
     bound = f"kept: the {use.MAX_INDEXES} used last, none unused for {use.UNUSED_DAYS} days"
-    state = "" if not folder.exists() or safe_dir(folder, create=False) else " (not used: others can write to it)"
+    if folder.exists() and not folder.is_dir():
+        state = " (not a folder: indexes are built in memory)"
+    elif folder.exists() and not safe_dir(folder, create=False):
+        state = " (not used: others can write to it; indexes are built in memory)"
+    else:
+        state = ""
     show(f"{folder}{state}: {len(files)} index file(s), {_size(total)} ({bound})", sys.stdout)
     for f in files:
         used = time.strftime("%Y-%m-%d %H:%M", time.localtime(f.used))
