@@ -201,3 +201,42 @@ def test_first_runs_at_once_all_answer_and_leave_one_whole_index(tmp_path):
     assert len({out for out, _ in outs}) == 1 and all(err == "" for _, err in outs)
     assert [p.name for p in folder.iterdir()] == [the_index(folder, store).name]
     assert open_index(the_index(folder, store), [store]) is not None
+
+
+def test_damage_met_after_the_answer_began_is_not_printed_twice(tmp_path, monkeypatch, capsys):
+    """Rebuilt and run again only while nothing is printed yet; else the command says the
+    output is incomplete (exit 1) and the next run rebuilds."""
+    from types import SimpleNamespace
+
+    from geotie.cli import base
+    from geotie.errors import IndexDamaged
+    from geotie.render.rows import View
+
+    store = write(tmp_path, MINIMAL)
+    monkeypatch.setenv("GEOTIE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("GEOTIE_NO_CACHE", raising=False)
+    ctx = SimpleNamespace(obj=base.Settings([str(store)], True))
+    target = the_index(tmp_path / "cache", store)
+    runs = []
+
+    def printing_then_damaged(ctx):
+        base.load(ctx)
+        runs.append(1)
+        base.write_view("tsv", View(("a",), [("first row",)], {}))
+        raise IndexDamaged("the index is damaged")
+
+    with pytest.raises(IndexDamaged, match="the output above is incomplete"):
+        base._once_more_if_damaged(printing_then_damaged, ctx=ctx)
+    assert runs == [1] and capsys.readouterr().out == "first row\n"
+    assert not target.exists()  # discarded: the next run builds it again
+
+    def damaged_before_printing(ctx):
+        base.load(ctx)
+        runs.append(2)
+        if runs.count(2) == 1:
+            raise IndexDamaged("the index is damaged")
+        base.write_view("tsv", View(("a",), [("answer",)], {}))
+
+    base._once_more_if_damaged(damaged_before_printing, ctx=ctx)
+    assert runs == [1, 2, 2] and capsys.readouterr().out == "answer\n"
+    assert target.exists()

@@ -107,17 +107,22 @@ def guarded(fn: Callable) -> Callable:
 
 def _once_more_if_damaged(fn: Callable, *args: Any, **kw: Any) -> Any:
     """`fn`, run again once with the index built anew when the index file broke while it ran
-    (a damaged file found at opening is rebuilt by `load` itself)."""
+    (a damaged file found at opening is rebuilt by `load` itself), unless some of the answer
+    was written already: it would be written twice. The damaged file is removed either way."""
     from ..errors import IndexDamaged
 
+    global _writing
+    _writing = False
     try:
         return fn(*args, **kw)
-    except IndexDamaged:
+    except IndexDamaged as err:
         settings = getattr(kw.get("ctx"), "obj", None)
         if not isinstance(settings, Settings) or settings.index is None:
             raise
         settings.index.discard()
         settings.index = None
+        if _writing:  # some rows are out already: running again would print them twice
+            raise IndexDamaged(f"{err}; the output above is incomplete: run the command again") from None
         return fn(*args, **kw)
 
 
@@ -174,6 +179,23 @@ def pick_format(fmt: Format | None) -> str:
     return "table" if sys.stdout.isatty() else "tsv"
 
 
+#: Set once a command has written some of its answer in a machine format (see
+#: `_once_more_if_damaged`; a table is written once its rows are all read).
+_writing = False
+
+
+class _Noted:
+    """stdout, noting that the answer has begun at the first write."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        global _writing
+        _writing = True
+        return self.out.write(text)
+
+
 def emit(fmt: str, view_fn: Callable[[], Any], table_fn: Callable[[Any], None]) -> None:
     if fmt == "table":
         from ..render import terminal
@@ -187,7 +209,7 @@ def write_view(fmt: str, view: Any) -> None:
     """A machine format on stdout (`view`: a render.rows.View)."""
     from ..render.writers import write
 
-    write(view, fmt, sys.stdout, safe=sys.stdout.isatty())
+    write(view, fmt, _Noted(sys.stdout), safe=sys.stdout.isatty())
 
 
 def _no_empty_path(values: list[str] | None) -> list[str] | None:
