@@ -33,13 +33,15 @@ def _parts(text: str) -> list[int]:
 
 
 def csl_date(span: DateSpan) -> dict:
-    """A CSL date variable: `date-parts` (two for an interval; an open end is left out, a
-    wider-than-year precision becomes its range of years), `circa` when approximate or
-    uncertain, and `literal`-free so consumers sort it."""
+    """A CSL date variable, never more precise than the store: `date-parts` (two for an
+    interval; an open end is left out; a range of days inside one month is that month, as
+    citeproc-py cannot render such a range; a decade or century is its range of years),
+    `circa` when approximate, uncertain or wider than a year."""
     if span.interval:
         left, right = span.text.split("/")
-        ends = [p for p in (left, right) if p not in ("", "..")]
-        parts = [_parts(p) for p in ends]
+        parts = [_parts(p) for p in (left, right) if p not in ("", "..")]
+        if len(parts) == 2 and len(parts[0]) == len(parts[1]) == 3 and parts[0][:2] == parts[1][:2]:
+            parts = [parts[0][:2]]  # days of one month: the month (the days are in `note`)
     elif span.precision in ("decade", "century", "millennium"):
         parts = [[span.start.year], [span.end.year]]
     else:
@@ -133,10 +135,20 @@ def write_md_cited(events: Iterable[Event], source_of: Callable[[str], Source | 
     for (source_id, quote), n in numbers.items():
         s = source_of(source_id)
         where = md_inline(s.title) if s else md_inline(source_id)
-        if s and s.url.startswith(("https://", "http://")):
-            where = f"[{where}](<{s.url.replace('>', '%3E').replace(' ', '%20')}>)"
+        url = safe_url(s.url) if s else None
+        if url:
+            where = f"[{where}](<{url.replace('<', '%3C').replace('>', '%3E')}>)"
         when = f", {describe(s.published)}" if s and s.published else ""
         out.write(f"[^{n}]: “{md_inline(quote)}” — {where}{when} (`{source_id}`)\n")
+
+
+def safe_url(url: str) -> str | None:
+    """A link target only for an http(s) URL without spaces or control characters; anything
+    else (a `javascript:` URL...) is shown as text, never linked."""
+    url = url.strip()
+    if url.lower().startswith(("https://", "http://")) and url.isprintable() and " " not in url:
+        return url
+    return None
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")

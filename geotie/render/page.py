@@ -20,6 +20,7 @@ from typing import IO
 from ..dates import describe
 from ..model import Actor, DateSpan, Event, Source
 from ..text import visible
+from .citations import safe_url
 
 #: In the head of every page: `geotie page -o` replaces only a file that has it.
 GENERATOR = '<meta name="generator" content="geotie">'
@@ -132,14 +133,6 @@ CSP = (
 def e(text: str) -> str:
     """Store text as HTML text or attribute value: escaped, control characters made visible."""
     return html.escape(visible(text), quote=True)
-
-
-def safe_url(url: str) -> str | None:
-    """A link target only for http(s) URLs without spaces or controls; anything else is text."""
-    url = url.strip()
-    if url.lower().startswith(("https://", "http://")) and url.isprintable() and " " not in url:
-        return url
-    return None
 
 
 class Axis:

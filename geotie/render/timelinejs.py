@@ -14,6 +14,7 @@ from typing import IO
 
 from ..dates import _single, describe
 from ..model import DateSpan, Event, Source
+from .citations import safe_url
 from .writers import json_text
 
 
@@ -50,8 +51,9 @@ def _text(e: Event, source_of: Callable[[str], Source | None]) -> str:
     for c in e.citations:
         s = source_of(c.source)
         name = html.escape(s.title if s else c.source)
-        if s and s.url.startswith(("https://", "http://")):
-            name = f'<a href="{html.escape(s.url)}">{name}</a>'
+        url = safe_url(s.url) if s else None
+        if url:
+            name = f'<a href="{html.escape(url)}">{name}</a>'
         out.append(f"<blockquote>{html.escape(c.quote)}</blockquote><p>— {name}</p>")
     return "".join(out)
 
