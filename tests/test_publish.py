@@ -4,8 +4,8 @@ the browser checks are in test_browser.py)."""
 from __future__ import annotations
 
 import base64
-import html
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -187,8 +187,8 @@ def test_csljson_of_every_bundled_source_renders_in_citeproc_py(cli):
         bib.register(citeproc.Citation([citeproc.CitationItem(item["id"])]))
     rendered = [str(entry) for entry in bib.bibliography()]
     assert len(rendered) == len(items)
-    for item, text in zip(sorted(items, key=lambda i: i["title"]), sorted(rendered, key=lambda t: t.split("“")[1])):
-        assert item["title"] in text
+    for item in items:  # each title in some rendered entry
+        assert any(item["title"] in text for text in rendered)
     azernews = next(i for i in items if i["id"] == "azernews-2025-02-23")
     assert azernews["issued"] == {"date-parts": [[2025, 2, 23]]}  # a known day, no circa
     assert azernews["author"] == [{"family": "Ashirov", "given": "Qabil"}]
