@@ -46,7 +46,7 @@ h1{font-size:1.35em;margin:0 0 4px}
 .meta,.note{color:var(--muted);font-size:.9em;margin:2px 0}
 .truncated{background:#fff4d6;border:1px solid #e8c66a;padding:8px 12px;margin:8px 0;border-radius:4px}
 form{display:flex;flex-wrap:wrap;gap:12px 20px;align-items:center;padding:8px 24px;border-bottom:1px solid var(--line);
-background:#fff;position:sticky;top:0;z-index:2}
+background:#fff}
 form label{font-size:.9em}
 fieldset{border:0;margin:0;padding:0;display:flex;gap:10px;flex-wrap:wrap}
 legend{font-size:.9em;float:left;margin-right:6px;color:var(--muted)}
@@ -55,9 +55,10 @@ legend{font-size:.9em;float:left;margin-right:6px;color:var(--muted)}
 .axis text{font-size:11px;fill:var(--muted)}
 .axis line{stroke:var(--line)}
 ol{list-style:none;margin:0;padding:0 24px 24px}
-li.event{border-bottom:1px solid var(--line);padding:10px 0}
-.head{display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}
-.when{font-variant-numeric:tabular-nums;min-width:9em;font-weight:600}
+li.event,li.axis-row{display:grid;grid-template-columns:9.5em 30% minmax(0,1fr);gap:0 16px;align-items:start}
+li.event{border-bottom:1px solid var(--line);padding:8px 0}
+.axis-row{position:sticky;top:0;background:var(--bg);z-index:1}
+.when{font-variant-numeric:tabular-nums;font-weight:600;display:block}
 .vague .when{font-style:italic}
 .title{font-weight:600}
 .status{font-size:.75em;text-transform:uppercase;letter-spacing:.04em;padding:1px 6px;border-radius:3px;
@@ -65,7 +66,7 @@ border:1px solid;color:var(--s)}
 .s-occurred{--s:var(--occurred)}.s-planned{--s:var(--planned)}.s-ongoing{--s:var(--ongoing)}
 .s-reported{--s:var(--reported)}.s-cancelled{--s:var(--cancelled)}
 .s-cancelled .title{text-decoration:line-through}
-.lane{display:block;width:100%;height:14px;margin:4px 0}
+.lane{display:block;width:100%;height:14px;margin:3px 0}
 .lane .track{fill:#eef1f4}
 .lane .span{fill:var(--s);stroke:var(--s)}
 .lane .vague{fill:url(#hatch);stroke-width:1}
@@ -84,6 +85,7 @@ blockquote{margin:4px 0;font-size:.92em}
 .legend{font-size:.85em;color:var(--muted);padding:0 24px}
 .legend svg{vertical-align:middle}
 [hidden]{display:none!important}
+@media (max-width:720px){li.event,li.axis-row{grid-template-columns:1fr}.axis-row div{display:none}}
 @media print{form{display:none}body{background:#fff;font-size:11pt}li.event{break-inside:avoid}
 a[href]::after{content:" <" attr(href) ">";font-size:.8em;color:var(--muted);word-break:break-all}}
 """
@@ -202,11 +204,12 @@ def _event(ev: Event, axis: Axis, actors: dict[str, Actor], source_of: Callable[
         f'<li class="{cls}" id="e-{e(ev.id)}" data-status="{e(ev.status)}" '
         f'data-actors="{e(" ".join(ev.actors))}" data-tags="{e(" ".join(ev.tags))}">',
         '<div class="head">',
-        f'<span class="when" title="{e(ev.date.text)}">{e(describe(ev.date))}</span>',
+        f'<span class="when" title="{e(ev.date.text)}">{e(describe(ev.date))}</span> ',
         f'<span class="status" title="{e(STATUS_NOTE.get(ev.status, ""))}">{e(ev.status)}</span>',
-        f'<span class="title">{e(ev.title)}</span>',
         "</div>",
         lane(ev.date, axis),
+        '<div class="body">',
+        f'<div class="title">{e(ev.title)}</div>',
         f'<div class="who">{", ".join(names)}</div>',
     ]
     if ev.tags:
@@ -231,7 +234,7 @@ def _event(ev: Event, axis: Axis, actors: dict[str, Actor], source_of: Callable[
                 f'<div class="src">— {link}{when} <code>{e(c.source)}</code>{extra}</div>'
             )
         out.append("</div>")
-    out.append("</li>")
+    out.append("</div></li>")
     return "".join(out)
 
 
@@ -293,10 +296,10 @@ def write_page(
         "somewhere in that span; dashed outline = approximate or uncertain; faded to the edge = an open end "
         "(only one end is known).</p>\n"
     )
-    w('<ol id="events">\n<li class="axis-row" aria-hidden="true"><svg class="axis">')
+    w('<ol id="events">\n<li class="axis-row" aria-hidden="true"><div></div><svg class="axis">')
     for x, label in axis.ticks():
         w(f'<line x1="{_pct(x)}" x2="{_pct(x)}" y1="14" y2="22"/><text x="{_pct(x)}" y="11">{label}</text>')
-    w("</svg></li>\n")
+    w("</svg><div></div></li>\n")
     for ev in events:
         w(_event(ev, axis, actors, source_of) + "\n")
     w(f"</ol>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
