@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .dates import parse_edtf
 from .errors import DateError, NotFound, StoreError, UsageError
-from .model import ACTOR_KINDS, EVENT_STATUSES, ID_PATTERN, SOURCE_KINDS, Store
+from .model import ACTOR_KINDS, EVENT_STATUSES, ID_PATTERN, SOURCE_KINDS, Origin, Problem, Store
 from .query import resolve_actor
 from .text import did_you_mean, fold, suggest, suggest_ids
 
@@ -357,3 +357,252 @@ def _inline_array(target: Path, old: str, kind: str) -> StoreError | None:
         f"[[{kind}]] tables, which cannot follow it. Rewrite it as [[{kind}]] tables, or add to another "
         "file with --to; nothing was changed"
     )
+
+
+# --- adding a file of entries (`geotie add --from FILE`) -------------------------------------------
+
+#: Keys of the JSON event contract that are worked out from `date` (and a draft's notes):
+#: read, never stored.
+DERIVED_KEYS = ("start", "end", "precision", "approximate", "uncertain", "display_date", "draft")
+KINDS = ("sources", "actors", "events")
+
+
+@dataclass
+class Batch:
+    """A file of entries to add: its text, the raw document and the lines of its entries."""
+
+    path: Path
+    text: str
+    doc: dict
+    lines: dict[tuple, int] | None
+
+
+def read_batch(path: Path) -> Batch:
+    """The entries of `path`: TOML in the store format ([meta] optional), or JSON Lines of
+    event objects in the JSON contract (a `.jsonl`/`.json` file, or text starting with `{`).
+    Raises StoreError saying where the file is not readable."""
+    from .model import SCHEMA_VERSION
+    from .store.files import read_text
+
+    text = read_text(path)
+    if path.suffix.lower() == ".json" and text.lstrip().startswith("["):
+        return _read_json_array(path, text)
+    if path.suffix.lower() in (".jsonl", ".json", ".ndjson") or text.lstrip().startswith("{"):
+        return _read_json_lines(path, text)
+    from .store.fastparse import parse
+    from .store.files import parse_toml
+
+    fast = parse(text)
+    doc, lines = fast if fast is not None else (parse_toml(path, text), None)
+    doc.setdefault("meta", {"schema": SCHEMA_VERSION})
+    if lines is not None:
+        lines.setdefault(("meta",), 1)
+    return Batch(path, text, doc, lines)
+
+
+def _read_json_lines(path: Path, text: str) -> Batch:
+    import json
+
+    from .model import SCHEMA_VERSION
+
+    events: list = []
+    lines: dict[tuple, int] = {("meta",): 1}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise StoreError(
+                f"{path}:{number}: not JSON ({err.msg} at column {err.colno}); one event object a line"
+            ) from None
+        except RecursionError:
+            raise StoreError(f"{path}:{number}: the JSON is nested too deeply") from None
+        if not isinstance(obj, dict):
+            raise StoreError(f"{path}:{number}: an event must be a JSON object {{...}}, not {type(obj).__name__}")
+        lines[("events", len(events))] = number
+        events.append(_stored(obj))
+    return Batch(path, "", {"meta": {"schema": SCHEMA_VERSION}, "events": events}, lines)
+
+
+def _read_json_array(path: Path, text: str) -> Batch:
+    """A .json file holding an array of event objects (what `timeline -f json` prints)."""
+    import json
+
+    from .model import SCHEMA_VERSION
+
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise StoreError(f"{path}:{err.lineno}: not JSON ({err.msg} at column {err.colno})") from None
+    except RecursionError:
+        raise StoreError(f"{path}: the JSON is nested too deeply") from None
+    events = []
+    for i, obj in enumerate(items):
+        if not isinstance(obj, dict):
+            raise StoreError(f"{path}: item {i} of the array is not an event object {{...}}")
+        events.append(_stored(obj))
+    return Batch(path, "", {"meta": {"schema": SCHEMA_VERSION}, "events": events}, {("meta",): 0})
+
+
+def _stored(obj: dict) -> dict:
+    """An event object as a store table: the derived keys left out, and the empty optional
+    fields the contract always writes ("", [], an empty citation note)."""
+    table = {}
+    for key, value in obj.items():
+        if key in DERIVED_KEYS or (value in ("", []) and key not in ("id", "actors", "citations", "title", "date")):
+            continue
+        if key == "citations" and isinstance(value, list):
+            value = [
+                {k: v for k, v in c.items() if not (k == "note" and v == "")} if isinstance(c, dict) else c
+                for c in value
+            ]
+        table[key] = value
+    return table
+
+
+def _base(kind: str, table: dict) -> str:
+    """What a new id is made from, as `add` makes it: date and title, name, publisher and date."""
+
+    def text(key: str) -> str:
+        value = table.get(key)
+        return value if isinstance(value, str) else ""
+
+    if kind == "events":
+        return f"{text('date').split('/')[0].rstrip('?~%').strip('.')} {text('title')}"
+    if kind == "actors":
+        return text("name")
+    return f"{text('publisher') or text('title')} {text('published').split('/')[0].rstrip('?~%')}"
+
+
+def fill_ids(store: Store, doc: dict) -> None:
+    """Give each entry without an id (or with an empty one) a new id, unique in the store and the batch."""
+    used = set(store.sources) | set(store.actors) | set(store.event_index)
+    for kind in KINDS:
+        tables = doc.get(kind)
+        used |= (
+            {t["id"] for t in tables if isinstance(t, dict) and isinstance(t.get("id"), str)}
+            if isinstance(tables, list)
+            else set()
+        )
+    for kind in KINDS:
+        tables = doc.get(kind)
+        if not isinstance(tables, list):
+            continue
+        for i, table in enumerate(tables):
+            if isinstance(table, dict) and table.get("id") in (None, ""):
+                ident = _fresh_id(used, _base(kind, table))
+                used.add(ident)
+                tables[i] = {"id": ident, **{k: v for k, v in table.items() if k != "id"}}
+
+
+def _fresh_id(used: set[str], base: str) -> str:
+    stem = slug(base)[:MAX_ID_LENGTH].rstrip("-")
+    if len(slug(base)) > MAX_ID_LENGTH and "-" in stem:
+        stem = stem.rsplit("-", 1)[0]
+    stem = stem or "entry"
+    candidate, n = stem, 2
+    while candidate in used:
+        candidate, n = f"{stem}-{n}", n + 1
+    return candidate
+
+
+def _batch_problems(store: Store, batch: Batch, content) -> list[Problem]:
+    """What `add` asks beyond the store's rules: every event names an actor; and, for an event
+    left out for another problem (whose references the store's rules do not look at), the
+    actors and sources it names exist, so one pass reports every problem."""
+    out = []
+    events = batch.doc.get("events", [])
+    actors = set(store.actors) | {a.id for a in content.actors}
+    sources = set(store.sources) | {x.id for x in content.sources}
+
+    def problem(i: int, table: dict, code: str, message: str, fld: str, hint: str) -> Problem:
+        line = content.lines.line("events", i, fld) if content.lines else 0
+        return Problem(
+            "error", code, message, Origin(str(batch.path), line), f"events[{i}] '{table.get('id', '')}'", fld, hint
+        )
+
+    for i, table in enumerate(events if isinstance(events, list) else []):
+        if not isinstance(table, dict):
+            continue
+        if not table.get("actors"):
+            hint = 'add actors = ["actor-id", ...] (add an unknown actor first with geotie add actor)'
+            out.append(problem(i, table, "no-actor", "the event names no actor", "actors", hint))
+        if table.get("id") not in content.broken_ids:
+            continue
+        named = table.get("actors") if isinstance(table.get("actors"), list) else []
+        for ref in (r for r in named if isinstance(r, str) and r not in actors):
+            hint = did_you_mean(*suggest_ids(ref, actors)) or "define it as [[actors]] or fix the id"
+            out.append(problem(i, table, "unknown-actor", f"unknown actor '{ref}'", "actors", hint))
+        cites = table.get("citations") if isinstance(table.get("citations"), list) else []
+        for c in cites:
+            ref = c.get("source") if isinstance(c, dict) else None
+            if isinstance(ref, str) and ref not in sources:
+                hint = did_you_mean(*suggest_ids(ref, sources)) or "add the source first (geotie add source)"
+                out.append(problem(i, table, "unknown-source", f"unknown source '{ref}'", "citations", hint))
+    return out
+
+
+def add_batch(paths: list[Path], target: Path, batch: Batch, dry_run: bool = False) -> tuple[list[str], str]:
+    """Add every entry of `batch` to `target`, or none: the entries are checked together with
+    the store (every problem reported, at its line of the batch file), then appended in one
+    locked, atomic write (store.write), as `add_entry` does. Returns the new ids and the TOML."""
+    import copy
+
+    from .store import bundled_store, check_files, read_file
+    from .store.convert import convert_file
+    from .store.files import read_text
+    from .store.write import NEW_STORE_HEADER, append, check_target, joined
+
+    if _same(target, bundled_store()):
+        raise UsageError("the bundled store is never written to; add to your own store (--to FILE)")
+    if _same(target, batch.path):
+        raise UsageError(f"{batch.path} is the file to add from; add to another file (--to FILE)")
+    others = [read_file(p) for p in paths if not _same(p, target)]
+    done: dict = {}
+
+    def make(old: str) -> str:
+        current = read_file(target, old)
+        store = _store([*others, current], HAS_ERRORS)
+        doc = copy.deepcopy(batch.doc)
+        fill_ids(store, doc)
+        content = convert_file(str(batch.path), batch.text, doc, dict(batch.lines) if batch.lines else None)
+        _, problems = check_files([*others, current, content])
+        mine = [p for p in problems if p.origin.file == str(batch.path) or p.severity == "error"]
+        mine += _batch_problems(store, Batch(batch.path, batch.text, doc, batch.lines), content)
+        if mine:
+            warned = " (warnings too: an unknown key may be a typo)" if any(p.severity != "error" for p in mine) else ""
+            raise StoreError(
+                f"{batch.path}: {len(mine)} problem(s) in the entries to add{warned}",
+                [_as_error(p) for p in mine],
+            )
+        blocks = []
+        ids = []
+        for kind in KINDS:
+            for table in doc.get(kind, []):
+                blocks.append(to_toml(kind, table))
+                ids.append(table["id"])
+        if not blocks:
+            raise UsageError(f"{batch.path}: no entries to add ([[events]], [[actors]] or [[sources]] tables)")
+        text = "\n".join(blocks)
+        new = joined(old, text)
+        try:
+            _store([*others, read_file(target, new)], WOULD_BREAK)
+        except StoreError as err:
+            raise _inline_array(target, old, "events") or err from None
+        done.update(ids=ids, text=text)
+        return new
+
+    if dry_run:
+        check_target(target)
+        make(read_text(target) if target.is_file() else NEW_STORE_HEADER)
+    else:
+        append(target, make)
+    return done["ids"], done["text"]
+
+
+def _as_error(p: Problem) -> Problem:
+    """A problem that stops a batch: warnings of the batch stop it too, so each shows as an error."""
+    from dataclasses import replace
+
+    return p if p.severity == "error" else replace(p, severity="error")

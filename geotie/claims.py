@@ -7,10 +7,14 @@ summary, date) with its quotes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .text import fold
+
+if TYPE_CHECKING:
+    from .model import Actor
 
 # --- names ---------------------------------------------------------------------------------
 
@@ -35,6 +39,22 @@ def names_in(text: str, names: list[str]) -> bool:
     """True when one of `names` stands in `text` as whole words, case and accents ignored
     (`fold`, so "Azerbaijan’s" names Azerbaijan); a plural -s counts ("Azerbaijanis")."""
     return named(folded_words(text), name_keys(names))
+
+
+def surname(actor: Actor) -> str:
+    """A person's surname, folded (the last word of a name of two words or more), else ""."""
+    words = fold(actor.name).split()
+    return words[-1] if actor.kind == "person" and len(words) > 1 else ""
+
+
+def unique_surnames(actors: Iterable[Actor]) -> dict[str, str]:
+    """Person id -> surname, for the surnames no other person has: "Minister Güler" names
+    Yasar Güler, "Sharif" names no Sharif in particular."""
+    by_name: dict[str, list[str]] = {}
+    for actor in actors:
+        if name := surname(actor):
+            by_name.setdefault(name, []).append(actor.id)
+    return {ids[0]: name for name, ids in by_name.items() if len(ids) == 1}
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -64,6 +84,12 @@ def numbers(text: str) -> list[str]:
     """The numbers written in digits in `text`, normalised ("1,200" -> "1200", "40%" ->
     "40", "8th" -> "8", "JF-17" -> "17"), in order."""
     return [_normal(m.group()) for m in _NUMBER.finditer(text)]
+
+
+def number_word(word: str) -> int | None:
+    """The value of a number or ordinal written as a word ("seven", "sixteenth"), else None."""
+    word = word.lower()
+    return _WORDS.get(word, _ORDINALS.get(word))
 
 
 def numbers_said(text: str) -> set[str]:
@@ -118,6 +144,8 @@ class Relative(NamedTuple):
     phrase: str  # as written
     anchored: bool  # on the source's own date (last week, yesterday) rather than on another date or the year
     unit: str = ""  # of an anchored expression: the step it counts in, "day", "week", "month" or "year"
+    start: int = -1  # where the phrase stands in the text (text[start:end] == phrase)
+    end: int = -1
 
 
 _UNIT_WORDS = (
@@ -133,7 +161,8 @@ def _unit(phrase: str) -> str:
 
 def relative_dates(text: str) -> list[Relative]:
     """The relative date expressions in `text`, in order: "last week", "on Tuesday",
-    "the following day", "earlier in February", a month or day without a year ("May 18")."""
+    "the following day", "earlier in February", a month or day without a year ("May 18"),
+    each with where it stands (`start`, `end`). `geotie draft` resolves them (geotie.draft.when)."""
     found: list[tuple[int, Relative]] = []
     taken: list[tuple[int, int]] = []
 
@@ -141,8 +170,10 @@ def relative_dates(text: str) -> list[Relative]:
         if any(a < m.end() and m.start() < b for a, b in taken):
             return
         taken.append(m.span())
-        phrase = m.group().strip()
-        found.append((m.start(), Relative(phrase, anchored, _unit(phrase) if anchored else "")))
+        raw = m.group()
+        phrase = raw.strip()
+        start = m.start() + len(raw) - len(raw.lstrip())
+        found.append((start, Relative(phrase, anchored, _unit(phrase) if anchored else "", start, start + len(phrase))))
 
     for m in _ANCHORED.finditer(text):
         add(m, True)

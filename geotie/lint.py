@@ -10,9 +10,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from .claims import folded_words, name_keys, named, numbers, numbers_said, relative_dates
+from .claims import folded_words, name_keys, named, numbers, numbers_said, relative_dates, unique_surnames
 from .dates import describe, is_past
-from .model import PRECISIONS, TAGS, Actor, DateSpan, Event, Origin, Problem, Store
+from .model import PRECISIONS, TAGS, DateSpan, Event, Origin, Problem, Store
 from .text import fold, quote_in
 
 Locate = Callable[..., Origin]  # (entry, *field path) -> Origin
@@ -208,19 +208,9 @@ def quotes_in_archive(store: Store, archive: Path, locate: Locate) -> list[Probl
 # --- do the citations support the claims? ----------------------------------------------------------
 
 
-def _surname(actor: Actor) -> str:
-    words = fold(actor.name).split()
-    return words[-1] if actor.kind == "person" and len(words) > 1 else ""
-
-
 def _surnames(store: Store) -> dict[str, str]:
-    """Person id -> surname (the last word of the name), for the surnames no other person in
-    the store has: "Minister Güler" names Yasar Güler, "Sharif" names no Sharif in particular."""
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for actor in store.actors.values():
-        if surname := _surname(actor):
-            by_name[surname].append(actor.id)
-    return {ids[0]: surname for surname, ids in by_name.items() if len(ids) == 1}
+    """Person id -> surname, for the surnames no other person in the store has (claims.unique_surnames)."""
+    return unique_surnames(store.actors.values())
 
 
 def actors_not_named(store: Store, locate: Locate) -> list[Problem]:

@@ -10,6 +10,7 @@ import pytest
 from conftest import PINNED_ENV, ROOT, run_geotie
 
 CORE = ["geotie.model", "geotie.dates", "geotie.store", "geotie.query", "geotie.render.rows", "geotie.render.writers"]
+CORE += ["geotie.draft.propose", "geotie.draft.output", "geotie.draft.measure", "geotie.add"]
 
 
 def modules_after(code: str) -> set[str]:
@@ -167,11 +168,11 @@ def test_only_the_command_run_is_built():
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **PINNED_ENV}
         ).stdout
-        assert out.splitlines()[-1] == "11 1"  # every command (page, ties and activity too) and the add group
+        assert out.splitlines()[-1] == "12 1"  # every command (draft, page, ties, activity too) and the add group
 
 
 def test_help_and_typos_still_list_every_command():
-    assert all(name in run_geotie("--help").stdout for name in ("timeline", "who", "add", "check", "search"))
+    assert all(name in run_geotie("--help").stdout for name in ("timeline", "who", "add", "check", "search", "draft"))
     typo = run_geotie("timelin")
     assert typo.returncode == 2 and "timeline" in typo.stderr
     assert "--date" in run_geotie("add", "event", "--help").stdout

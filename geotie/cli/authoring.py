@@ -10,10 +10,13 @@ import typer
 
 from ..errors import GeotieError, UsageError
 from ..model import ACTOR_KINDS, SOURCE_KINDS, Store
-from .base import Kind, Status, app, command, completes, say, store_paths
+from .base import Kind, Status, app, command, completes, guarded, say, store_paths
 
 add_app = typer.Typer(
-    help="Add an event, actor or source to your own store (never to the bundled one).", no_args_is_help=True
+    help="Add an event, actor or source to your own store (never to the bundled one), or a file of them "
+    "with --from FILE.",
+    no_args_is_help=True,
+    invoke_without_command=True,
 )
 app.add_typer(add_app, name="add")
 
@@ -275,3 +278,49 @@ def add_source_cmd(
         id=source_id,
     )
     run_add(ctx, "sources", lambda st: adding.source_entry(st, entry_in), to, dry_run)
+
+
+@add_app.callback()
+@guarded
+def add_from_cmd(
+    ctx: typer.Context,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            help="Add every entry of FILE, or none: TOML in the store format ([[events]], [[actors]], "
+            "[[sources]]; [meta] and ids optional) or JSON Lines of event objects (the JSON contract).",
+        ),
+    ] = None,
+    to: ToOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Add an event, actor or source to your own store, or a file of reviewed entries with --from."""
+    if ctx.invoked_subcommand is not None:
+        if from_file is not None or to is not None or dry_run:
+            raise UsageError(
+                f"--from, --to and --dry-run go after 'add {ctx.invoked_subcommand}' (or --from without it)"
+            )
+        return
+    if from_file is None:
+        raise UsageError("say what to add: 'add event', 'add actor', 'add source', or 'add --from FILE'")
+    from pathlib import Path
+
+    from .. import add as adding
+
+    if not from_file.strip():
+        raise UsageError("--from: the path is empty")
+    batch = adding.read_batch(Path(from_file).expanduser())
+    target = add_target(ctx, to)
+    ids, text = adding.add_batch(_add_paths(ctx, target), target, batch, dry_run)
+    if dry_run:
+        sys.stdout.write(text)
+        say(f"dry run: {_entries(len(ids))} checked, nothing was written to {target}")
+    else:
+        sys.stdout.write("".join(f"{i}\n" for i in ids))
+        say(f"added {_entries(len(ids))} from {from_file} to {target}")
+
+
+def _entries(n: int) -> str:
+    return f"{n} entry" if n == 1 else f"{n} entries"

@@ -86,23 +86,30 @@ def command(*names: str, group: typer.Typer | None = None, **kwargs: Any) -> Cal
     and an exit code."""
 
     def decorate(fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kw: Any) -> Any:
-            try:
-                return fn(*args, **kw)
-            except StoreError as err:
-                _report_problems(err.problems)
-                say(f"{err}" + ("; fix the lines above (nothing was changed)" if err.problems else ""))
-                raise typer.Exit(err.exit_code) from None
-            except GeotieError as err:
-                say(str(err))
-                raise typer.Exit(err.exit_code) from None
-            except BrokenPipeError:
-                _reader_gone()
-
-        return (group or app).command(*names, **kwargs)(wrapper)
+        return (group or app).command(*names, **kwargs)(guarded(fn))
 
     return decorate
+
+
+def guarded(fn: Callable) -> Callable:
+    """`fn` with its GeotieErrors turned into a message and an exit code (for commands and
+    the callbacks of command groups)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        try:
+            return fn(*args, **kw)
+        except StoreError as err:
+            _report_problems(err.problems)
+            say(f"{err}" + ("; fix the lines above (nothing was changed)" if err.problems else ""))
+            raise typer.Exit(err.exit_code) from None
+        except GeotieError as err:
+            say(str(err))
+            raise typer.Exit(err.exit_code) from None
+        except BrokenPipeError:
+            _reader_gone()
+
+    return wrapper
 
 
 def store_paths(ctx: typer.Context, leave_out: object = None) -> list:
@@ -250,6 +257,7 @@ COMMAND_MODULES = {
     "page": "publishing",
     "ties": "publishing",
     "activity": "publishing",
+    "draft": "drafting",
     "add": "authoring",
     "check": "checking",
 }

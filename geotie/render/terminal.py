@@ -278,3 +278,33 @@ def print_search(out: IO[str], hits: list[Hit], snippets: list[str]) -> None:
             text.stylize("bold reverse", at, at + len(match))
         table.add_row(t(h.kind, "dim"), t(h.id), t(h.field, "dim"), text)
     console(out).print(table)
+
+
+def print_draft(out: IO[str], candidates: list) -> None:
+    """`geotie draft` on a terminal: one row per candidate (a draft.propose.Candidate): its
+    date (as read and as EDTF), the status guessed (with the words that suggested it), the
+    actors, the quote and notes under it; every string through `t` like all data."""
+    from ..draft.output import notes
+
+    con = console(out)
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("When", max_width=22)
+    table.add_column("Status", max_width=14)
+    table.add_column("Actors", ratio=1, overflow="fold")
+    table.add_column("Quote, and what to check", ratio=2)
+    for n, c in enumerate(candidates, 1):
+        span = c.dating.span
+        when_text = t(describe(span))
+        when_text.append("\n")
+        when_text.append_text(t(c.dating.date, "dim"))
+        guess = t(c.status.status + "?", STATUS_STYLE.get(c.status.status, "dim"))
+        if c.status.cue:
+            guess.append("\n")
+            guess.append_text(t(c.status.cue, "dim"))
+        body = t(c.quote)
+        for line in notes(c, brief=True):
+            body.append("\n")
+            body.append_text(t(line, "dim"))
+        table.add_row(t(str(n)), when_text, guess, t(", ".join(c.named.actors)), body)
+    con.print(table)
