@@ -115,3 +115,15 @@ def test_screenshot(page, tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000  # a page with content, not a blank one
+
+
+def test_the_page_prints(page, tmp_path):
+    """Printed (to PDF), the page runs over several pages: it is not cut to the screen."""
+    pdf = tmp_path / "page.pdf"
+    r = browse(tmp_path, page.as_uri(), f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert r.returncode == 0, r.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert (
+        data.startswith(b"%PDF-")
+        and data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type/Page") >= 5
+    )  # 39 events with their quotes take pages

@@ -247,14 +247,47 @@ def test_bibtex_escapes_every_special(cli, hostile, tmp_path):
     assert "@online{" in r.stdout or "@article{" in r.stdout
 
 
-def test_bibtex_loads_in_a_real_consumer_when_there_is_one(cli, tmp_path):
-    if not shutil.which("pandoc"):
-        pytest.skip("pandoc is not installed: its biblatex reader checks the entries")
+@pytest.mark.skipif(
+    not shutil.which("pandoc"), reason="pandoc is not installed: its biblatex reader checks the entries"
+)
+def test_bibtex_loads_in_a_real_consumer_when_there_is_one(cli, tmp_path, hostile):
     path = tmp_path / "s.bib"
     path.write_text(cli("sources", "-f", "bibtex").stdout)
     out = subprocess.run(["pandoc", "-f", "biblatex", "-t", "csljson", str(path)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert len(json.loads(out.stdout)) == 5
+    path.write_text(cli("--no-default", "--data", hostile, "sources", "-f", "bibtex").stdout)
+    out = subprocess.run(["pandoc", "-f", "biblatex", "-t", "csljson", str(path)], capture_output=True, text=True)
+    items = {i["id"]: i for i in json.loads(out.stdout)}
+    same = lambda text: text.casefold().replace("’", "'")  # noqa: E731 - pandoc's title case and smart quotes
+    assert same(items["src"]["title"]) == same(HOSTILE["img"])  # read back as the same text, escapes undone
+
+
+needs_pandoc = pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc is not installed (apt-get install pandoc)")
+
+
+@needs_pandoc
+def test_pandoc_reads_the_footnotes_and_cites_the_csljson(cli, tmp_path):
+    md = cli("timeline", "pakistan", "azerbaijan", "--cite", "-f", "md").stdout
+    table = md.split("\n\n")[0]
+    refs = re.findall(r"\[\^\d+\]", table)
+    out = subprocess.run(["pandoc", "-f", "markdown", "-t", "html"], input=md, capture_output=True, text=True)
+    assert out.returncode == 0 and not out.stderr, out.stderr
+    # pandoc numbers a note at each reference, a passage cited by two events is noted twice
+    assert len(re.findall(r'<li id="fn\d+"', out.stdout)) == len(refs) > len(set(refs)) > 20
+    assert "[^" not in out.stdout  # every reference has its note
+    assert (
+        out.stdout.count("<tr") == len(json.loads(cli("timeline", "pakistan", "azerbaijan", "-f", "json").stdout)) + 1
+    )
+    bib = tmp_path / "sources.json"
+    bib.write_text(cli("sources", "-f", "csljson").stdout)
+    doc = '---\nnocite: "@*"\n---\n\nText.\n'
+    out = subprocess.run(
+        ["pandoc", "--citeproc", "--bibliography", str(bib), "-t", "plain"], input=doc, capture_output=True, text=True
+    )
+    assert out.returncode == 0 and not out.stderr, out.stderr
+    for title in ("Fortifying Relations with Azerbaijan", "Deepening Mutual Benefit Relations", "Azernews"):
+        assert title in " ".join(out.stdout.split())
 
 
 def test_timeline_cite_md_has_real_footnotes(cli):
@@ -515,3 +548,63 @@ def test_page_cut_at_the_page_limit_says_so(cli, monkeypatch):
     assert f"warning: the page shows the first 5 of {total} matching events" in r.stderr
     r = cli("page", "pakistan", "--limit", "7")  # an explicit limit is obeyed, silently
     assert len(re.findall(r'<li class="event ', r.stdout)) == 7 and not r.stderr
+
+
+# --- properties --------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+DATES = st.sampled_from(
+    [
+        "2024",
+        "2024-07",
+        "2024-07-15",
+        "2023-12-31/2024-01-01",
+        "2024-05-18?/2025-05-18?",
+        "../2024-03",
+        "2022/..",
+        "201X",
+        "2019-11~",
+        "2020-01/2020-12",
+        "2018/2031",
+    ]
+)
+EVENTS = st.lists(
+    st.tuples(DATES, st.lists(st.sampled_from("abcde"), min_size=1, max_size=4, unique=True)), max_size=12
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(EVENTS, st.sampled_from(["year", "month"]))
+def test_activity_counts_each_event_once_or_in_each_period_it_may_fall_in(specs, by):
+    events = [ev(f"e{i}", when, actors) for i, (when, actors) in enumerate(specs)]
+    act = activity(events, by)
+    placed = sum(sum(p.events.values()) for p in act.periods)
+    spread = spanning = 0
+    for e in events:
+        span = e.date
+        if span.start and span.end:
+            first, last = ((d.year, d.month if by == "month" else 0) for d in (span.start, span.end))
+            n = (last[0] - first[0]) * (12 if by == "month" else 1) + last[1] - first[1] + 1
+            if 1 < n <= MAX_SPREAD:
+                spread, spanning = spread + n, spanning + 1
+    assert placed + sum(act.unplaced.values()) + spanning == len(events)  # each event one way only
+    assert sum(sum(p.spanning.values()) for p in act.periods) == spread
+    keys = [p.key for p in act.periods]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+
+
+@settings(max_examples=60, deadline=None)
+@given(EVENTS)
+def test_ties_at_depth_one_count_every_shared_event(specs):
+    events = [ev(f"e{i}", when, actors) for i, (when, actors) in enumerate(specs)]
+    found = ties("a", by_actor(events), 1)
+    for t in found:
+        assert t.near == "a" and t.events == [e.id for e in events if "a" in e.actors and t.far in e.actors]
+    assert {t.far for t in found} == {x for e in events if "a" in e.actors for x in e.actors} - {"a"}
+    deeper = ties("a", by_actor(events), 3)
+    pairs = [frozenset((t.near, t.far)) for t in deeper]
+    assert len(pairs) == len(set(pairs))  # each pair once
+    for t in deeper:  # and with every event the two share
+        assert t.events == [e.id for e in events if t.near in e.actors and t.far in e.actors]
