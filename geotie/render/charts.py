@@ -75,6 +75,10 @@ def print_activity(out: IO[str], act, heading: str) -> None:
                     line.append(char * max(1, round(n * scale)), style=styles[g])
         inside, maybe = sum(p.events.values()), sum(p.spanning.values())
         line.append(f" {inside}" + (f" (+{maybe} spanning)" if maybe else ""), style="dim")
+        present = [g for g in groups if g in p.events or g in p.spanning]
+        if len(present) > 1:  # the split in words too, for a screen without colour
+            parts = [f"{g} {p.events.get(g, 0)}" + (f"+{p.spanning[g]}" if g in p.spanning else "") for g in present]
+            line.append_text(t(": " + ", ".join(parts), "dim"))
         c.print(line, overflow="ellipsis", no_wrap=True)
     if act.unplaced:
         n = sum(act.unplaced.values())
