@@ -105,7 +105,7 @@ def ties_cmd(
         completes("actors", typer.Argument(metavar="ACTOR...", help="An actor id, name or alias (quotes not needed).")),
     ],
     depth: Annotated[
-        int, typer.Option("--depth", "-D", min=1, max=4, help="Steps out from the actor (2: ties of its ties).")
+        int, typer.Option("--depth", min=1, max=4, help="Steps out from the actor (2: ties of its ties).")
     ] = 1,
     fmt: TiesFormat = None,
 ) -> None:
