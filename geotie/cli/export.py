@@ -11,22 +11,23 @@ from pathlib import Path
 
 from .. import __version__, query
 from ..errors import UsageError
-from ..model import Actor, Store
+from ..model import Actor
 from .base import say
+from .facts import Facts
 
 
 def heading_for(resolved: list[Actor]) -> str:
     return " & ".join(a.name for a in resolved) or "All actors"
 
 
-def page_events(store: Store, q: query.TimelineQuery, explicit_limit: bool):
+def page_events(facts: Facts, q: query.TimelineQuery, explicit_limit: bool):
     """The events for a page and how many matched: without --limit, at most PAGE_MAX."""
     from ..render.page import PAGE_MAX
 
     if explicit_limit:
-        events = query.timeline(store, q)
+        events = facts.timeline(q)
         return events, len(events)
-    events = query.timeline(store, q._replace(limit=None))
+    events = facts.timeline(q._replace(limit=None))
     return events[:PAGE_MAX], len(events)
 
 
@@ -36,18 +37,18 @@ MORE_HINT = (
 )
 
 
-def page_text(store: Store, q: query.TimelineQuery, resolved: list[Actor], explicit_limit: bool) -> str:
+def page_text(facts: Facts, q: query.TimelineQuery, resolved: list[Actor], explicit_limit: bool) -> str:
     from ..render.page import write_page
 
-    events, matched = page_events(store, q, explicit_limit)
+    events, matched = page_events(facts, q, explicit_limit)
     if matched > len(events):
         say(f"warning: the page shows the first {len(events):,} of {matched:,} matching events; {MORE_HINT}")
     out = io.StringIO()
     write_page(
         out,
         events,
-        store.actors,
-        store.sources.get,
+        facts.actors,
+        facts.source,
         heading_for(resolved),
         matched,
         generated=f"made by geotie {__version__}",
@@ -56,20 +57,20 @@ def page_text(store: Store, q: query.TimelineQuery, resolved: list[Actor], expli
     return out.getvalue()
 
 
-def publish_timeline(fmt: str, store: Store, q: query.TimelineQuery, resolved: list[Actor], explicit_limit: bool):
+def publish_timeline(fmt: str, facts: Facts, q: query.TimelineQuery, resolved: list[Actor], explicit_limit: bool):
     """`timeline -f html|timelinejs`, `timeline --cite -f md`, on stdout."""
     if fmt == "html":
-        sys.stdout.write(page_text(store, q, resolved, explicit_limit))
+        sys.stdout.write(page_text(facts, q, resolved, explicit_limit))
         return
-    events = query.timeline(store, q)
+    events = facts.timeline(q)
     if fmt == "timelinejs":
         from ..render.timelinejs import timelinejs, write_timelinejs
 
-        write_timelinejs(timelinejs(events, store.sources.get, heading_for(resolved)), sys.stdout)
+        write_timelinejs(timelinejs(events, facts.source, heading_for(resolved)), sys.stdout)
     else:
         from ..render.citations import write_md_cited
 
-        write_md_cited(events, store.sources.get, sys.stdout)
+        write_md_cited(events, facts.source, sys.stdout)
 
 
 def publish_sources(fmt: str, sources) -> None:

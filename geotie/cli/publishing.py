@@ -23,6 +23,7 @@ from .base import (
     say,
     write_view,
 )
+from .facts import Facts
 
 ActorsArg = Annotated[
     list[str] | None,
@@ -38,13 +39,17 @@ StatusOpt = Annotated[list[Status] | None, typer.Option("--status", "-s", help="
 AnyOpt = Annotated[bool, typer.Option("--any", help="Events involving any of the actors, not all of them.")]
 
 
+def _facts(ctx) -> Facts:
+    return Facts(load(ctx))
+
+
 def _query(ctx, actors, since, until, tag, status, union, limit=None):
-    """The store, the resolved actors and the TimelineQuery, as `timeline` builds them."""
+    """The facts, the resolved actors and the TimelineQuery, as `timeline` builds them."""
     since_span, until_span = _date_option("--since", since), _date_option("--until", until)
     if since_span and until_span and since_span.lo > until_span.hi:
         raise UsageError(f"--since {since_span.text} is after --until {until_span.text}: swap them")
-    store = load(ctx)
-    resolved = query.resolve_actors(store, actors or [])
+    facts = _facts(ctx)
+    resolved = facts.resolve_actors(actors or [])
     q = query.TimelineQuery(
         actors=tuple(a.id for a in resolved),
         union=union,
@@ -54,9 +59,10 @@ def _query(ctx, actors, since, until, tag, status, union, limit=None):
         statuses=tuple(s.value for s in status or ()),
         limit=limit,
     )
-    for unknown in sorted(set(q.tags) - store.tags):
+    known = facts.tags() if q.tags else frozenset()
+    for unknown in sorted(set(q.tags) - known):
         say(f"warning: no event has the tag '{unknown}'")
-    return store, resolved, q
+    return facts, resolved, q
 
 
 @command("page")
@@ -85,8 +91,8 @@ def page_cmd(
 
     if output is None and sys.stdout.isatty():
         raise UsageError("the page is HTML: give -o FILE (e.g. -o timeline.html) or redirect the output")
-    store, resolved, q = _query(ctx, actors, since, until, tag, status, union, limit)
-    text = export.page_text(store, q, resolved, explicit_limit=limit is not None)
+    facts, resolved, q = _query(ctx, actors, since, until, tag, status, union, limit)
+    text = export.page_text(facts, q, resolved, explicit_limit=limit is not None)
     if output is None:
         sys.stdout.write(text)
         return
@@ -112,14 +118,10 @@ def ties_cmd(
     """Who an actor is tied to through shared events: how many, first and last date, tags."""
     from ..ties import ties
 
-    store = load(ctx)
-    root = query.resolve_actor(store, " ".join(actor))
-
-    def events_of(actor_id: str):
-        return query.timeline(store, query.TimelineQuery(actors=(actor_id,)))
-
-    found = ties(root.id, events_of, depth)
-    names = {a.id: a.name for a in (store.actors.get(i) for t in found for i in (t.near, t.far)) if a}
+    facts = _facts(ctx)
+    root = facts.resolve_actor(" ".join(actor))
+    found = ties(root.id, facts.actor_events, depth)
+    names = {a.id: a.name for a in (facts.actors.get(i) for t in found for i in (t.near, t.far)) if a}
     names[root.id] = root.name
     fmt_name = pick_format(fmt)
     if fmt_name in ("mermaid", "dot"):
@@ -162,8 +164,8 @@ def activity_cmd(
     apart, as "spanning", in each of them."""
     from ..activity import activity
 
-    store, resolved, q = _query(ctx, actors, since, until, tag, status, union)
-    act = activity(query.iter_timeline(store, q), by.value, split.value)
+    facts, resolved, q = _query(ctx, actors, since, until, tag, status, union)
+    act = activity(facts.iter_timeline(q), by.value, split.value)
     fmt_name = pick_format(fmt)
     if not act.periods and not act.unplaced and fmt_name == "table":
         say("no events match")
