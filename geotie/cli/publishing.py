@@ -23,7 +23,7 @@ from .base import (
     say,
     write_view,
 )
-from .facts import Facts
+from .facts import Facts, facts_for
 
 ActorsArg = Annotated[
     list[str] | None,
@@ -40,7 +40,7 @@ AnyOpt = Annotated[bool, typer.Option("--any", help="Events involving any of the
 
 
 def _facts(ctx) -> Facts:
-    return Facts(load(ctx))
+    return facts_for(load(ctx))
 
 
 def _query(ctx, actors, since, until, tag, status, union, limit=None):

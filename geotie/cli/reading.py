@@ -90,9 +90,9 @@ def timeline_cmd(
 
     if fmt_name in ("html", "timelinejs") or (fmt_name == "md" and cite):
         from . import export
-        from .facts import Facts
+        from .facts import facts_for
 
-        export.publish_timeline(fmt_name, Facts(store), q, resolved, explicit_limit=limit is not None)
+        export.publish_timeline(fmt_name, facts_for(store), q, resolved, explicit_limit=limit is not None)
         return
     if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
         write_view(fmt_name, rows.events_view(query.iter_timeline(store, q)))
