@@ -396,11 +396,24 @@ def test_dot_output_renders_in_graphviz(cli, hostile):
 
 
 @pytest.mark.skipif(not shutil.which("mmdc"), reason="the mermaid CLI (mmdc) is not installed")
-def test_mermaid_output_renders_in_the_mermaid_cli(cli, tmp_path):
-    src, svg = tmp_path / "t.mmd", tmp_path / "t.svg"
-    src.write_text(cli("ties", "pakistan", "-f", "mermaid").stdout)
-    out = subprocess.run(["mmdc", "-i", str(src), "-o", str(svg)], capture_output=True, text=True)
-    assert out.returncode == 0 and svg.stat().st_size > 0, out.stderr
+def test_mermaid_output_renders_in_the_mermaid_cli(cli, hostile, tmp_path):
+    config = tmp_path / "puppeteer.json"  # the system's Chromium, which runs as root only without its sandbox
+    browser = next(
+        (shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None
+    )
+    config.write_text(json.dumps({"args": ["--no-sandbox"], **({"executablePath": browser} if browser else {})}))
+    for args in (["ties", "pakistan", "--depth", "2"], ["--no-default", "--data", hostile, "ties", "alpha"]):
+        src, svg = tmp_path / "t.mmd", tmp_path / "t.svg"
+        text = cli(*args, "-f", "mermaid").stdout
+        src.write_text(text)
+        out = subprocess.run(
+            ["mmdc", "-p", str(config), "-i", str(src), "-o", str(svg)], capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        drawn = svg.read_text()
+        assert "Syntax error" not in drawn and "<img" not in drawn
+        assert len(re.findall(r'class="node[ "]', drawn)) == len(re.findall(r'^  n\d+\["', text, re.M))
+    assert "pwned=&#39;img&#39;" in drawn or "pwned='img'" in drawn  # the label, shown as text
 
 
 # --- activity ----------------------------------------------------------------------------------
