@@ -621,3 +621,21 @@ def test_ties_at_depth_one_count_every_shared_event(specs):
     assert len(pairs) == len(set(pairs))  # each pair once
     for t in deeper:  # and with every event the two share
         assert t.events == [e.id for e in events if t.near in e.actors and t.far in e.actors]
+
+
+def test_the_page_axis_is_to_scale():
+    from geotie.render.page import Axis, lane
+
+    events = [ev("a", "2020"), ev("b", "2029"), ev("c", "2025-01-01")]
+    axis = Axis(events)
+    assert axis.x(date(2020, 1, 1), 0) == 0 and round(axis.x(date(2025, 1, 1), 0), 1) == 50.0
+    assert [label for _, label in axis.ticks()] == [str(y) for y in range(2021, 2030)]
+    day = lane(parse_edtf("2025-01-01"), axis)  # a known day: solid, narrow, at its place
+    assert 'class="span" x="50.014%" y="2" width="0.4%"' in day
+    year = lane(parse_edtf("2029"), axis)  # a year: hatched, the whole tenth of the axis
+    assert 'class="span vague" x="90.008%" y="2" width="9.992%"' in year
+    assert 'class="span vague"' in lane(parse_edtf("2025-01-01/2025-01-02"), axis)  # two days: which, or both?
+    doubt = lane(parse_edtf("2020-05?"), axis)
+    assert 'class="span vague doubt"' in doubt
+    open_start = lane(parse_edtf("../2025-01-01"), axis)  # from the edge, with a mark at its known end
+    assert 'class="span vague open" x="0%"' in open_start and 'class="end"' in open_start

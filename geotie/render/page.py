@@ -69,12 +69,14 @@ border:1px solid;color:var(--s)}
 .lane{display:block;width:100%;height:14px;margin:3px 0}
 .lane .track{fill:#eef1f4}
 .lane .span{fill:var(--s);stroke:var(--s)}
-.lane .vague{fill:url(#hatch);stroke-width:1}
+.lane .vague{fill:url(#hatch-occurred);stroke-width:1}
+.s-planned .lane .vague{fill:url(#hatch-planned)}.s-ongoing .lane .vague{fill:url(#hatch-ongoing)}
+.s-reported .lane .vague{fill:url(#hatch-reported)}.s-cancelled .lane .vague{fill:url(#hatch-cancelled)}
 .lane .doubt{stroke-dasharray:3 2}
 .lane .open{fill-opacity:.25}
 .lane .end{fill:var(--s)}
 .s-planned .lane .span,.s-reported .lane .span{fill-opacity:.55}
-#hatch line{stroke:currentColor;stroke-width:2}
+pattern line{stroke:var(--s);stroke-width:2}
 .lane{color:var(--s)}
 .who,.tags{font-size:.88em;color:var(--muted)}
 .tag{display:inline-block;border:1px solid var(--line);border-radius:10px;padding:0 7px;margin-right:4px}
@@ -165,14 +167,15 @@ def _pct(v: float) -> str:
 
 
 def lane(span: DateSpan, axis: Axis) -> str:
-    """The event's possible days on the axis: a solid bar for known days, hatched for a span
-    the event falls somewhere in, dashed outline when approximate or uncertain, faded to the
-    edge for an open end (with a mark at the known end)."""
+    """The event's possible days on the axis: a solid bar for a known day, hatched for a
+    stretch the event falls somewhere in (or spans: an interval says not which), a dashed
+    outline when approximate or uncertain, faded to the edge for an open end (with a mark at
+    the known end)."""
     start = axis.x(span.start, 0.0)
     end = axis.x(span.end + _ONE_DAY if span.end else None, 100.0)
     width = max(end - start, 0.4)
     classes = ["span"]
-    exact = span.precision == "day" and not (span.approximate or span.uncertain)
+    exact = span.precision == "day" and not (span.interval or span.approximate or span.uncertain)
     if not exact:
         classes.append("vague")
     if span.approximate or span.uncertain:
@@ -288,12 +291,14 @@ def write_page(
         w(f'<label class="s-{e(s)}"><input type="checkbox" name="status" value="{e(s)}" checked> {e(s)} ')
         w(f"({statuses[s]})</label>")
     w('</fieldset>\n<span id="shown" aria-live="polite"></span>\n</form>\n')
-    w('<svg width="0" height="0" aria-hidden="true"><defs><pattern id="hatch" width="4" height="4" ')
-    w('patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="4"/>')
-    w("</pattern></defs></svg>\n")
+    w('<svg width="0" height="0" aria-hidden="true"><defs>')
+    for status in STATUS_NOTE:  # a hatch in each status's colour
+        w(f'<pattern id="hatch-{status}" class="s-{status}" width="4" height="4" patternUnits="userSpaceOnUse" ')
+        w('patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="4"/></pattern>')
+    w("</defs></svg>\n")
     w(
-        '<p class="legend">Bars are to scale on one axis: solid = the days are known; hatched = it happened '
-        "somewhere in that span; dashed outline = approximate or uncertain; faded to the edge = an open end "
+        '<p class="legend">Bars are to scale on one axis: solid = the day is known; hatched = somewhere in '
+        "(or over) that stretch; dashed outline = approximate or uncertain; faded to the edge = an open end "
         "(only one end is known).</p>\n"
     )
     w('<ol id="events">\n<li class="axis-row" aria-hidden="true"><div></div><svg class="axis">')
