@@ -41,6 +41,15 @@ FormatOption = Annotated[
 ]
 
 
+def format_option(*extra: str, formats: tuple[str, ...] = FORMATS) -> Any:
+    """A --format option offering `formats` and the command's own `extra` ones (html, dot...)."""
+    choice = StrEnum("Format", {f: f for f in (*formats, *extra)})
+    return Annotated[
+        choice | None,
+        typer.Option("--format", "-f", help="Output format; default: table on a terminal, tsv when piped."),
+    ]
+
+
 class Settings:
     """What the global options say; the index once opened."""
 
@@ -310,6 +319,9 @@ COMMAND_MODULES = {
     "sources": "reading",
     "actors": "reading",
     "search": "reading",
+    "page": "publishing",
+    "ties": "publishing",
+    "activity": "publishing",
     "draft": "drafting",
     "add": "authoring",
     "check": "checking",

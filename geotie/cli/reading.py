@@ -21,11 +21,15 @@ from .base import (
     command,
     completes,
     emit,
+    format_option,
     load,
     pick_format,
     say,
     write_view,
 )
+
+TimelineFormat = format_option("html", "timelinejs")  # publishing formats (cli/export.py)
+SourcesFormat = format_option("csljson", "bibtex")
 
 
 @command("timeline")
@@ -52,9 +56,12 @@ def timeline_cmd(
     ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     cite: Annotated[
-        bool, typer.Option("--cite", "-c", help="Number the citations and quote them under the table.")
+        bool,
+        typer.Option(
+            "--cite", "-c", help="Number the citations and quote them under the table (with -f md: as footnotes)."
+        ),
     ] = False,
-    fmt: FormatOption = None,
+    fmt: TimelineFormat = None,
 ) -> None:
     """Events involving all the given actors, oldest first."""
     since_span, until_span = _date_option("--since", since), _date_option("--until", until)
@@ -86,6 +93,12 @@ def timeline_cmd(
     fmt_name = pick_format(fmt)
     from ..render import rows
 
+    if fmt_name in ("html", "timelinejs") or (fmt_name == "md" and cite):
+        from . import export
+        from .facts import facts_for
+
+        export.publish_timeline(fmt_name, facts_for(ix), q, resolved, explicit_limit=limit is not None)
+        return
     if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
         write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q)))
         return
@@ -189,13 +202,18 @@ def source_cmd(
     source_id: Annotated[
         str, completes("sources", typer.Argument(metavar="ID", help="A source id (see 'geotie sources')."))
     ],
-    fmt: FormatOption = None,
+    fmt: SourcesFormat = None,
 ) -> None:
     """A source's details and every fact that cites it."""
     from ..index import queries as iq
 
     ix = load(ctx)
     s = iq.get_source(ix, source_id)
+    if pick_format(fmt) in ("csljson", "bibtex"):
+        from . import export
+
+        export.publish_sources(pick_format(fmt), [s])
+        return
     facts = iq.citing(ix, s.id)
     from ..render import rows
 
@@ -207,12 +225,17 @@ def source_cmd(
 
 
 @command("sources")
-def sources_cmd(ctx: typer.Context, fmt: FormatOption = None) -> None:
+def sources_cmd(ctx: typer.Context, fmt: SourcesFormat = None) -> None:
     """Every source, oldest first, with how often it is cited."""
     from ..index import queries as iq
 
     ix = load(ctx)
     items = iq.sources(ix)
+    if pick_format(fmt) in ("csljson", "bibtex"):
+        from . import export
+
+        export.publish_sources(pick_format(fmt), items)
+        return
     counts = iq.citation_counts(ix)
     from ..render import rows
 

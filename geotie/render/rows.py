@@ -277,3 +277,73 @@ def problem_json(p: Problem) -> dict:
         "field": p.field,
         "hint": p.hint,
     }
+
+
+TIES_COLUMNS = ("actor", "other", "depth", "events", "first", "last", "tags", "event_ids")
+
+
+def _tags_by_count(tags: dict[str, int]) -> list[str]:
+    return sorted(tags, key=lambda t: (-tags[t], t))
+
+
+def tie_json(t, names: dict[str, str]) -> dict:
+    """A tie of `geotie ties --format json` (README "JSON output")."""
+    return {
+        "actor": t.near,
+        "actor_name": names.get(t.near, t.near),
+        "other": t.far,
+        "other_name": names.get(t.far, t.far),
+        "depth": t.depth,
+        "events": t.weight,
+        "first": span_json(t.first),
+        "last": span_json(t.last),
+        "tags": {tag: t.tags[tag] for tag in _tags_by_count(t.tags)},
+        "event_ids": list(t.events),
+    }
+
+
+def ties_view(ties: list, names: dict[str, str]) -> View:
+    """`ties`: geotie.ties.Tie; `names`: actor id -> name."""
+    rows = [
+        (
+            t.near,
+            t.far,
+            str(t.depth),
+            str(t.weight),
+            t.first.text if t.first else "",
+            t.last.text if t.last else "",
+            LIST_SEP.join(_tags_by_count(t.tags)),
+            LIST_SEP.join(t.events),
+        )
+        for t in ties
+    ]
+    return View(TIES_COLUMNS, rows, lambda: [tie_json(t, names) for t in ties])
+
+
+ACTIVITY_COLUMNS = ("period", "start", "end", "group", "events", "spanning")
+
+
+def activity_view(act, by: str, split: str) -> View:
+    """`act`: geotie.activity.Activity. One row per period and group (a period with no event
+    at all has one row with an empty group and zeros), then one row per group of the
+    unplaced events, with the period "unplaced" and no start or end."""
+    rows: list[tuple[str, ...]] = []
+    data = []
+    for p in act.periods:
+        groups = sorted(set(p.events) | set(p.spanning))
+        for g in groups or [""]:
+            rows.append(
+                (p.key, p.start.isoformat(), p.end.isoformat(), g, str(p.events.get(g, 0)), str(p.spanning.get(g, 0)))
+            )
+        data.append(
+            {
+                "period": p.key,
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat(),
+                "events": dict(sorted(p.events.items())),
+                "spanning": dict(sorted(p.spanning.items())),
+            }
+        )
+    rows += [("unplaced", "", "", g, str(n), "0") for g, n in sorted(act.unplaced.items())]
+    obj = {"by": by, "split": split, "periods": data, "unplaced": dict(sorted(act.unplaced.items()))}
+    return View(ACTIVITY_COLUMNS, rows, obj)

@@ -1,0 +1,57 @@
+"""Ties as a graph: Mermaid (`graph LR`) and Graphviz DOT. Plain text, never through Rich.
+
+Nodes are numbered (`n0`, `n1`...), so no store string is ever an identifier; labels are
+quoted with every character that could end or change them written as an entity (Mermaid)
+or escaped (DOT). Edges are weighted by shared events: the count is the label and sets the
+width."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from ..text import visible
+
+
+def _nodes(root: str, ties: list) -> dict[str, str]:
+    ids: dict[str, str] = {root: "n0"}
+    for t in ties:
+        for a in (t.near, t.far):
+            ids.setdefault(a, f"n{len(ids)}")
+    return ids
+
+
+def _mermaid_label(text: str) -> str:
+    """Mermaid label text inside double quotes: `"`, `#`, `<`, `>`, `&` and the brackets as
+    `#code;` entities, which Mermaid decodes for display."""
+    text = visible(" ".join(text.splitlines()))
+    return "".join(f"#{ord(ch)};" if ch in '"#<>&[](){}|`;' else ch for ch in text)
+
+
+def write_mermaid(root: str, ties: list, names: dict[str, str], out: IO[str]) -> None:
+    ids = _nodes(root, ties)
+    out.write("graph LR\n")
+    for actor, node in ids.items():
+        out.write(f'  {node}["{_mermaid_label(names.get(actor, actor))}"]\n')
+    heaviest = max((t.weight for t in ties), default=1)
+    for i, t in enumerate(ties):
+        out.write(f"  {ids[t.near]} ---|{t.weight}| {ids[t.far]}\n")
+        width = 1 + round(4 * t.weight / heaviest)
+        out.write(f"  linkStyle {i} stroke-width:{width}px\n")
+    out.write(f"  style {ids[root]} stroke-width:3px\n")
+
+
+def _dot_label(text: str) -> str:
+    text = visible(" ".join(text.splitlines()))
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_dot(root: str, ties: list, names: dict[str, str], out: IO[str]) -> None:
+    ids = _nodes(root, ties)
+    out.write("graph ties {\n  node [shape=box];\n")
+    for actor, node in ids.items():
+        extra = ", penwidth=3" if actor == root else ""
+        out.write(f"  {node} [label={_dot_label(names.get(actor, actor))}, tooltip={_dot_label(actor)}{extra}];\n")
+    for t in ties:
+        attrs = f'label="{t.weight}", weight={t.weight}, penwidth={1 + t.weight}'
+        out.write(f"  {ids[t.near]} -- {ids[t.far]} [{attrs}];\n")
+    out.write("}\n")
