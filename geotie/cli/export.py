@@ -42,7 +42,7 @@ def page_text(facts: Facts, q: query.TimelineQuery, resolved: list[Actor], expli
 
     events, matched = page_events(facts, q, explicit_limit)
     if matched > len(events):
-        say(f"warning: the page shows the first {len(events):,} of {matched:,} matching events; {MORE_HINT}")
+        say(f"warning: the page shows the first {len(events):,} of {matched:,} matching events. {MORE_HINT}")
     out = io.StringIO()
     write_page(
         out,
