@@ -5,7 +5,9 @@ needle is found in a field."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import date
 from typing import NamedTuple, Protocol
 
 from .dates import sort_key
@@ -33,6 +35,7 @@ class TimelineQuery(NamedTuple):
     statuses: tuple[str, ...] = ()
     reverse: bool = False
     limit: int | None = None
+    as_of: date | None = None  # --as-of: only what sources surely published by this day report (see `known_by`)
 
 
 class Profile(NamedTuple):
@@ -101,3 +104,43 @@ def find(needle: str, text: str, pattern: re.Pattern | None = None) -> tuple[int
         return None
     j = i + len(needle) - 1
     return where[i], where[j] + 1
+
+
+# --- as of a date: what a reader could have known --------------------------------------------------
+
+
+def known_by(source: Source, day: date) -> bool:
+    """Whether `source` had surely been published on `day`: its latest possible publication
+    day is on or before it. An undated source, or one whose date has an open or unknown end,
+    never has."""
+    published = source.published
+    return published is not None and published.end is not None and published.end <= day
+
+
+def known_sources(sources: Iterable[Source], day: date) -> frozenset[str]:
+    """The ids of the sources surely published on `day`."""
+    return frozenset(s.id for s in sources if known_by(s, day))
+
+
+def event_as_of(event: Event, known: frozenset[str]) -> Event | None:
+    """The event with only the citations of `known` sources; None when none is left (no
+    source published by then reports it)."""
+    cited = tuple(c for c in event.citations if c.source in known)
+    if not cited:
+        return None
+    return event if len(cited) == len(event.citations) else replace(event, citations=cited)
+
+
+def role_as_of(role: Role, known: frozenset[str]) -> Role | None:
+    """The role with only the citations of `known` sources; None when none is left."""
+    cited = tuple(c for c in role.citations if c.source in known)
+    if not cited:
+        return None
+    return role if len(cited) == len(role.citations) else replace(role, citations=cited)
+
+
+def actor_as_of(actor: Actor, known: frozenset[str]) -> Actor:
+    """The actor with only the roles a `known` source cites, each with only those citations.
+    The actor itself (its names) stays: names are not facts about a date."""
+    roles = tuple(r for r in (role_as_of(r, known) for r in actor.roles) if r is not None)
+    return actor if roles == actor.roles else replace(actor, roles=roles)

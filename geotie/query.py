@@ -11,9 +11,12 @@ from .answers import (
     Hit,
     Profile,
     TimelineQuery,
+    actor_as_of,
     actor_order,
+    event_as_of,
     find,
     first_date,
+    known_sources,
     needle_pattern,
     role_order,
     source_order,
@@ -145,6 +148,7 @@ def iter_timeline(store: Store, q: TimelineQuery) -> Iterator[Event]:
 
 def _matching(store: Store, q: TimelineQuery) -> Iterator[Event]:
     tags = set(q.tags)
+    known = known_sources(store.sources.values(), q.as_of) if q.as_of is not None else None
     candidates = [store.events[i] for i in positions(store, q.actors, q.union)] if q.actors else iter(store.events)
     for event in candidates:
         if tags and not tags & set(event.tags):
@@ -153,17 +157,32 @@ def _matching(store: Store, q: TimelineQuery) -> Iterator[Event]:
             continue
         if not overlaps(event.date, q.since, q.until):
             continue
+        if known is not None:
+            event = event_as_of(event, known)
+            if event is None:
+                continue
         yield event
 
 
-def profile(store: Store, actor: Actor, top: int = 5) -> Profile:
+def profile(store: Store, actor: Actor, top: int = 5, known: frozenset[str] | None = None) -> Profile:
+    """`known`: only what these sources report (--as-of: answers.known_sources)."""
     events = tuple(store.events[i] for i in store.actor_events.get(actor.id, ()))
+    if known is not None:
+        actor = actor_as_of(actor, known)
+        events = tuple(e for e in (event_as_of(e, known) for e in events) if e is not None)
     counts = Counter(other for e in events for other in e.actors if other != actor.id)
     together = tuple((store.actors[i], n) for i, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
     roles = tuple(sorted(actor.roles, key=role_order))
     holders = tuple(
         sorted(
-            ((other, role) for other in store.actors.values() for role in other.roles if role.of == actor.id),
+            (
+                (other, role)
+                for other in (
+                    store.actors.values() if known is None else (actor_as_of(a, known) for a in store.actors.values())
+                )
+                for role in other.roles
+                if role.of == actor.id
+            ),
             key=lambda pair: (role_order(pair[1]), pair[0].name),
         )
     )
@@ -207,8 +226,13 @@ def actors(store: Store, kind: str | None = None) -> list[Actor]:
     return actor_order(a for a in store.actors.values() if kind is None or a.kind == kind)
 
 
-def event_counts(store: Store) -> dict[str, int]:
-    return {a: len(p) for a, p in store.actor_events.items()}
+def event_counts(store: Store, as_of=None) -> dict[str, int]:
+    """How many events list each actor (once per listing); with `as_of` (a date), only the
+    events a source surely published by then cites."""
+    if as_of is None:
+        return {a: len(p) for a, p in store.actor_events.items()}
+    known = known_sources(store.sources.values(), as_of)
+    return dict(Counter(a for e in store.events if event_as_of(e, known) is not None for a in e.actors))
 
 
 def citation_counts(store: Store) -> Counter:
@@ -222,9 +246,10 @@ def sources(store: Store) -> list[Source]:
     return source_order(store.sources.values())
 
 
-def search(store: Store, query: str) -> list[Hit]:
+def search(store: Store, query: str, known: frozenset[str] | None = None) -> list[Hit]:
     """Every field containing `query` (folded: case, accents and punctuation ignored),
-    events in timeline order, then actors, then sources; one hit per field."""
+    events in timeline order, then actors, then sources; one hit per field. With `known`
+    (--as-of), only what these sources report: answers.event_as_of, actor_as_of."""
     needle = fold(query)
     if not needle:
         return []
@@ -238,9 +263,12 @@ def search(store: Store, query: str) -> list[Hit]:
                 hits.append(Hit(kind, ident, name, text, *span))
 
     for e in store.events:
+        if known is not None and (e := event_as_of(e, known)) is None:
+            continue
         scan("event", e.id, event_fields(e))
     for a in actor_order(store.actors.values()):
-        scan("actor", a.id, actor_fields(a))
+        scan("actor", a.id, actor_fields(a if known is None else actor_as_of(a, known)))
     for s in source_order(store.sources.values()):
-        scan("source", s.id, source_fields(s))
+        if known is None or s.id in known:
+            scan("source", s.id, source_fields(s))
     return hits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import MINIMAL, ROOT, write
 from geotie import query
+from geotie.answers import known_sources
 from geotie.dates import parse_edtf
 from geotie.errors import Ambiguous, NotFound, StoreError
 from geotie.index import queries as iq
@@ -37,9 +39,18 @@ def answer(fn, *args):
         return type(err).__name__, str(err), getattr(err, "candidates", None)
 
 
-def assert_same_answers(store, ix, timelines=(), names=(), needles=()) -> None:
+def assert_same_answers(store, ix, timelines=(), names=(), needles=(), as_of=()) -> None:
     for q in timelines:
         same_events(iq.timeline(ix, q), query.timeline(store, q))
+    for day in as_of:  # what a reader could have known on that day
+        assert iq.known_sources(ix, day) == known_sources(store.sources.values(), day)
+        known = known_sources(store.sources.values(), day)
+        for actor in store.actors.values():
+            got, want = iq.profile(ix, actor, known=known), query.profile(store, actor, known=known)
+            assert got == want
+        for needle in needles:
+            assert iq.search(ix, needle, known) == query.search(store, needle, known)
+        assert iq.event_counts(ix, day) == query.event_counts(store, day)
     for actor in store.actors.values():
         got, want = iq.profile(ix, actor), query.profile(store, actor)
         assert got == want
@@ -107,9 +118,13 @@ def test_bundled_store():
         TimelineQuery(actors=(pk, az), since=parse_edtf("2020"), until=parse_edtf("2024-09")),
         TimelineQuery(actors=(pk,), tags=("defence",), reverse=True, limit=3),
         TimelineQuery(statuses=("planned",)),
+        TimelineQuery(actors=("pakistan", "turkey"), as_of=date(2025, 3, 1)),
+        TimelineQuery(as_of=date(2025, 12, 31)),
     ]
     names = ["pakistan", "erdogan", "mustafayev", "pak", "Vugar Mustafayev", "garabagh", "jf-17"]
-    assert_same_answers(store, ix, timelines, names, ["garabagh", "JF-17", "Türkiye", "kashmir", "pak", "e"])
+    needles = ["garabagh", "JF-17", "Türkiye", "kashmir", "pak", "e"]
+    as_of = [date(2025, 3, 1), date(2025, 7, 31), date(2026, 1, 1)]
+    assert_same_answers(store, ix, timelines, names, needles, as_of)
 
 
 # --- any valid store --------------------------------------------------------------------------------
@@ -117,6 +132,9 @@ def test_bundled_store():
 WORDS = ["Alpha", "Älphä", "Republic", "JF-17", "Thunder", "Türkiye", "Bakı", "Əli", "Garabagh", "pipe-line", "7"]
 DATES = ["2024", "2024-07", "2024-07-15", "201X", "15XX", "2024~", "2024-09?", "2024-09-21/2024-09-30", "2016/..",
          "../2016", "2019/", "/2019", "2024-XX", "1999-12-31"]  # fmt: skip
+#: --as-of days: on a source date's bounds, one day before them, and far off.
+AS_OF = [date(2024, 7, 14), date(2024, 7, 15), date(2024, 7, 31), date(2024, 9, 30), date(2024, 12, 31),
+         date(2016, 1, 1), date(1999, 12, 31), date(2030, 1, 1)]  # fmt: skip
 TAGS = ["trade", "defence", "energy", "made-up tag"]
 STATUSES = ["occurred", "planned", "ongoing", "reported", "cancelled"]
 
@@ -188,6 +206,7 @@ def queries_of(data: dict):
         statuses=st.lists(st.sampled_from(STATUSES), max_size=2).map(tuple),
         reverse=st.booleans(),
         limit=st.none() | st.integers(0, 5),
+        as_of=st.none() | st.sampled_from(AS_OF),
     )
 
 
@@ -216,7 +235,8 @@ def test_any_valid_store_gives_the_same_answers(data, store_data, fts):
         ix = memory_index(store, fts=fts)
         timelines = data.draw(st.lists(queries_of(store_data), min_size=1, max_size=5))
         names = [a["name"] for a in store_data["actors"]] + [w.lower()[:3] for w in WORDS] + ["Republic Alpha"]
-        assert_same_answers(store, ix, timelines, names, data.draw(needles_of(store_data)))
+        as_of = data.draw(st.lists(st.sampled_from(AS_OF), max_size=2))
+        assert_same_answers(store, ix, timelines, names, data.draw(needles_of(store_data)), as_of)
 
 
 def test_the_renderers_print_the_same_from_the_index():

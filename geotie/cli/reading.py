@@ -28,6 +28,22 @@ from .base import (
     write_view,
 )
 
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Only what sources surely published by this date report (a vague source date: once surely past).",
+    ),
+]
+
+
+def _as_of(value: str | None):
+    """The last day of --as-of DATE (its latest possible day), or None."""
+    span = _date_option("--as-of", value)
+    return span.hi if span is not None else None
+
+
 TimelineFormat = format_option("html", "timelinejs")  # publishing formats (cli/export.py)
 SourcesFormat = format_option("csljson", "bibtex")
 
@@ -61,9 +77,11 @@ def timeline_cmd(
             "--cite", "-c", help="Number the citations and quote them under the table (with -f md: as footnotes)."
         ),
     ] = False,
+    as_of: AsOfOption = None,
     fmt: TimelineFormat = None,
 ) -> None:
     """Events involving all the given actors, oldest first."""
+    as_of_day = _as_of(as_of)
     since_span, until_span = _date_option("--since", since), _date_option("--until", until)
     if since_span and until_span and since_span.lo > until_span.hi:
         raise UsageError(
@@ -75,7 +93,9 @@ def timeline_cmd(
     try:
         resolved = query.resolve_actors(ix, actors or [], iq.resolve_actor)
     except (NotFound, Ambiguous) as err:
-        more = any(v is not None for v in (since, until, limit, fmt)) or bool(tag or status or union or reverse or cite)
+        more = any(v is not None for v in (since, until, limit, fmt, as_of)) or bool(
+            tag or status or union or reverse or cite
+        )
         raise _unquoted(ix, actors or [], err, "timeline", more) from None
     q = TimelineQuery(
         actors=tuple(a.id for a in resolved),
@@ -86,6 +106,7 @@ def timeline_cmd(
         statuses=tuple(s.value for s in status or ()),
         reverse=reverse,
         limit=limit,
+        as_of=as_of_day,
     )
     known_tags = iq.tags(ix) if q.tags else frozenset()
     for unknown in sorted(set(q.tags) - known_tags):
@@ -166,13 +187,16 @@ def who_cmd(
             ),
         ),
     ],
+    as_of: AsOfOption = None,
     fmt: FormatOption = None,
 ) -> None:
     """Profile of an actor: names, roles over time, events, and who they appear with."""
     from ..index import queries as iq
 
+    day = _as_of(as_of)
     ix = load(ctx)
-    p = iq.profile(ix, iq.resolve_actor(ix, " ".join(name)))
+    known = iq.known_sources(ix, day) if day is not None else None
+    p = iq.profile(ix, iq.resolve_actor(ix, " ".join(name)), known=known)
     from ..render import rows
 
     emit(pick_format(fmt), lambda: rows.profile_view(p), lambda term: term.print_profile(sys.stdout, iq.lookups(ix), p))
@@ -184,13 +208,24 @@ def event_cmd(
     event_id: Annotated[
         str, completes("events", typer.Argument(metavar="ID", help="An event id (see 'geotie timeline')."))
     ],
+    as_of: AsOfOption = None,
     fmt: FormatOption = None,
 ) -> None:
     """One event with its summary and every citation."""
     from ..index import queries as iq
 
+    day = _as_of(as_of)
     ix = load(ctx)
     e = iq.get_event(ix, event_id)
+    if day is not None:
+        from ..answers import event_as_of
+
+        e = event_as_of(e, iq.known_sources(ix, day))
+        if e is None:
+            raise NotFound(
+                f"event '{event_id}' is reported by no source surely published by {as_of}; "
+                "run 'geotie source ID' on its sources to see their dates"
+            )
     from ..render import rows
 
     emit(pick_format(fmt), lambda: rows.event_view(e), lambda term: term.print_event(sys.stdout, iq.lookups(ix), e))
@@ -202,13 +237,18 @@ def source_cmd(
     source_id: Annotated[
         str, completes("sources", typer.Argument(metavar="ID", help="A source id (see 'geotie sources')."))
     ],
+    as_of: AsOfOption = None,
     fmt: SourcesFormat = None,
 ) -> None:
     """A source's details and every fact that cites it."""
     from ..index import queries as iq
 
+    day = _as_of(as_of)
     ix = load(ctx)
     s = iq.get_source(ix, source_id)
+    if day is not None and s.id not in iq.known_sources(ix, day):
+        when = f"it is dated {s.published.text}" if s.published else "it is undated"
+        raise NotFound(f"source '{s.id}' was not surely published by {as_of} ({when}); give a later --as-of")
     if pick_format(fmt) in ("csljson", "bibtex"):
         from . import export
 
@@ -225,12 +265,16 @@ def source_cmd(
 
 
 @command("sources")
-def sources_cmd(ctx: typer.Context, fmt: SourcesFormat = None) -> None:
+def sources_cmd(ctx: typer.Context, as_of: AsOfOption = None, fmt: SourcesFormat = None) -> None:
     """Every source, oldest first, with how often it is cited."""
     from ..index import queries as iq
 
+    day = _as_of(as_of)
     ix = load(ctx)
     items = iq.sources(ix)
+    if day is not None:
+        known = iq.known_sources(ix, day)
+        items = [s for s in items if s.id in known]
     if pick_format(fmt) in ("csljson", "bibtex"):
         from . import export
 
@@ -250,14 +294,16 @@ def sources_cmd(ctx: typer.Context, fmt: SourcesFormat = None) -> None:
 def actors_cmd(
     ctx: typer.Context,
     kind: Annotated[Kind | None, typer.Option("--kind", "-k", help="Only actors of this kind.")] = None,
+    as_of: AsOfOption = None,
     fmt: FormatOption = None,
 ) -> None:
     """Every actor: countries, people, organizations, with their aliases."""
     from ..index import queries as iq
 
+    day = _as_of(as_of)
     ix = load(ctx)
     items = iq.actors(ix, kind.value if kind else None)
-    counts = iq.event_counts(ix)
+    counts = iq.event_counts(ix, day)
     from ..render import rows
 
     emit(
@@ -271,6 +317,7 @@ def actors_cmd(
 def search_cmd(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to find, as one phrase.")],
+    as_of: AsOfOption = None,
     fmt: FormatOption = None,
 ) -> None:
     """Find a phrase in titles, summaries, quotes, names and aliases (accents and case ignored)."""
@@ -282,7 +329,9 @@ def search_cmd(
         raise UsageError(f"nothing to search for: {what}; give a word or phrase, e.g. geotie search JF-17")
     from ..index import queries as iq
 
-    hits = iq.search(load(ctx), text)
+    day = _as_of(as_of)
+    ix = load(ctx)
+    hits = iq.search(ix, text, iq.known_sources(ix, day) if day is not None else None)
     fmt_name = pick_format(fmt)
     if not hits and fmt_name == "table":
         say(f"nothing matches '{text}'")

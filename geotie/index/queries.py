@@ -17,10 +17,13 @@ from ..answers import (
     Hit,
     Profile,
     TimelineQuery,
+    actor_as_of,
     actor_order,
+    event_as_of,
     find,
     first_date,
     needle_pattern,
+    role_as_of,
     role_order,
     source_order,
 )
@@ -36,6 +39,23 @@ BATCH = 500  # rows decoded at a time (and ids bound in one IN (...))
 EVENT_COLUMNS = (
     "e.pos, e.id, e.date, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, e.file, e.line, e.implied"
 )
+
+
+#: An event (e.pos) cited by a source surely published by a day (its published_hi, NULL when undated).
+KNOWN_EVENT = (
+    "EXISTS (SELECT 1 FROM citations c JOIN sources s ON s.id = c.source WHERE c.event = e.pos AND s.published_hi <= ?)"
+)
+
+
+def known_sources(ix: Index, day) -> frozenset[str]:
+    """answers.known_sources: the sources surely published on `day` (a date)."""
+    return frozenset(r[0] for r in ix.rows("SELECT id FROM sources WHERE published_hi <= ?", [day.toordinal()]))
+
+
+def _as_of(found: Iterator[Event], known: frozenset[str]) -> Iterator[Event]:
+    for e in found:
+        if (e := event_as_of(e, known)) is not None:
+            yield e
 
 
 def _marks(items: Sequence) -> str:
@@ -260,6 +280,9 @@ def timeline_sql(q: TimelineQuery, driver: str | None = None) -> tuple[str, list
         tags = list(dict.fromkeys(q.tags))
         where.append(f"EXISTS (SELECT 1 FROM event_tags t WHERE t.pos = e.pos AND t.tag IN ({_marks(tags)}))")
         params += tags
+    if q.as_of is not None:
+        where.append(KNOWN_EVENT)
+        params.append(q.as_of.toordinal())
     if q.statuses:
         statuses = list(dict.fromkeys(q.statuses))
         where.append(f"e.status IN ({_marks(statuses)})")
@@ -282,9 +305,10 @@ def iter_timeline(ix: Index, q: TimelineQuery) -> Iterator[Event]:
     if driver == "":
         return iter(())
     sql, params = timeline_sql(q, driver)
-    if not driver:
-        return events(ix, sql, params)
-    return islice(events(ix, sql, params, distinct=True), q.limit)
+    found = events(ix, sql, params, distinct=bool(driver))
+    if q.as_of is not None:  # the SQL kept the events a known source cites; their other citations go
+        found = _as_of(found, known_sources(ix, q.as_of))
+    return islice(found, q.limit) if driver else found
 
 
 def timeline(ix: Index, q: TimelineQuery) -> list[Event]:
@@ -298,9 +322,12 @@ def actor_events(ix: Index, actor_id: str) -> Iterator[Event]:
     return events(ix, sql, [actor_id])
 
 
-def profile(ix: Index, actor: Actor, top: int = 5) -> Profile:
+def profile(ix: Index, actor: Actor, top: int = 5, known: frozenset[str] | None = None) -> Profile:
     """geotie.query.profile."""
     found = tuple(actor_events(ix, actor.id))
+    if known is not None:
+        actor = actor_as_of(actor, known)
+        found = tuple(_as_of(iter(found), known))
     counts = Counter(other for e in found for other in e.actors if other != actor.id)
     best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     others = actors_by_id(ix, [i for i, _ in best])
@@ -310,6 +337,8 @@ def profile(ix: Index, actor: Actor, top: int = 5) -> Profile:
     held = ix.rows(sql, [actor.id])
     people = actors_by_id(ix, [a for a, _ in held])
     pairs = [(people[a], people[a].roles[seq]) for a, seq in held]
+    if known is not None:
+        pairs = [(actor_as_of(a, known), kept) for a, r in pairs if (kept := role_as_of(r, known)) is not None]
     holders = tuple(sorted(pairs, key=lambda pair: (role_order(pair[1]), pair[0].name)))
     return Profile(actor, roles, holders, found, together)
 
@@ -379,9 +408,13 @@ def tags(ix: Index) -> frozenset[str]:
     return frozenset(row[0] for row in ix.rows("SELECT tag FROM tags"))
 
 
-def event_counts(ix: Index) -> dict[str, int]:
-    """geotie.query.event_counts."""
-    return dict(ix.rows("SELECT id, events FROM actors WHERE events > 0"))
+def event_counts(ix: Index, as_of=None) -> dict[str, int]:
+    """geotie.query.event_counts (`as_of`: a date)."""
+    if as_of is None:
+        return dict(ix.rows("SELECT id, events FROM actors WHERE events > 0"))
+    sql = "SELECT a.actor, count(*) FROM event_actors a JOIN events e ON e.pos = a.pos"
+    sql += f" WHERE {KNOWN_EVENT} GROUP BY a.actor"
+    return dict(ix.rows(sql, [as_of.toordinal()]))
 
 
 def warnings(ix: Index) -> tuple[Problem, ...]:
@@ -426,7 +459,7 @@ def _where_found(ix: Index, table: str, needle: str, column: str) -> tuple[str, 
     return f" WHERE {column} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)", [trigrams(needle)]
 
 
-def search(ix: Index, text: str) -> list[Hit]:
+def search(ix: Index, text: str, known: frozenset[str] | None = None) -> list[Hit]:
     """geotie.query.search: every field holding the folded `text`, events in timeline order,
     then actors, then sources; one hit per field. The index finds the entries whose folded
     text holds the needle; each field of those is then matched as geotie.query does."""
@@ -443,16 +476,18 @@ def search(ix: Index, text: str) -> list[Hit]:
                 hits.append(Hit(kind, ident, name, value, *span))
 
     where, params = _where_found(ix, "event_search", needle, "e.pos")
-    for e in events(ix, f"SELECT {EVENT_COLUMNS} FROM events e{where} ORDER BY e.pos", params):
+    found_events = events(ix, f"SELECT {EVENT_COLUMNS} FROM events e{where} ORDER BY e.pos", params)
+    for e in found_events if known is None else _as_of(found_events, known):
         scan("event", e.id, event_fields(e))
     where, params = _where_found(ix, "actor_search", needle, "seq")
     found = [row[0] for row in ix.rows(f"SELECT id FROM actors{where} ORDER BY seq", params)]
     for a in actor_order(actors_by_id(ix, found).values()):
-        scan("actor", a.id, actor_fields(a))
+        scan("actor", a.id, actor_fields(a if known is None else actor_as_of(a, known)))
     where, params = _where_found(ix, "source_search", needle, "seq")
     found = [row[0] for row in ix.rows(f"SELECT id FROM sources{where} ORDER BY seq", params)]
     for s in source_order(sources_by_id(ix, found).values()):
-        scan("source", s.id, source_fields(s))
+        if known is None or s.id in known:
+            scan("source", s.id, source_fields(s))
     return hits
 
 
@@ -470,6 +505,7 @@ __all__ = [
     "get_event",
     "get_source",
     "iter_timeline",
+    "known_sources",
     "lookups",
     "profile",
     "resolve_actor",
