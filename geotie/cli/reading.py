@@ -187,17 +187,37 @@ def who_cmd(
             ),
         ),
     ],
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            metavar="DATE",
+            help="Only the roles held on this date, each 'attested in office', 'in office' or 'unknown'.",
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = None,
 ) -> None:
     """Profile of an actor: names, roles over time, events, and who they appear with."""
     from ..index import queries as iq
 
+    on_span = _date_option("--on", on)
     day = _as_of(as_of)
     ix = load(ctx)
     known = iq.known_sources(ix, day) if day is not None else None
     p = iq.profile(ix, iq.resolve_actor(ix, " ".join(name)), known=known)
     from ..render import rows
+
+    if on_span is not None:
+        from ..tenure import roles_on
+
+        found = roles_on(p, on_span)
+        emit(
+            pick_format(fmt),
+            lambda: rows.roles_on_view(p, on_span, found),
+            lambda term: term.print_roles_on(sys.stdout, iq.lookups(ix), p, on_span, found),
+        )
+        return
 
     emit(pick_format(fmt), lambda: rows.profile_view(p), lambda term: term.print_profile(sys.stdout, iq.lookups(ix), p))
 

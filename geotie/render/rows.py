@@ -347,3 +347,22 @@ def activity_view(act, by: str, split: str) -> View:
     rows += [("unplaced", "", "", g, str(n), "0") for g, n in sorted(act.unplaced.items())]
     obj = {"by": by, "split": split, "periods": data, "unplaced": dict(sorted(act.unplaced.items()))}
     return View(ACTIVITY_COLUMNS, rows, obj)
+
+
+ROLES_ON_COLUMNS = ("holder", "name", "title", "of", "state", "dates", "sources")
+
+
+def roles_on_view(p: Profile, day: DateSpan, found: list) -> View:
+    """`who NAME --on DATE`: `found` is geotie.tenure.roles_on(p, day)."""
+    data = {
+        "id": p.actor.id,
+        "name": p.actor.name,
+        "on": span_json(day),
+        "roles": [{"actor": r.holder.id, "name": r.holder.name, "state": r.state, **role_json(r.role)} for r in found],
+    }
+    rows = [
+        (r.holder.id, r.holder.name, r.role.title, r.role.of, r.state, _role_dates(r.role),
+         LIST_SEP.join(dict.fromkeys(c.source for c in r.role.citations)))
+        for r in found
+    ]  # fmt: skip
+    return View(ROLES_ON_COLUMNS, rows, data)

@@ -15,7 +15,7 @@ from ..answers import CitingFact, Hit, Lookups, Profile
 from ..dates import describe
 from ..model import Citation, Event, Role
 from ..text import visible
-from .rows import actor_name
+from .rows import _role_dates, actor_name
 
 STATUS_STYLE = {"planned": "yellow", "ongoing": "cyan", "reported": "magenta", "cancelled": "red strike"}
 
@@ -308,3 +308,18 @@ def print_draft(out: IO[str], candidates: list) -> None:
             body.append_text(t(line, "dim"))
         table.add_row(t(str(n)), when_text, guess, t(", ".join(c.named.actors)), body)
     con.print(table)
+
+
+def print_roles_on(out: IO[str], store: Lookups, p: Profile, day, found) -> None:
+    """`who NAME --on DATE`: `found` is geotie.tenure.roles_on(p, day)."""
+    when = describe(day)
+    if not found:
+        console(out).print(t(f"{p.actor.name} on {when}: no role known then", "bold"))
+        return
+    table = Table(box=box.SIMPLE_HEAD, title=t(f"{p.actor.name} on {when}", "bold"), title_justify="left")
+    for col in ("Who", "Role", "Of", "State", "Dates"):
+        table.add_column(col)
+    for r in found:
+        of = actor_name(store, r.role.of) if r.role.of else ""
+        table.add_row(t(r.holder.name, "bold"), t(r.role.title), t(of), t(r.state), t(_role_dates(r.role), "dim"))
+    console(out).print(table)
