@@ -52,3 +52,16 @@ def roles_on(p: Profile, day: DateSpan) -> list[RoleOn]:
         if state is not None:
             out.append(RoleOn(holder, role, state))
     return out
+
+
+def event_roles(event, actors) -> list[RoleOn]:
+    """The roles each person (or any actor) listed in `event` held on the event's date, by
+    `state_on`, in the event's actor order (`actors`: id -> Actor; unknown ids are skipped)."""
+    out = []
+    for actor_id in dict.fromkeys(event.actors):
+        actor = actors.get(actor_id)
+        for role in actor.roles if actor is not None else ():
+            state = state_on(role, event.date)
+            if state is not None:
+                out.append(RoleOn(actor, role, state))
+    return out

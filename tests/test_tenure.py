@@ -88,3 +88,44 @@ def test_who_on_bad_date(cli):
 def test_who_on_with_no_role(cli):
     assert "no role known then" in cli("who", "jf-17", "--on", "2025", "-f", "table").stdout
     assert json.loads(cli("who", "jf-17", "--on", "2025", "-f", "json").stdout)["roles"] == []
+
+
+def test_event_shows_each_persons_role_then(cli):
+    got = json.loads(cli("event", "sharif-meets-mustafayev", "-f", "json").stdout)
+    assert [(r["actor"], r["title"], r["state"]) for r in got["roles"]] == [
+        ("shehbaz-sharif", "Prime Minister", ATTESTED),
+        ("vugar-mustafayev", "Minister of Defence Industry", ATTESTED),
+    ]
+    table = cli("event", "sharif-meets-mustafayev", "-f", "table").stdout
+    assert "Roles" in table and "attested in office" in table
+    # Erdoğan, attested in 2019-12?/2020-03? and early 2025, on an event of a vague 2019-20 date
+    got = json.loads(cli("event", "erdogan-likens-kashmir-to-turkish-independence-war", "-f", "json").stdout)
+    assert [(r["actor"], r["state"]) for r in got["roles"]] == [("recep-tayyip-erdogan", ATTESTED)]
+
+
+def test_event_roles_as_of_only_cited_then(cli):
+    got = json.loads(cli("event", "sharif-meets-mustafayev", "-f", "json", "--as-of", "2025-02-10").stdout)
+    assert {c["source"] for c in got["citations"]} == {"strengthens-ties-2025"}
+    assert [r["actor"] for r in got["roles"]] == ["shehbaz-sharif", "vugar-mustafayev"]
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "md", "json", "jsonl", "table"])
+def test_timeline_with_roles(cli, fmt):
+    result = cli("timeline", "Vugar Mustafayev", "--with-roles", "-f", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "attested in office" in result.stdout.replace("\n", " ").replace("  ", " ") or fmt == "table"
+    assert "attested in office" not in cli("timeline", "Vugar Mustafayev", "-f", fmt).stdout
+    if fmt == "json":
+        events = json.loads(result.stdout)
+        assert all("roles" in e for e in events)
+        assert {"actor": "vugar-mustafayev", "name": "Vugar Mustafayev", "title": "Minister of Defence Industry",
+                "of": "azerbaijan", "state": ATTESTED} in events[0]["roles"]  # fmt: skip
+    if fmt == "tsv":
+        assert result.stdout.splitlines()[0].split("\t")[-1].startswith("Vugar Mustafayev: Minister of Defence")
+    if fmt == "table":
+        assert "Roles then" in result.stdout
+
+
+def test_timeline_with_roles_not_in_publishing_formats(cli):
+    result = cli("timeline", "--with-roles", "-f", "html")
+    assert result.exit_code == 2 and "--with-roles is not shown in -f html" in result.stderr

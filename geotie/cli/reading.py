@@ -77,6 +77,10 @@ def timeline_cmd(
             "--cite", "-c", help="Number the citations and quote them under the table (with -f md: as footnotes)."
         ),
     ] = False,
+    with_roles: Annotated[
+        bool,
+        typer.Option("--with-roles", help="Each person's role on the event's date (see 'who --on')."),
+    ] = False,
     as_of: AsOfOption = None,
     fmt: TimelineFormat = None,
 ) -> None:
@@ -114,14 +118,19 @@ def timeline_cmd(
     fmt_name = pick_format(fmt)
     from ..render import rows
 
+    roles_of = _roles_of(ix, as_of_day) if with_roles else None
     if fmt_name in ("html", "timelinejs") or (fmt_name == "md" and cite):
+        if with_roles:
+            raise UsageError(
+                f"--with-roles is not shown in -f {fmt_name}{' with --cite' if cite else ''}; leave it out"
+            )
         from . import export
         from .facts import facts_for
 
         export.publish_timeline(fmt_name, facts_for(ix), q, resolved, explicit_limit=limit is not None)
         return
     if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
-        write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q)))
+        write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q), roles_of))
         return
     events = iq.timeline(ix, q)
     if not events and fmt_name == "table":
@@ -131,9 +140,29 @@ def timeline_cmd(
     heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count}"
     emit(
         fmt_name,
-        lambda: rows.events_view(events),
-        lambda term: term.print_timeline(sys.stdout, iq.lookups(ix), events, cite, heading, set(q.actors)),
+        lambda: rows.events_view(events, roles_of),
+        lambda term: term.print_timeline(sys.stdout, iq.lookups(ix), events, cite, heading, set(q.actors), roles_of),
     )
+
+
+def _roles_of(ix, as_of_day):
+    """event -> the roles its actors held on its date (geotie.tenure.event_roles); with
+    --as-of, only the roles the sources out by then cite. Actors are read once each."""
+    from ..answers import actor_as_of
+    from ..index import queries as iq
+    from ..tenure import event_roles
+
+    actors = iq.lookups(ix).actors
+    known = iq.known_sources(ix, as_of_day) if as_of_day is not None else None
+    made: dict = {}
+
+    def person(actor_id: str):
+        if actor_id not in made:
+            actor = actors.get(actor_id)
+            made[actor_id] = actor_as_of(actor, known) if actor is not None and known is not None else actor
+        return made[actor_id]
+
+    return lambda e: event_roles(e, {i: a for i in e.actors if (a := person(i)) is not None})
 
 
 def _unquoted(ix, words: list[str], err: GeotieError, command_name: str, more: bool) -> GeotieError:
@@ -246,9 +275,20 @@ def event_cmd(
                 f"event '{event_id}' is reported by no source surely published by {as_of}; "
                 "run 'geotie source ID' on its sources to see their dates"
             )
+    from ..answers import actor_as_of
     from ..render import rows
+    from ..tenure import event_roles
 
-    emit(pick_format(fmt), lambda: rows.event_view(e), lambda term: term.print_event(sys.stdout, iq.lookups(ix), e))
+    people = iq.actors_by_id(ix, e.actors)
+    if day is not None:
+        known = iq.known_sources(ix, day)
+        people = {i: actor_as_of(a, known) for i, a in people.items()}
+    roles = event_roles(e, people)
+    emit(
+        pick_format(fmt),
+        lambda: rows.event_view(e, roles),
+        lambda term: term.print_event(sys.stdout, iq.lookups(ix), e, roles),
+    )
 
 
 @command("source")

@@ -115,13 +115,37 @@ def event_row(e: Event) -> tuple[str, ...]:
     )
 
 
-def events_view(events: Iterable[Event]) -> View:
-    """Rows are made as they are written (`events` may be an iterator, read once)."""
-    return View(EVENT_COLUMNS, lambda: (event_row(e) for e in events), lambda: (event_json(e) for e in events))
+def events_view(events: Iterable[Event], roles_of: Any = None) -> View:
+    """Rows are made as they are written (`events` may be an iterator, read once). `roles_of`
+    (timeline --with-roles): event -> geotie.tenure.event_roles, a `roles` column and key."""
+    if roles_of is None:
+        return View(EVENT_COLUMNS, lambda: (event_row(e) for e in events), lambda: (event_json(e) for e in events))
+    return View(
+        (*EVENT_COLUMNS, "roles"),
+        lambda: ((*event_row(e), roles_then_text(roles_of(e))) for e in events),
+        lambda: ({**event_json(e), "roles": roles_then_json(roles_of(e))} for e in events),
+    )
 
 
-def event_view(e: Event) -> View:
+def roles_then_json(found: list) -> list[dict]:
+    """Each person's role on an event's date (geotie.tenure.event_roles)."""
+    return [
+        {"actor": r.holder.id, "name": r.holder.name, "title": r.role.title, "of": r.role.of or None,
+         "state": r.state}
+        for r in found
+    ]  # fmt: skip
+
+
+def roles_then_text(found: list) -> str:
+    """`Name: Title (state)`, joined by NAME_SEP."""
+    return NAME_SEP.join(f"{r.holder.name}: {r.role.title} ({r.state})" for r in found)
+
+
+def event_view(e: Event, roles: list | None = None) -> View:
+    """`roles`: geotie.tenure.event_roles(e, ...), in the JSON object as `roles`."""
     obj = event_json(e)
+    if roles is not None:
+        obj["roles"] = roles_then_json(roles)
     return View(EVENT_COLUMNS, [event_row(e)], obj)
 
 

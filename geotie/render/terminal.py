@@ -94,34 +94,43 @@ def actor_names(store: Lookups, ids: tuple[str, ...], hide: set[str], most: int 
 
 
 def events_table(
-    store: Lookups, events: list[Event], cite: Citations | None, title: str = "", hide: set[str] | None = None
+    store: Lookups,
+    events: list[Event],
+    cite: Citations | None,
+    title: str = "",
+    hide: set[str] | None = None,
+    roles_of=None,
 ) -> Table:
+    """`roles_of` (timeline --with-roles): event -> geotie.tenure.event_roles, a "Roles then" column."""
     heading = t(title, "table.title") if title else None  # Text: Rich would take a str title as it is
     table = Table(title=heading, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
     table.add_column("When", no_wrap=True, max_width=20)
     table.add_column("Event", ratio=4, min_width=24)
     table.add_column("With" if hide else "Actors", ratio=2, min_width=12)
+    if roles_of is not None:
+        table.add_column("Roles then", ratio=2, min_width=12)
     table.add_column("Cites" if cite else "Sources", ratio=2 if not cite else None, min_width=5, overflow="fold")
     for e in events:
         refs = cite.refs(e.citations) if cite else ", ".join(dict.fromkeys(c.source for c in e.citations))
-        table.add_row(
-            when(e),
-            event_title(e),
-            t(actor_names(store, e.actors, hide or set()), "dim"),
-            t(refs, "dim"),
-        )
+        cells = [when(e), event_title(e), t(actor_names(store, e.actors, hide or set()), "dim")]
+        if roles_of is not None:
+            cells.append(t("; ".join(f"{r.holder.name}: {r.role.title} ({r.state})" for r in roles_of(e))))
+        table.add_row(*cells, t(refs, "dim"))
     return table
 
 
-def print_timeline(out: IO[str], store: Lookups, events: list[Event], cite: bool, heading: str, hide: set[str]) -> None:
+def print_timeline(
+    out: IO[str], store: Lookups, events: list[Event], cite: bool, heading: str, hide: set[str], roles_of=None
+) -> None:
     c = console(out)
     numbers = Citations() if cite else None
-    c.print(events_table(store, events, numbers, heading, hide))
+    c.print(events_table(store, events, numbers, heading, hide, roles_of))
     if numbers:
         c.print(numbers.render(store))
 
 
-def print_event(out: IO[str], store: Lookups, e: Event) -> None:
+def print_event(out: IO[str], store: Lookups, e: Event, roles: list | None = None) -> None:
+    """`roles`: geotie.tenure.event_roles(e, ...), shown as a Roles line."""
     lines = Text(end="")
 
     def field(label: str, value: str, style: str = "") -> None:
@@ -136,6 +145,8 @@ def print_event(out: IO[str], store: Lookups, e: Event) -> None:
     lines.append_text(status(e))
     lines.append("\n")
     field("Actors", ", ".join(f"{actor_name(store, a)} ({a})" for a in e.actors))
+    if roles:
+        field("Roles", "; ".join(f"{r.holder.name}: {r.role.title} ({r.state})" for r in roles))
     field("Tags", ", ".join(e.tags))
     field("Summary", e.summary)
     field("Outcome", e.outcome)
