@@ -363,7 +363,9 @@ def _inline_array(target: Path, old: str, kind: str) -> StoreError | None:
 
 #: Keys of the JSON event contract that are worked out from `date` (and a draft's notes):
 #: read, never stored.
-DERIVED_KEYS = ("start", "end", "precision", "approximate", "uncertain", "display_date", "draft")
+DERIVED_KEYS = (
+    "start", "end", "precision", "approximate", "uncertain", "display_date", "draft", "corroboration", "roles",
+)  # fmt: skip
 KINDS = ("sources", "actors", "events")
 
 

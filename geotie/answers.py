@@ -36,6 +36,7 @@ class TimelineQuery(NamedTuple):
     reverse: bool = False
     limit: int | None = None
     as_of: date | None = None  # --as-of: only what sources surely published by this day report (see `known_by`)
+    min_sources: int = 0  # --min-sources: only events with at least this many independent sources (`corroboration`)
 
 
 class Profile(NamedTuple):
@@ -144,3 +145,20 @@ def actor_as_of(actor: Actor, known: frozenset[str]) -> Actor:
     The actor itself (its names) stays: names are not facts about a date."""
     roles = tuple(r for r in (role_as_of(r, known) for r in actor.roles) if r is not None)
     return actor if roles == actor.roles else replace(actor, roles=roles)
+
+
+# --- corroboration ------------------------------------------------------------------------------
+
+
+def publisher_key(source_id: str, publisher: str | None) -> str:
+    """What makes sources independent: their publisher, as written with surrounding spaces
+    trimmed (the same wire text in one outlet twice is one); a source with no publisher (or
+    not in the store) stands for itself."""
+    name = (publisher or "").strip()
+    return f"publisher:{name}" if name else f"source:{source_id}"
+
+
+def corroboration(event: Event, publishers: Mapping[str, str]) -> int:
+    """How many independent sources the event's citations come from (`publishers`: source id
+    -> publisher)."""
+    return len({publisher_key(c.source, publishers.get(c.source)) for c in event.citations})

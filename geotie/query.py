@@ -13,6 +13,7 @@ from .answers import (
     TimelineQuery,
     actor_as_of,
     actor_order,
+    corroboration,
     event_as_of,
     find,
     first_date,
@@ -148,6 +149,7 @@ def iter_timeline(store: Store, q: TimelineQuery) -> Iterator[Event]:
 
 def _matching(store: Store, q: TimelineQuery) -> Iterator[Event]:
     tags = set(q.tags)
+    publishers = {s.id: s.publisher for s in store.sources.values()} if q.min_sources > 1 else None
     known = known_sources(store.sources.values(), q.as_of) if q.as_of is not None else None
     candidates = [store.events[i] for i in positions(store, q.actors, q.union)] if q.actors else iter(store.events)
     for event in candidates:
@@ -161,6 +163,8 @@ def _matching(store: Store, q: TimelineQuery) -> Iterator[Event]:
             event = event_as_of(event, known)
             if event is None:
                 continue
+        if publishers is not None and corroboration(event, publishers) < q.min_sources:
+            continue
         yield event
 
 

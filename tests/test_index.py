@@ -120,6 +120,9 @@ def test_bundled_store():
         TimelineQuery(statuses=("planned",)),
         TimelineQuery(actors=("pakistan", "turkey"), as_of=date(2025, 3, 1)),
         TimelineQuery(as_of=date(2025, 12, 31)),
+        TimelineQuery(min_sources=2, limit=2),
+        TimelineQuery(min_sources=2, reverse=True, limit=1, as_of=date(2025, 2, 10)),
+        TimelineQuery(actors=(pk, az), min_sources=2, limit=1),
     ]
     names = ["pakistan", "erdogan", "mustafayev", "pak", "Vugar Mustafayev", "garabagh", "jf-17"]
     needles = ["garabagh", "JF-17", "Türkiye", "kashmir", "pak", "e"]
@@ -207,6 +210,7 @@ def queries_of(data: dict):
         reverse=st.booleans(),
         limit=st.none() | st.integers(0, 5),
         as_of=st.none() | st.sampled_from(AS_OF),
+        min_sources=st.sampled_from([0, 1, 2, 3]),
     )
 
 

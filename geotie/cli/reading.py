@@ -28,6 +28,12 @@ from .base import (
     write_view,
 )
 
+MinSourcesOption = Annotated[
+    int,
+    typer.Option(
+        "--min-sources", metavar="N", min=0, help="Only events backed by at least N independent sources (publishers)."
+    ),
+]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -81,6 +87,7 @@ def timeline_cmd(
         bool,
         typer.Option("--with-roles", help="Each person's role on the event's date (see 'who --on')."),
     ] = False,
+    min_sources: MinSourcesOption = 0,
     as_of: AsOfOption = None,
     fmt: TimelineFormat = None,
 ) -> None:
@@ -111,6 +118,7 @@ def timeline_cmd(
         reverse=reverse,
         limit=limit,
         as_of=as_of_day,
+        min_sources=min_sources,
     )
     known_tags = iq.tags(ix) if q.tags else frozenset()
     for unknown in sorted(set(q.tags) - known_tags):
@@ -119,6 +127,7 @@ def timeline_cmd(
     from ..render import rows
 
     roles_of = _roles_of(ix, as_of_day) if with_roles else None
+    corroboration_of = _corroboration_of(ix)
     if fmt_name in ("html", "timelinejs") or (fmt_name == "md" and cite):
         if with_roles:
             raise UsageError(
@@ -130,7 +139,7 @@ def timeline_cmd(
         export.publish_timeline(fmt_name, facts_for(ix), q, resolved, explicit_limit=limit is not None)
         return
     if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
-        write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q), roles_of))
+        write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q), roles_of, corroboration_of))
         return
     events = iq.timeline(ix, q)
     if not events and fmt_name == "table":
@@ -140,9 +149,26 @@ def timeline_cmd(
     heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count}"
     emit(
         fmt_name,
-        lambda: rows.events_view(events, roles_of),
-        lambda term: term.print_timeline(sys.stdout, iq.lookups(ix), events, cite, heading, set(q.actors), roles_of),
+        lambda: rows.events_view(events, roles_of, corroboration_of),
+        lambda term: term.print_timeline(
+            sys.stdout, iq.lookups(ix), events, cite, heading, set(q.actors), roles_of, corroboration_of
+        ),
     )
+
+
+def _corroboration_of(ix):
+    """event -> how many independent sources back it (answers.corroboration)."""
+    from ..answers import corroboration
+    from ..index import queries as iq
+
+    pubs: dict = {}
+
+    def count(e) -> int:
+        if not pubs:
+            pubs.update(iq.publishers(ix))
+        return corroboration(e, pubs)
+
+    return count
 
 
 def _roles_of(ix, as_of_day):
@@ -284,10 +310,11 @@ def event_cmd(
         known = iq.known_sources(ix, day)
         people = {i: actor_as_of(a, known) for i, a in people.items()}
     roles = event_roles(e, people)
+    backed = _corroboration_of(ix)(e)
     emit(
         pick_format(fmt),
-        lambda: rows.event_view(e, roles),
-        lambda term: term.print_event(sys.stdout, iq.lookups(ix), e, roles),
+        lambda: rows.event_view(e, roles, backed),
+        lambda term: term.print_event(sys.stdout, iq.lookups(ix), e, roles, backed),
     )
 
 
@@ -377,6 +404,15 @@ def actors_cmd(
 def search_cmd(
     ctx: typer.Context,
     words: Annotated[list[str], typer.Argument(metavar="TEXT...", help="Words to find, as one phrase.")],
+    min_sources: Annotated[
+        int,
+        typer.Option(
+            "--min-sources",
+            metavar="N",
+            min=0,
+            help="Only hits in events backed by at least N independent sources (actors and sources left out).",
+        ),
+    ] = 0,
     as_of: AsOfOption = None,
     fmt: FormatOption = None,
 ) -> None:
@@ -391,7 +427,18 @@ def search_cmd(
 
     day = _as_of(as_of)
     ix = load(ctx)
-    hits = iq.search(ix, text, iq.known_sources(ix, day) if day is not None else None)
+    known = iq.known_sources(ix, day) if day is not None else None
+    hits = iq.search(ix, text, known)
+    if min_sources > 1:
+        from ..answers import event_as_of
+
+        count = _corroboration_of(ix)
+        backed: dict[str, bool] = {}
+        for hit_id in dict.fromkeys(h.id for h in hits if h.kind == "event"):
+            e = iq.get_event(ix, hit_id)
+            e = event_as_of(e, known) if known is not None else e
+            backed[hit_id] = e is not None and count(e) >= min_sources
+        hits = [h for h in hits if h.kind == "event" and backed[h.id]]
     fmt_name = pick_format(fmt)
     if not hits and fmt_name == "table":
         say(f"nothing matches '{text}'")

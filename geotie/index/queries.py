@@ -19,6 +19,7 @@ from ..answers import (
     TimelineQuery,
     actor_as_of,
     actor_order,
+    corroboration,
     event_as_of,
     find,
     first_date,
@@ -45,6 +46,11 @@ EVENT_COLUMNS = (
 KNOWN_EVENT = (
     "EXISTS (SELECT 1 FROM citations c JOIN sources s ON s.id = c.source WHERE c.event = e.pos AND s.published_hi <= ?)"
 )
+
+
+def publishers(ix: Index) -> dict[str, str]:
+    """Source id -> publisher (for answers.corroboration)."""
+    return dict(ix.rows("SELECT id, publisher FROM sources"))
 
 
 def known_sources(ix: Index, day) -> frozenset[str]:
@@ -291,7 +297,7 @@ def timeline_sql(q: TimelineQuery, driver: str | None = None) -> tuple[str, list
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {order}" + (" DESC" if q.reverse else "")
-    if q.limit is not None and not driver:
+    if q.limit is not None and not driver and q.min_sources <= 1:
         sql += " LIMIT ?"
         params.append(q.limit)
     return sql, params
@@ -308,6 +314,10 @@ def iter_timeline(ix: Index, q: TimelineQuery) -> Iterator[Event]:
     found = events(ix, sql, params, distinct=bool(driver))
     if q.as_of is not None:  # the SQL kept the events a known source cites; their other citations go
         found = _as_of(found, known_sources(ix, q.as_of))
+    if q.min_sources > 1:  # counted on the citations left (as geotie.query does)
+        pubs = publishers(ix)
+        found = (e for e in found if corroboration(e, pubs) >= q.min_sources)
+        return islice(found, q.limit)
     return islice(found, q.limit) if driver else found
 
 
@@ -508,6 +518,7 @@ __all__ = [
     "known_sources",
     "lookups",
     "profile",
+    "publishers",
     "resolve_actor",
     "search",
     "source_titles",

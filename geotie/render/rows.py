@@ -115,16 +115,39 @@ def event_row(e: Event) -> tuple[str, ...]:
     )
 
 
-def events_view(events: Iterable[Event], roles_of: Any = None) -> View:
-    """Rows are made as they are written (`events` may be an iterator, read once). `roles_of`
-    (timeline --with-roles): event -> geotie.tenure.event_roles, a `roles` column and key."""
-    if roles_of is None:
+def events_view(events: Iterable[Event], roles_of: Any = None, corroboration_of: Any = None) -> View:
+    """Rows are made as they are written (`events` may be an iterator, read once).
+    `corroboration_of` (timeline): event -> answers.corroboration, a `corroboration` key (JSON
+    only); `roles_of` (timeline --with-roles): event -> geotie.tenure.event_roles, a
+    `roles` column and key."""
+    if roles_of is None and corroboration_of is None:
         return View(EVENT_COLUMNS, lambda: (event_row(e) for e in events), lambda: (event_json(e) for e in events))
-    return View(
-        (*EVENT_COLUMNS, "roles"),
-        lambda: ((*event_row(e), roles_then_text(roles_of(e))) for e in events),
-        lambda: ({**event_json(e), "roles": roles_then_json(roles_of(e))} for e in events),
-    )
+    # the TSV/CSV columns stay those of the contract (corroboration is in the JSON and the table)
+    columns = EVENT_COLUMNS + ("roles",) * (roles_of is not None)
+
+    def row(e: Event) -> tuple[str, ...]:
+        return (*event_row(e), *((roles_then_text(roles_of(e)),) if roles_of is not None else ()))
+
+    def obj(e: Event) -> dict:
+        out = event_json(e)
+        if corroboration_of is not None:
+            out["corroboration"] = corroboration_of(e)
+        if roles_of is not None:
+            out["roles"] = roles_then_json(roles_of(e))
+        return out
+
+    return View(columns, lambda: (row(e) for e in events), lambda: (obj(e) for e in events))
+
+
+def event_view(e: Event, roles: list | None = None, corroboration: int | None = None) -> View:
+    """`roles`: geotie.tenure.event_roles(e, ...), in the JSON object as `roles`;
+    `corroboration`: answers.corroboration, as `corroboration`."""
+    obj = event_json(e)
+    if corroboration is not None:
+        obj["corroboration"] = corroboration
+    if roles is not None:
+        obj["roles"] = roles_then_json(roles)
+    return View(EVENT_COLUMNS, [event_row(e)], obj)
 
 
 def roles_then_json(found: list) -> list[dict]:
@@ -139,14 +162,6 @@ def roles_then_json(found: list) -> list[dict]:
 def roles_then_text(found: list) -> str:
     """`Name: Title (state)`, joined by NAME_SEP."""
     return NAME_SEP.join(f"{r.holder.name}: {r.role.title} ({r.state})" for r in found)
-
-
-def event_view(e: Event, roles: list | None = None) -> View:
-    """`roles`: geotie.tenure.event_roles(e, ...), in the JSON object as `roles`."""
-    obj = event_json(e)
-    if roles is not None:
-        obj["roles"] = roles_then_json(roles)
-    return View(EVENT_COLUMNS, [event_row(e)], obj)
 
 
 def role_json(r: Role) -> dict:

@@ -100,8 +100,10 @@ def events_table(
     title: str = "",
     hide: set[str] | None = None,
     roles_of=None,
+    corroboration_of=None,
 ) -> Table:
-    """`roles_of` (timeline --with-roles): event -> geotie.tenure.event_roles, a "Roles then" column."""
+    """`roles_of` (timeline --with-roles): event -> geotie.tenure.event_roles, a "Roles then"
+    column; `corroboration_of` (timeline): event -> independent sources, an "Indep" column."""
     heading = t(title, "table.title") if title else None  # Text: Rich would take a str title as it is
     table = Table(title=heading, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
     table.add_column("When", no_wrap=True, max_width=20)
@@ -109,28 +111,43 @@ def events_table(
     table.add_column("With" if hide else "Actors", ratio=2, min_width=12)
     if roles_of is not None:
         table.add_column("Roles then", ratio=2, min_width=12)
+    if corroboration_of is not None:
+        table.add_column("Indep", justify="right", width=5)
     table.add_column("Cites" if cite else "Sources", ratio=2 if not cite else None, min_width=5, overflow="fold")
     for e in events:
         refs = cite.refs(e.citations) if cite else ", ".join(dict.fromkeys(c.source for c in e.citations))
         cells = [when(e), event_title(e), t(actor_names(store, e.actors, hide or set()), "dim")]
         if roles_of is not None:
             cells.append(t("; ".join(f"{r.holder.name}: {r.role.title} ({r.state})" for r in roles_of(e))))
-        table.add_row(*cells, t(refs, "dim"))
+        if corroboration_of is not None:
+            cells.append(t(str(corroboration_of(e))))
+        cells.append(t(refs, "dim"))
+        table.add_row(*cells)
     return table
 
 
 def print_timeline(
-    out: IO[str], store: Lookups, events: list[Event], cite: bool, heading: str, hide: set[str], roles_of=None
+    out: IO[str],
+    store: Lookups,
+    events: list[Event],
+    cite: bool,
+    heading: str,
+    hide: set[str],
+    roles_of=None,
+    corroboration_of=None,
 ) -> None:
     c = console(out)
     numbers = Citations() if cite else None
-    c.print(events_table(store, events, numbers, heading, hide, roles_of))
+    c.print(events_table(store, events, numbers, heading, hide, roles_of, corroboration_of))
     if numbers:
         c.print(numbers.render(store))
 
 
-def print_event(out: IO[str], store: Lookups, e: Event, roles: list | None = None) -> None:
-    """`roles`: geotie.tenure.event_roles(e, ...), shown as a Roles line."""
+def print_event(
+    out: IO[str], store: Lookups, e: Event, roles: list | None = None, corroboration: int | None = None
+) -> None:
+    """`roles`: geotie.tenure.event_roles(e, ...), shown as a Roles line; `corroboration`:
+    how many independent sources back it, a Backed line."""
     lines = Text(end="")
 
     def field(label: str, value: str, style: str = "") -> None:
@@ -150,6 +167,8 @@ def print_event(out: IO[str], store: Lookups, e: Event, roles: list | None = Non
     field("Tags", ", ".join(e.tags))
     field("Summary", e.summary)
     field("Outcome", e.outcome)
+    if corroboration is not None:
+        field("Backed", f"by {corroboration} independent source" + ("" if corroboration == 1 else "s"))
     field("Id", e.id, "dim")
     numbers = Citations()
     numbers.refs(e.citations)
