@@ -494,17 +494,49 @@ def role_dates(store: Store, locate: Locate) -> list[Problem]:
     return out
 
 
-def lint(store: Store, today: date, locate: Locate, archive: Path | None = None) -> list[Problem]:
+#: Opt-in lints (`geotie check --lint NAME`), off by default: they judge the evidence, not the store's form.
+OPT_IN = ("single-source",)
+#: Tags whose events --lint single-source asks to be backed by two independent sources.
+SINGLE_SOURCE_TAGS = ("defence",)
+
+
+def single_source(store: Store, locate: Locate) -> list[Problem]:
+    """Events tagged defence that only one independent source backs (answers.corroboration)."""
+    from .answers import corroboration
+
+    publishers = {s.id: s.publisher for s in store.sources.values()}
+    out = []
+    for e in store.events:
+        if set(e.tags) & set(SINGLE_SOURCE_TAGS) and corroboration(e, publishers) < 2:
+            out.append(
+                _warn(
+                    "single-source",
+                    f"'{e.id}' is tagged {', '.join(t for t in e.tags if t in SINGLE_SOURCE_TAGS)} and only one"
+                    " independent source backs it",
+                    locate(e, "citations"),
+                    f"events '{e.id}'",
+                    "citations",
+                    "cite a second source from another publisher, or treat it as unconfirmed",
+                )
+            )
+    return out
+
+
+def lint(
+    store: Store, today: date, locate: Locate, archive: Path | None = None, opt_in: tuple[str, ...] = ()
+) -> list[Problem]:
     problems = duplicate_events(store, locate) + stale_plans(store, today, locate)
     problems += unused(store, locate) + unknown_tags(store, locate)
     problems += actors_not_named(store, locate) + source_dates(store, locate) + after_sources(store, locate)
     problems += relative_date_lints(store, locate) + numbers_not_quoted(store, locate) + role_dates(store, locate)
     if archive is not None:
         problems += quotes_in_archive(store, archive, locate)
+    if "single-source" in opt_in:
+        problems += single_source(store, locate)
     return problems
 
 
-def check(paths: list[Path], today: date, archive: Path | None = None) -> list[Problem]:
+def check(paths: list[Path], today: date, archive: Path | None = None, opt_in: tuple[str, ...] = ()) -> list[Problem]:
     """Everything `geotie check` reports for these files: load-time problems, then (when the
     store loads) the lints; in file order, then by line."""
     from .store import inspect
@@ -512,7 +544,7 @@ def check(paths: list[Path], today: date, archive: Path | None = None) -> list[P
     result = inspect(paths)
     problems = list(result.problems)
     if result.store is not None:
-        problems += lint(result.store, today, result.locate, archive)
+        problems += lint(result.store, today, result.locate, archive, opt_in)
     order = {str(p): i for i, p in enumerate(paths)}
     problems.sort(key=lambda p: (order.get(p.origin.file, len(order)), p.origin.file, p.origin.line, p.code))
     return problems

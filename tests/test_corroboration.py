@@ -58,3 +58,21 @@ def test_search_min_sources(cli):
     kept = json.loads(cli("search", "kashmir", "--min-sources", "2", "-f", "json").stdout)
     assert kept and {h["id"] for h in kept} == {"azerbaijan-supports-kashmir-stance"}
     assert not json.loads(cli("search", "kashmir", "--min-sources", "2", "--as-of", "2016-12", "-f", "json").stdout)
+
+
+def test_single_source_lint_is_opt_in(cli):
+    plain = cli("check", "--strict")
+    assert plain.exit_code == 0 and "single-source" not in plain.stdout
+    result = cli("check", "--lint", "single-source", "--strict", "-f", "json")
+    assert result.exit_code != 0  # warnings fail with --strict
+    problems = [p for p in json.loads(result.stdout) if p["code"] == "single-source"]
+    ids = {p["entry"].split("'")[1] for p in problems}
+    assert "jf17-block3-delivered" in ids  # defence, Azernews only
+    assert "sharif-meets-mustafayev" not in ids  # defence, two independent sources
+    assert "erdogan-likens-kashmir-to-turkish-independence-war" not in ids  # not tagged defence
+    assert all(p["severity"] == "warning" for p in problems)
+
+
+def test_unknown_lint_is_a_usage_error(cli):
+    result = cli("check", "--lint", "nope")
+    assert result.exit_code == 2 and "--lint nope: no such lint; give one of: single-source" in result.stderr

@@ -20,6 +20,14 @@ def check_cmd(
     today: Annotated[
         str | None, typer.Option(metavar="DATE", help="Judge stale plans as of this day (default: today).")
     ] = None,
+    opt_in: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--lint",
+            metavar="NAME",
+            help="Also run this lint, off by default (repeatable): single-source (defence events one publisher backs).",
+        ),
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="text (file:line: severity: code: message) or json.")
     ] = "text",
@@ -35,8 +43,11 @@ def check_cmd(
     day = date_type.today() if today is None else _date_option("--today", today).lo
     if archive is not None and not Path(archive).is_dir():
         raise UsageError(f"--archive {archive}: no such folder")
+    for name in opt_in or ():
+        if name not in lint.OPT_IN:
+            raise UsageError(f"--lint {name}: no such lint; give one of: {', '.join(lint.OPT_IN)}")
     paths = store_paths(ctx)
-    problems = lint.check(paths, day, Path(archive) if archive else None)
+    problems = lint.check(paths, day, Path(archive) if archive else None, tuple(opt_in or ()))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if fmt == "json":
