@@ -639,3 +639,23 @@ def test_the_page_axis_is_to_scale():
     assert 'class="span vague doubt"' in doubt
     open_start = lane(parse_edtf("../2025-01-01"), axis)  # from the edge, with a mark at its known end
     assert 'class="span vague open" x="0%"' in open_start and 'class="end"' in open_start
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, None])
+@pytest.mark.parametrize("group_by", ["status", "tag"])
+def test_streamed_timelinejs_is_the_document_byte_for_byte(count, group_by):
+    """`timeline -f timelinejs` streams an event at a time; what it writes is exactly the
+    whole document written at once (empty, one, several events; a hostile title)."""
+    import io
+
+    from geotie.render.timelinejs import stream_timelinejs, timelinejs, write_timelinejs
+    from geotie.store import load
+
+    store = load()
+    events = list(store.events)[:count]
+    title = 'Pakistan & "Azerbaijan" </script>\u202e'
+    whole, streamed = io.StringIO(), io.StringIO()
+    write_timelinejs(timelinejs(events, store.sources.get, title, group_by), whole)
+    stream_timelinejs(iter(events), store.sources.get, title, streamed, group_by)
+    assert streamed.getvalue() == whole.getvalue()
+    assert len(json.loads(streamed.getvalue())["events"]) == len(events)

@@ -27,8 +27,12 @@ def page_events(facts: Facts, q: query.TimelineQuery, explicit_limit: bool):
     if explicit_limit:
         events = facts.timeline(q)
         return events, len(events)
-    events = facts.timeline(q._replace(limit=None))
-    return events[:PAGE_MAX], len(events)
+    events, matched = [], 0
+    for event in facts.iter_timeline(q._replace(limit=None)):  # the rest only counted, not kept
+        if matched < PAGE_MAX:
+            events.append(event)
+        matched += 1
+    return events, matched
 
 
 MORE_HINT = (
@@ -62,15 +66,14 @@ def publish_timeline(fmt: str, facts: Facts, q: query.TimelineQuery, resolved: l
     if fmt == "html":
         sys.stdout.write(page_text(facts, q, resolved, explicit_limit))
         return
-    events = facts.timeline(q)
     if fmt == "timelinejs":
-        from ..render.timelinejs import timelinejs, write_timelinejs
+        from ..render.timelinejs import stream_timelinejs
 
-        write_timelinejs(timelinejs(events, facts.source, heading_for(resolved)), sys.stdout)
+        stream_timelinejs(facts.iter_timeline(q), facts.source, heading_for(resolved), sys.stdout)
     else:
         from ..render.citations import write_md_cited
 
-        write_md_cited(events, facts.source, sys.stdout)
+        write_md_cited(facts.timeline(q), facts.source, sys.stdout)
 
 
 def publish_sources(fmt: str, sources) -> None:

@@ -9,7 +9,7 @@ is the `display_date` (TimelineJS shows it as given)."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from ..dates import _single, describe
@@ -74,16 +74,39 @@ def tl_event(e: Event, source_of: Callable[[str], Source | None], group: str) ->
     return item
 
 
+def _title(title: str) -> dict:
+    return {"text": {"headline": html.escape(title), "text": ""}}
+
+
+def _items(events: Iterable[Event], source_of: Callable[[str], Source | None], group_by: str) -> Iterator[dict]:
+    for e in events:
+        group = e.status if group_by == "status" else (e.tags[0] if e.tags else "untagged")
+        yield tl_event(e, source_of, group)
+
+
 def timelinejs(
     events: Iterable[Event], source_of: Callable[[str], Source | None], title: str, group_by: str = "status"
 ) -> dict:
-    """`group_by`: "status" (the default) or "tag" (the first tag)."""
-    items = []
-    for e in events:
-        group = e.status if group_by == "status" else (e.tags[0] if e.tags else "untagged")
-        items.append(tl_event(e, source_of, group))
-    return {"title": {"text": {"headline": html.escape(title), "text": ""}}, "events": items}
+    """The whole document. `group_by`: "status" (the default) or "tag" (the first tag)."""
+    return {"title": _title(title), "events": list(_items(events, source_of, group_by))}
 
 
 def write_timelinejs(doc: dict, out: IO[str]) -> None:
     out.write(json_text(doc, indent=2) + "\n")
+
+
+def stream_timelinejs(
+    events: Iterable[Event],
+    source_of: Callable[[str], Source | None],
+    title: str,
+    out: IO[str],
+    group_by: str = "status",
+) -> None:
+    """What `write_timelinejs(timelinejs(...))` writes, byte for byte, an event at a time
+    (memory bounded by one event, not by the timeline)."""
+    head = json_text({"title": _title(title)}, indent=2)[: -len("\n}")]
+    opening = head + ',\n  "events": [\n    '
+    for item in _items(events, source_of, group_by):
+        out.write(opening + json_text(item, indent=2).replace("\n", "\n    "))
+        opening = ",\n    "
+    out.write(head + ',\n  "events": []\n}\n' if opening.startswith(head) else "\n  ]\n}\n")
