@@ -8,12 +8,15 @@ import io
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__, query
 from ..errors import UsageError
 from ..model import Actor
 from .base import say
-from .facts import Facts
+
+if TYPE_CHECKING:
+    from ..index.facts import Facts
 
 
 def heading_for(resolved: list[Actor]) -> str:

@@ -23,7 +23,6 @@ from .base import (
     say,
     write_view,
 )
-from .facts import Facts, facts_for
 
 ActorsArg = Annotated[
     list[str] | None,
@@ -39,8 +38,11 @@ StatusOpt = Annotated[list[Status] | None, typer.Option("--status", "-s", help="
 AnyOpt = Annotated[bool, typer.Option("--any", help="Events involving any of the actors, not all of them.")]
 
 
-def _facts(ctx) -> Facts:
-    return facts_for(load(ctx))
+def _facts(ctx):
+    """The publishing answers over the store's index (geotie.index.facts.Facts)."""
+    from ..index.facts import Facts
+
+    return Facts(load(ctx))
 
 
 def _query(ctx, actors, since, until, tag, status, union, limit=None):

@@ -133,10 +133,10 @@ def timeline_cmd(
             raise UsageError(
                 f"--with-roles is not shown in -f {fmt_name}{' with --cite' if cite else ''}; leave it out"
             )
+        from ..index.facts import Facts
         from . import export
-        from .facts import facts_for
 
-        export.publish_timeline(fmt_name, facts_for(ix), q, resolved, explicit_limit=limit is not None)
+        export.publish_timeline(fmt_name, Facts(ix), q, resolved, explicit_limit=limit is not None)
         return
     if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
         write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q), roles_of, corroboration_of))
