@@ -412,39 +412,34 @@ def _anchored(phrase: str, before: str, pub: Span, future: bool) -> tuple[Span, 
             rel or step, (-6, 6)
         )
         return _from_publication(lo, hi, pub), f'"{phrase}": {_days_words(lo, hi)} the day of writing'
-    if unit == "month":
-        if rel == "earlier" or rel == "later":
-            span = _months_from(pub, 0, 0)
-            lo, hi = (span.lo, pub.hi) if rel == "earlier" else (pub.lo, span.hi)
-            return Span(lo, hi), f'"{phrase}": in the month of writing, {"before" if rel == "earlier" else "after"} it'
-        if step == "past":
-            return _from_publication(-31, 0, pub), f'"{phrase}": the 31 days before the day of writing'
-        shift = {"last": -1, "previous": -1, "next": 1, "coming": 1, "this": 0}[step]
-        word = {
-            -1: "the month before the month of writing",
-            1: "the month after the month of writing",
-            0: "the month of writing",
-        }[shift]
-        return _months_from(pub, shift, shift), f'"{phrase}": {word}'
-    if unit == "year":
-        if rel == "earlier" or rel == "later":
-            span = _years_from(pub, 0, 0)
-            lo, hi = (span.lo, pub.hi) if rel == "earlier" else (pub.lo, span.hi)
-            return Span(lo, hi), f'"{phrase}": in the year of writing, {"before" if rel == "earlier" else "after"} it'
-        if step == "past":
-            return _from_publication(-366, 0, pub), f'"{phrase}": the year before the day of writing'
-        shift = {"last": -1, "previous": -1, "next": 1, "coming": 1, "this": 0}[step]
-        word = {
-            -1: "the year before the year of writing",
-            1: "the year after the year of writing",
-            0: "the year of writing",
-        }[shift]
-        how = f'"{f"{third} " if third else ""}{phrase}": {word}'
-        if third:
-            how += f", its {third} third (months {_thirds_of_year(2000, third)[0].month}-"
-            how += f"{_thirds_of_year(2000, third)[1].month}, geotie convention)"
-        return _years_from(pub, shift, shift, third), how
+    if unit in ("month", "year"):
+        return _calendar_unit(phrase, unit, rel, step, pub, third if unit == "year" else None)
     return None  # seasons, quarters, mornings of other days: not resolved
+
+
+def _calendar_unit(phrase: str, unit: str, rel: str | None, step: str | None, pub: Span, third) -> tuple[Span, str]:
+    """ "earlier this month", "last year", "next month", "past year", "late last year"...: a month
+    or year counted from the one of writing (`third`: early/mid/late, for a year)."""
+    shifted = _months_from if unit == "month" else _years_from
+    if rel == "earlier" or rel == "later":
+        span = shifted(pub, 0, 0)
+        lo, hi = (span.lo, pub.hi) if rel == "earlier" else (pub.lo, span.hi)
+        return Span(lo, hi), f'"{phrase}": in the {unit} of writing, {"before" if rel == "earlier" else "after"} it'
+    if step == "past":
+        days = 31 if unit == "month" else 366
+        words = "the 31 days" if unit == "month" else "the year"
+        return _from_publication(-days, 0, pub), f'"{phrase}": {words} before the day of writing'
+    shift = {"last": -1, "previous": -1, "next": 1, "coming": 1, "this": 0}[step]
+    word = {-1: f"the {unit} before the {unit} of writing", 1: f"the {unit} after the {unit} of writing"}.get(
+        shift, f"the {unit} of writing"
+    )
+    if unit == "month":
+        return _months_from(pub, shift, shift), f'"{phrase}": {word}'
+    how = f'"{f"{third} " if third else ""}{phrase}": {word}'
+    if third:
+        how += f", its {third} third (months {_thirds_of_year(2000, third)[0].month}-"
+        how += f"{_thirds_of_year(2000, third)[1].month}, geotie convention)"
+    return _years_from(pub, shift, shift, third), how
 
 
 def _days_words(lo: int, hi: int) -> str:
