@@ -261,8 +261,11 @@ def add_bulk(builder: Builder, bulk: Bulk) -> None:
     builder.add_warnings(())
     builder.add_sources(bulk.sources.values())
     builder.add_actors(bulk.actors.values())
-    for start in range(0, len(bulk.events), BATCH):
-        builder.add_rows(bulk.events[start : start + BATCH], bulk.texts[start : start + BATCH])
+    from itertools import islice
+
+    records = bulk.records()
+    while batch := list(islice(records, BATCH)):
+        builder.add_rows([rows for rows, _ in batch], [text for _, text in batch])
 
 
 #: Fills a Builder with the store's parts (after add_files): add_store or add_bulk, bound to what they add.
