@@ -221,6 +221,10 @@ def test_a_killed_first_run_leaves_no_index_and_the_next_run_answers(tmp_path):
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+    deadline = time.monotonic() + 10
+    while _running_with(str(store)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _running_with(str(store)), "a worker of the killed run runs on"
     target = the_index(folder, store)
     assert not target.exists()  # nothing half written in its place
     assert open_index(target, [store]) is None
@@ -229,6 +233,19 @@ def test_a_killed_first_run_leaves_no_index_and_the_next_run_answers(tmp_path):
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 2
     assert not list(folder.glob("*.tmp-*"))  # the leftover of the killed run is swept
     assert open_index(target, [store]) is not None
+
+
+def _running_with(argument: str) -> list[int]:
+    """The processes (Linux: /proc) whose command line holds `argument`, zombies left out."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            listed = argument.encode() in (proc / "cmdline").read_bytes().split(b"\0")
+            if listed and (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
 
 
 def test_first_runs_at_once_all_answer_and_leave_one_whole_index(tmp_path):

@@ -147,8 +147,16 @@ def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None, asid
 def _load(paths, stats, chunks, n, file_hash, started) -> Bulk | None:
     jobs = share(chunks, n)
 
+    me = os.getpid()
+
     def work(job: list[Chunk]) -> list[Part | None]:
-        return [read_chunk(str(paths[c.file]), c) for c in job]
+        if os.getpid() != me:  # a child: it dies with this process (Linux), not to run on alone
+            _die_with_parent()
+        done = [read_chunk(str(paths[c.file]), c) for c in job]
+        if os.getpid() != me and os.getppid() != me:  # orphaned meanwhile: the sweep may have run
+            _remove([c.spill for c in job])
+            return [None]
+        return done
 
     def meanwhile(mine: list[Part | None]) -> list[str] | None:
         """While the children finish: the files' hashes."""
@@ -174,6 +182,21 @@ def _load(paths, stats, chunks, n, file_hash, started) -> Bulk | None:
     if found is None:
         _remove(spills)
     return found
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError, ImportError):
+        pass
 
 
 def _changed(path: Path, before: os.stat_result) -> bool:

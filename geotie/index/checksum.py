@@ -24,7 +24,10 @@ def text_crc(parts: tuple[str, ...]) -> int:
 
 def event_crc(row: tuple, actors: Iterable[str], tags: Iterable[str], cites: Iterable[tuple]) -> int:
     """Of an `events` row (without pos and crc) with its actors, tags and citations (source, quote, note)."""
-    return crc((*row, SEP, *actors, SEP, *tags, SEP, *(x for c in cites for x in c)))
+    parts = [*map(str, row), SEP, *actors, SEP, *tags, SEP]
+    for cite in cites:
+        parts += cite
+    return zlib.crc32(SEP.join(parts).encode("utf-8", "surrogatepass"))
 
 
 def _span(span) -> str:
