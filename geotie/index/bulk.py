@@ -289,7 +289,7 @@ def _widen(pipe: int) -> None:
 def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None, started_ns: int = 0) -> Bulk | None:
     """The chunks as one store; None if a rule that needs the whole store finds a problem
     (the ordinary read then reports it)."""
-    from ..store.rules import check_references
+    from ..store.rules import bad_links, check_references
 
     metas: list[Meta | None] = [None] * len(paths)
     sources: dict[str, Source] = {}
@@ -315,6 +315,9 @@ def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None,
         return None
     if not _split("".join(e[1] for e in events)) <= actors.keys():
         return None  # an unknown actor
+    links = {row[0]: row[-1] for row in (e[4][0] for e in events) if row[-1]}
+    if links and bad_links(links, {e[0][14:] for e in events}):
+        return None  # a `fulfils` to an unknown event, to itself or round a cycle
     events.sort(key=itemgetter(0))  # runs already sorted by each chunk: linear
     return Bulk(
         metas=[m for m in metas if m is not None],
