@@ -144,10 +144,17 @@ def print_timeline(
 
 
 def print_event(
-    out: IO[str], store: Lookups, e: Event, roles: list | None = None, corroboration: int | None = None
+    out: IO[str],
+    store: Lookups,
+    e: Event,
+    roles: list | None = None,
+    corroboration: int | None = None,
+    titles: dict[str, str] | None = None,
+    fulfilled_by: list[Event] | None = None,
 ) -> None:
     """`roles`: geotie.tenure.event_roles(e, ...), shown as a Roles line; `corroboration`:
-    how many independent sources back it, a Backed line."""
+    how many independent sources back it, a Backed line; `titles`: event id -> title, for the
+    Fulfils line; `fulfilled_by`: the events carrying it out, a "Fulfilled by" line."""
     lines = Text(end="")
 
     def field(label: str, value: str, style: str = "") -> None:
@@ -167,6 +174,11 @@ def print_event(
     field("Tags", ", ".join(e.tags))
     field("Summary", e.summary)
     field("Outcome", e.outcome)
+    if e.fulfils:
+        title = (titles or {}).get(e.fulfils)
+        field("Fulfils", f"{title} ({e.fulfils})" if title else e.fulfils)
+    if fulfilled_by:
+        field("Fulfilled", "by " + "; ".join(f"{f.title} ({f.id}, {describe(f.date)})" for f in fulfilled_by))
     if corroboration is not None:
         field("Backed", f"by {corroboration} independent source" + ("" if corroboration == 1 else "s"))
     field("Id", e.id, "dim")
@@ -352,4 +364,33 @@ def print_roles_on(out: IO[str], store: Lookups, p: Profile, day, found) -> None
     for r in found:
         of = actor_name(store, r.role.of) if r.role.of else ""
         table.add_row(t(r.holder.name, "bold"), t(r.role.title), t(of), t(r.state), t(_role_dates(r.role), "dim"))
+    console(out).print(table)
+
+
+PLAN_STYLE = {"fulfilled": "green", "cancelled": "red", "overdue": "yellow", "open": "cyan"}
+
+
+def print_plans(out: IO[str], store: Lookups, plans: list, heading: str, hide: set[str]) -> None:
+    """`geotie plans`: geotie.plans.Plan, one row each."""
+    table = Table(title=t(heading, "table.title"), box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("When", no_wrap=True, max_width=20)
+    table.add_column("Plan", ratio=4, min_width=24)
+    table.add_column("With" if hide else "Actors", ratio=2, min_width=12)
+    table.add_column("State", no_wrap=True)
+    table.add_column("Announced", no_wrap=True)
+    linked = any(p.fulfilled_by for p in plans)
+    if linked:  # a column only when some plan has a fulfilment
+        table.add_column("Fulfilled by", ratio=3, min_width=12)
+    for p in plans:
+        e = p.event
+        cells = [
+            when(e),
+            t(e.title, "bold"),
+            t(actor_names(store, e.actors, hide), "dim"),
+            t(p.state, PLAN_STYLE.get(p.state, "")),
+            t(describe(p.announced) if p.announced else "undated"),
+        ]
+        if linked:
+            cells.append(t("; ".join(f"{f.title} ({f.id}, {describe(f.date)}, {f.status})" for f in p.fulfilled_by)))
+        table.add_row(*cells)
     console(out).print(table)
