@@ -210,6 +210,7 @@ def hostile_store(junk: list[str]) -> dict:
                 "status": status,
                 "outcome": j() if status == "planned" else "",
                 "citations": [cite("s0"), cite("s1")],
+                **({"fulfils": "e1"} if i == 2 else {}),  # `event` and `plans` show the link both ways
             }
             for i, (date, status) in enumerate([("2024", "occurred"), ("2024-07~", "planned"), ("2025-01", "reported")])
         ],
@@ -254,6 +255,12 @@ def commands(store: str, bad: str, arg: str, to: str) -> list[list[str]]:
         ["actors", "--kind", arg],
         ["search", "zeta"],
         ["search", arg],
+        ["plans"],
+        ["plans", "a0", "--today", "2024-03"],
+        ["plans", arg],
+        ["plans", "--today", arg],
+        ["plans", "--state", arg],
+        *(["plans", "-f", fmt] for fmt in ("tsv", "csv", "json", "jsonl", "md")),
         ["check"],
         ["check", "--format", arg],
         ["check", "--archive", arg],
@@ -284,6 +291,8 @@ def commands(store: str, bad: str, arg: str, to: str) -> list[list[str]]:
         ["add", "source", "--title", arg, "--publisher", arg, "--author", arg, "--url", arg, "--dry-run", "--to", to],
         ["add", "source", "--title", "t", "--kind", arg, "--dry-run", "--to", to],
         ["add", "event", "--date", "2024", "--title", arg, "--actor", "a0", "--source", "s0", "--quote", arg, *more],
+        ["add", "event", "--date", "2024", "--title", "t", "--actor", "a0", "--source", "s0", "--quote", "q",
+         "--fulfils", arg, "--dry-run", "--to", to],  # fmt: skip
         [
             "add",
             "event",
