@@ -156,16 +156,17 @@ def print_event(
     how many independent sources back it, a Backed line; `titles`: event id -> title, for the
     Fulfils line; `fulfilled_by`: the events carrying it out, a "Fulfilled by" line."""
     lines = Text(end="")
+    width = 14 if fulfilled_by else 9  # the labels' column: wider only for "Fulfilled by"
 
     def field(label: str, value: str, style: str = "") -> None:
         if value:
-            lines.append(f"{label:<9}", style="bold")
+            lines.append(f"{label:<{width}}", style="bold")
             lines.append(visible(value) + "\n", style=style)
 
     field("When", f"{describe(e.date)}   ({e.date.text})")
     field("Wording", e.date_text)
     field("Dating", e.date_note, "dim")
-    lines.append(f"{'Status':<9}", style="bold")
+    lines.append(f"{'Status':<{width}}", style="bold")
     lines.append_text(status(e))
     lines.append("\n")
     field("Actors", ", ".join(f"{actor_name(store, a)} ({a})" for a in e.actors))
@@ -178,7 +179,7 @@ def print_event(
         title = (titles or {}).get(e.fulfils)
         field("Fulfils", f"{title} ({e.fulfils})" if title else e.fulfils)
     if fulfilled_by:
-        field("Fulfilled", "by " + "; ".join(f"{f.title} ({f.id}, {describe(f.date)})" for f in fulfilled_by))
+        field("Fulfilled by", "; ".join(f"{f.title} ({f.id}, {describe(f.date)})" for f in fulfilled_by))
     if corroboration is not None:
         field("Backed", f"by {corroboration} independent source" + ("" if corroboration == 1 else "s"))
     field("Id", e.id, "dim")
