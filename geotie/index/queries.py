@@ -367,7 +367,8 @@ def get_event(ix: Index, event_id: str) -> Event:
 
 def fulfilled_by(ix: Index, event_id: str) -> list[Event]:
     """geotie.query.fulfilled_by: the events whose `fulfils` names the event, in timeline order."""
-    return list(events(ix, f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.fulfils = ? ORDER BY e.pos", [event_id]))
+    sql = f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.fulfils != '' AND e.fulfils = ? ORDER BY e.pos"  # the index
+    return list(events(ix, sql, [event_id]))
 
 
 def plans(ix: Index, actors: tuple[str, ...], today, as_of=None) -> list[Plan]:
@@ -377,7 +378,8 @@ def plans(ix: Index, actors: tuple[str, ...], today, as_of=None) -> list[Plan]:
     known = known_sources(ix, as_of) if as_of is not None else None
     linked: dict[str, list[Event]] = {}  # each plan's are found in one batch, in timeline order
     for part in _chunks([p.id for p in planned]):
-        sql = f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.fulfils IN ({_marks(part)}) ORDER BY e.pos"
+        where = f"e.fulfils != '' AND e.fulfils IN ({_marks(part)})"  # != '': the (partial) index is used
+        sql = f"SELECT {EVENT_COLUMNS} FROM events e WHERE {where} ORDER BY e.pos"
         found = events(ix, sql, part)
         for e in found if known is None else _as_of(found, known):
             linked.setdefault(e.fulfils, []).append(e)
