@@ -372,25 +372,22 @@ PLAN_STYLE = {"fulfilled": "green", "cancelled": "red", "overdue": "yellow", "op
 
 
 def print_plans(out: IO[str], store: Lookups, plans: list, heading: str, hide: set[str]) -> None:
-    """`geotie plans`: geotie.plans.Plan, one row each."""
+    """`geotie plans`: geotie.plans.Plan, one row each, the state in front of the title."""
     table = Table(title=t(heading, "table.title"), box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("When", no_wrap=True, max_width=20)
-    table.add_column("Plan", ratio=4, min_width=24)
+    table.add_column("State: plan", ratio=4, min_width=24)
     table.add_column("With" if hide else "Actors", ratio=2, min_width=12)
-    table.add_column("State", no_wrap=True)
-    table.add_column("Announced", no_wrap=True)
+    table.add_column("Announced", ratio=2, min_width=12)
     linked = any(p.fulfilled_by for p in plans)
     if linked:  # a column only when some plan has a fulfilment
         table.add_column("Fulfilled by", ratio=3, min_width=12)
     for p in plans:
         e = p.event
-        cells = [
-            when(e),
-            t(e.title, "bold"),
-            t(actor_names(store, e.actors, hide), "dim"),
-            t(p.state, PLAN_STYLE.get(p.state, "")),
-            t(describe(p.announced) if p.announced else "undated"),
-        ]
+        title = t(p.state, PLAN_STYLE.get(p.state, ""))
+        title.append(": ")
+        title.append_text(t(e.title, "bold"))
+        cells = [when(e), title, t(actor_names(store, e.actors, hide), "dim")]
+        cells.append(t(describe(p.announced) if p.announced else "undated"))
         if linked:
             cells.append(t("; ".join(f"{f.title} ({f.id}, {describe(f.date)}, {f.status})" for f in p.fulfilled_by)))
         table.add_row(*cells)
