@@ -3,7 +3,8 @@ date precisions, citations and quotes.
 
     python bench/generate.py 100000 OUT_DIR     # writes OUT_DIR/facts.toml
 
-The same count always gives the same bytes. Some plans are carried out by a later event (`fulfils`). Actor 'pakistan' and 'azerbaijan' exist in every
+The same count always gives the same bytes. Some plans are carried out by a later event
+(`fulfils`). Actor 'pakistan' and 'azerbaijan' exist in every
 store, as does the person 'vugar-mustafayev' and the word 'pipeline' in some titles, so the
 benchmark can run the same commands at every size.
 """
