@@ -349,3 +349,16 @@ def test_what_the_plan_lints_let_pass(cli, tmp_path):
 def test_a_fulfilled_plan_is_not_stale(cli, tmp_path):
     assert "stale-plan" in codes(check(cli, write(tmp_path, MINIMAL)))
     assert "stale-plan" not in codes(check(cli, write(tmp_path, LINKED)))
+
+
+def test_bad_links_report_each_cycle_once_and_leave_chains_alone():
+    from geotie.store.rules import bad_links
+
+    links = {"a": "b", "b": "c", "c": "a", "tail": "a", "x": "x", "y": "gone", "ok": "plan"}
+    assert bad_links(links, {"a", "b", "c", "tail", "x", "y", "ok", "plan"}) == [
+        ("x", "fulfils-itself", "the event fulfils itself ('x')"),
+        ("y", "unknown-event", "unknown event 'gone'"),
+        ("a", "fulfils-cycle", "the fulfils links go round a cycle: a -> b -> c -> a"),
+    ]
+    assert bad_links({"b": "a", "a": "b"}, {"a", "b"})[0][2].endswith("a -> b -> a")  # from its first id
+    assert bad_links({"e2": "e1", "e3": "e2"}, {"e1", "e2", "e3"}) == []  # a chain of plans is no cycle
