@@ -258,3 +258,15 @@ def test_spill_files_of_a_killed_build_are_swept(generated, tmp_path, parallel):
     assert len(left) == 3 and all(f"-{child}" in name for name in left)
     sweep(folder)
     assert list(folder.iterdir()) == []
+
+
+def test_an_interrupted_read_leaves_no_spill_file(generated, tmp_path, monkeypatch, parallel):
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bulk, "merge", interrupted)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        bulk.load([generated], None, f"{folder}/x.sqlite.tmp-")
+    assert list(folder.iterdir()) == []

@@ -137,6 +137,9 @@ def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None, asid
         c.spill = f"{aside}{c.file}.{c.start}-{os.getpid()}"
     try:
         return _load(paths, stats, chunks, n, file_hash, started)
+    except BaseException:  # interrupted: nothing spilled is left behind
+        _remove([c.spill for c in chunks])
+        raise
     finally:
         if folder is not None:  # the spill files stay until the index is written: Bulk.discard
             _remove_folder_when_empty(folder)
