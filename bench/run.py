@@ -118,6 +118,11 @@ QUERIES = {  # label: (geotie arguments, SQL for the sqlite3 shell on the index)
         ["search", "mustafayev", "-f", "tsv"],
         "SELECT e.* FROM event_search s JOIN events e ON e.pos = s.rowid WHERE event_search MATCH {fts} ORDER BY e.pos",
     ),
+    "plans": (
+        ["plans", "--today", "2026-01-01", "-f", "tsv"],
+        "SELECT p.*, f.id FROM events p LEFT JOIN events f ON f.fulfils != '' AND f.fulfils = p.id "
+        "WHERE p.status = 'planned' ORDER BY p.pos",
+    ),
 }
 EXPORT_RUNS = 3  # whole-store exports take seconds to minutes
 

@@ -54,6 +54,14 @@ def check_source(store: Store, source_id: str) -> str:
     raise NotFound(f"unknown source '{source_id}'; {hint}")
 
 
+def check_event(store: Store, event_id: str) -> str:
+    """An event id that must exist (what --fulfils names)."""
+    if event_id in store.event_index:
+        return event_id
+    hint = did_you_mean(*suggest_ids(event_id, store.event_index)) or "run 'geotie plans' to list the planned events"
+    raise NotFound(f"--fulfils: unknown event '{event_id}'; {hint}")
+
+
 def slug(text: str) -> str:
     return fold(text).replace(" ", "-")
 
@@ -108,6 +116,7 @@ class EventIn:
     status: str = "occurred"
     outcome: str = ""
     implied_actors: list[str] = field(default_factory=list)  # also actors of the event
+    fulfils: str = ""  # the id of the planned event it carries out
     id: str = ""
 
 
@@ -141,6 +150,8 @@ def event_entry(store: Store, e: EventIn) -> dict:
     entry["status"] = check_choice("--status", e.status, EVENT_STATUSES)
     if e.outcome.strip():
         entry["outcome"] = e.outcome.strip()
+    if e.fulfils.strip():
+        entry["fulfils"] = check_event(store, e.fulfils.strip())
     entry["citations"] = cites
     return entry
 
@@ -365,6 +376,7 @@ def _inline_array(target: Path, old: str, kind: str) -> StoreError | None:
 #: read, never stored.
 DERIVED_KEYS = (
     "start", "end", "precision", "approximate", "uncertain", "display_date", "draft", "corroboration", "roles",
+    "fulfilled_by",
 )  # fmt: skip
 KINDS = ("sources", "actors", "events")
 
@@ -453,6 +465,8 @@ def _stored(obj: dict) -> dict:
     table = {}
     for key, value in obj.items():
         if key in DERIVED_KEYS or (value in ("", []) and key not in ("id", "actors", "citations", "title", "date")):
+            continue
+        if key == "fulfils" and value is None:  # the contract's "fulfils nothing"
             continue
         if key == "citations" and isinstance(value, list):
             value = [

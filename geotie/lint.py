@@ -54,11 +54,12 @@ def duplicate_events(store: Store, locate: Locate) -> list[Problem]:
 
 
 def stale_plans(store: Store, today: date, locate: Locate) -> list[Problem]:
-    """Planned events whose dates have passed, with no later event involving the same actors
-    and no `outcome` saying what became of them."""
+    """Planned events whose dates have passed, with no later event involving the same actors,
+    no event that fulfils them and no `outcome` saying what became of them."""
+    fulfilled = {e.fulfils for e in store.events if e.fulfils and e.status != "planned"}
     out = []
     for e in store.events:
-        if e.status != "planned" or e.outcome or not is_past(e.date, today):
+        if e.status != "planned" or e.outcome or e.id in fulfilled or not is_past(e.date, today):
             continue
         wanted = set(e.actors)
         followed = any(
@@ -494,6 +495,86 @@ def role_dates(store: Store, locate: Locate) -> list[Problem]:
     return out
 
 
+def plan_links(store: Store, locate: Locate) -> list[Problem]:
+    """Contradictions through `fulfils` links: `fulfils-cancelled` (the plan is marked cancelled
+    but something carries it out), `fulfils-non-plan` (the event named is not a plan),
+    `plan-fulfils-plan` (the fulfilling event is itself only planned),
+    `fulfilment-before-announcement` (the fulfilment surely ended before the earliest source
+    announcing the plan could have been published: that source called it a plan when it had
+    happened) and, else, `fulfilment-before-plan` (it surely ended before the plan's date could
+    begin, and the plan's `outcome` says nothing, e.g. that it was brought forward)."""
+    from .plans import announcement
+
+    published = {s.id: s.published for s in store.sources.values()}
+    out = []
+    for e in store.events:
+        plan = store.event_index.get(e.fulfils) if e.fulfils else None
+        if plan is None:
+            continue
+        where, entry = locate(e, "fulfils"), f"events '{e.id}'"
+        if plan.status == "cancelled" and e.status != "cancelled":
+            out.append(
+                _warn(
+                    "fulfils-cancelled",
+                    f"'{e.id}' fulfils '{plan.id}', which is marked cancelled",
+                    where,
+                    entry,
+                    "fulfils",
+                    f"if the plan went ahead after all, set the status of '{plan.id}' to planned and say so in its "
+                    "outcome; else remove fulfils",
+                )
+            )
+        elif plan.status != "planned":
+            out.append(
+                _warn(
+                    "fulfils-non-plan",
+                    f"'{e.id}' fulfils '{plan.id}', which is not a plan (status {plan.status})",
+                    where,
+                    entry,
+                    "fulfils",
+                    f"fulfils names a planned event: set the status of '{plan.id}' to planned if a source announced "
+                    "it, or remove fulfils",
+                )
+            )
+        if e.status == "planned":
+            out.append(
+                _warn(
+                    "plan-fulfils-plan",
+                    f"'{e.id}' is itself only planned, so it cannot carry out '{plan.id}' yet",
+                    locate(e, "status"),
+                    entry,
+                    "status",
+                    'once it has happened set status = "occurred"; a plan that was changed belongs in the first '
+                    "plan's outcome",
+                )
+            )
+        announced, source = announcement(plan, published)
+        if announced is not None and e.date.hi < announced.lo:
+            out.append(
+                _warn(
+                    "fulfilment-before-announcement",
+                    f"'{e.id}' ({e.date.text}) was over before '{source}' ({announced.text}) announced '{plan.id}' "
+                    "as a plan",
+                    locate(e, "date"),
+                    entry,
+                    "date",
+                    "a source does not announce as a plan what has already happened: fix a date, or the link",
+                )
+            )
+        elif e.date.hi < plan.date.lo and not plan.outcome.strip():
+            out.append(
+                _warn(
+                    "fulfilment-before-plan",
+                    f"'{e.id}' ({e.date.text}) is dated before the plan it fulfils, '{plan.id}' ({plan.date.text})",
+                    locate(e, "date"),
+                    entry,
+                    "date",
+                    f"fix a date; if the plan was brought forward, say so in the outcome of '{plan.id}'",
+                )
+            )
+    return out
+
+
 #: Opt-in lints (`geotie check --lint NAME`), off by default: they judge the evidence, not the store's form.
 OPT_IN = ("single-source",)
 #: Tags whose events --lint single-source asks to be backed by two independent sources.
@@ -529,6 +610,7 @@ def lint(
     problems += unused(store, locate) + unknown_tags(store, locate)
     problems += actors_not_named(store, locate) + source_dates(store, locate) + after_sources(store, locate)
     problems += relative_date_lints(store, locate) + numbers_not_quoted(store, locate) + role_dates(store, locate)
+    problems += plan_links(store, locate)
     if archive is not None:
         problems += quotes_in_archive(store, archive, locate)
     if "single-source" in opt_in:

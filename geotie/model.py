@@ -205,6 +205,7 @@ class Event:
     citations: tuple[Citation, ...] = ()
     outcome: str = ""  # for plans: what the sources say (or do not say) of how it turned out
     implied_actors: tuple[str, ...] = ()  # actors (a subset of `actors`) the quotes do not name
+    fulfils: str = ""  # the id of the planned event this one carries out ("" if none)
     origin: Origin = field(default=Origin("?"), compare=False)
 
 

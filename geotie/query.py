@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import date
 from itertools import islice
 
 from .answers import (
@@ -26,6 +27,7 @@ from .dates import overlaps
 from .errors import Ambiguous, NotFound
 from .fields import actor_fields, event_fields, source_fields
 from .model import Actor, Event, Source, Store
+from .plans import Plan, make_plan
 from .text import did_you_mean, fold, suggest, suggest_ids
 
 
@@ -276,3 +278,22 @@ def search(store: Store, query: str, known: frozenset[str] | None = None) -> lis
         if known is None or s.id in known:
             scan("source", s.id, source_fields(s))
     return hits
+
+
+def fulfilled_by(store: Store, event_id: str) -> list[Event]:
+    """The events whose `fulfils` names `event_id`, in timeline order."""
+    return [e for e in store.events if e.fulfils == event_id]
+
+
+def plans(store: Store, actors: tuple[str, ...], today: date, as_of: date | None = None) -> list[Plan]:
+    """Every planned event involving all of `actors`, in timeline order, with its state on
+    `today` (geotie.plans); with `as_of`, only what sources surely published by then report,
+    the events that fulfil a plan included."""
+    planned = timeline(store, TimelineQuery(actors=actors, statuses=("planned",), as_of=as_of))
+    known = known_sources(store.sources.values(), as_of) if as_of is not None else None
+    linked: dict[str, list[Event]] = {}
+    for e in store.events:
+        if e.fulfils and (known is None or (e := event_as_of(e, known)) is not None):
+            linked.setdefault(e.fulfils, []).append(e)
+    published = {s.id: s.published for s in store.sources.values()}
+    return [make_plan(p, linked.get(p.id, ()), today, published) for p in planned]

@@ -4,6 +4,7 @@ problems are reported exactly as they would be."""
 
 import itertools
 import os
+import re
 import sys
 
 import pytest
@@ -128,6 +129,14 @@ def damage(text: str, old: str, new: str, after: int = 0) -> str:
     return text[:at] + new + text[at + len(old) :]
 
 
+def fulfils_itself(text: str) -> str:
+    """The last event that fulfils a plan made to fulfil itself (in the last chunk)."""
+    at = text.rindex("\nfulfils = ")
+    ident = re.findall(r'\nid = "([^"]*)"', text[:at])[-1]
+    end = text.index("\n", at + 1)
+    return text[:at] + f'\nfulfils = "{ident}"' + text[end:]
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -149,6 +158,8 @@ def damage(text: str, old: str, new: str, after: int = 0) -> str:
         lambda t: "events = 0\n" + padded(t),  # not an array of tables
         lambda t: damage(t, 'title = "', 'title = "NUL \\u0000 ', len(t) // 2),
         lambda t: damage(t, "[[events]]\n", "[[events]]\n# a comment\n", len(t) // 2),  # outside the fast reader
+        lambda t: re.sub(r'fulfils = "[^"]*"', 'fulfils = "nowhere"', t, count=1),  # an unknown plan
+        fulfils_itself,
     ],
     ids=[
         "error",
@@ -164,6 +175,8 @@ def damage(text: str, old: str, new: str, after: int = 0) -> str:
         "not-tables",
         "nul",
         "comment",
+        "fulfils-unknown",
+        "fulfils-itself",
     ],
 )
 def test_anything_unusual_is_read_the_ordinary_way(change, generated, tmp_path, monkeypatch, parallel):

@@ -40,6 +40,18 @@ def answer(fn, *args):
         return type(err).__name__, str(err), getattr(err, "candidates", None)
 
 
+def assert_same_plans(store, ix, actor_sets=((),), todays=(date(2026, 1, 1),), as_of=(None,)) -> None:
+    """`plans` (and who fulfils what) from the index as from memory."""
+    for e in store.events:
+        same_events(iq.fulfilled_by(ix, e.id), query.fulfilled_by(store, e.id))
+    for actors in actor_sets:
+        for today in todays:
+            for day in as_of:
+                got, want = iq.plans(ix, actors, today, day), query.plans(store, actors, today, day)
+                assert got == want
+                same_events([p.event for p in got], [p.event for p in want])
+
+
 def assert_same_answers(store, ix, timelines=(), names=(), needles=(), as_of=()) -> None:
     for q in timelines:
         same_events(iq.timeline(ix, q), query.timeline(store, q))
@@ -199,6 +211,9 @@ def stores(draw) -> dict:
     ]  # fmt: skip
     for e in events:  # implied actors: some of the event's own
         e["implied_actors"] = draw(st.lists(st.sampled_from(e["actors"]), unique=True)) if e["actors"] else []
+    for i, e in enumerate(events):  # fulfils: an event listed before it (never itself, so no cycle)
+        if i and draw(st.booleans()):
+            e["fulfils"] = draw(st.sampled_from(event_ids[:i]))
     return {"meta": {"schema": 1}, "sources": sources, "actors": actors, "events": events}
 
 
@@ -247,6 +262,10 @@ def test_any_valid_store_gives_the_same_answers(data, store_data, fts):
         names = [a["name"] for a in store_data["actors"]] + [w.lower()[:3] for w in WORDS] + ["Republic Alpha"]
         as_of = data.draw(st.lists(st.sampled_from(AS_OF), max_size=2))
         assert_same_answers(store, ix, timelines, names, data.draw(needles_of(store_data)), as_of)
+        actor_ids = [a["id"] for a in store_data["actors"]]
+        actor_sets = data.draw(st.lists(st.lists(st.sampled_from(actor_ids), max_size=2).map(tuple), max_size=3))
+        assert_same_plans(store, ix, [(), *actor_sets], data.draw(st.lists(st.sampled_from(AS_OF), min_size=1,
+                          max_size=3)), [None, *as_of])  # fmt: skip
 
 
 def test_the_renderers_print_the_same_from_the_index():

@@ -169,7 +169,7 @@ def test_only_the_command_run_is_built():
             [sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, **PINNED_ENV}
         ).stdout
         assert (
-            out.splitlines()[-1] == "13 1"
+            out.splitlines()[-1] == "14 1"
         )  # every command (draft, page, ties, activity, cache too) and the add group
 
 

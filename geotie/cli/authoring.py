@@ -145,6 +145,12 @@ def add_event_cmd(
             help="An actor the quotes do not name, e.g. in 'the two countries' (repeatable; also an --actor).",
         ),
     ] = None,
+    fulfils: Annotated[
+        str,
+        completes(
+            "events", typer.Option(metavar="ID", help="The id of the planned event this one carries out (see 'plans').")
+        ),
+    ] = "",
     event_id: IdOption = "",
     to: ToOption = None,
     dry_run: DryRunOption = False,
@@ -179,6 +185,7 @@ def add_event_cmd(
         status=status.value,
         outcome=outcome,
         implied_actors=list(implied_actor or []),
+        fulfils=fulfils,
         id=event_id,
     )
     run_add(ctx, "events", lambda st: adding.event_entry(st, entry_in), to, dry_run)

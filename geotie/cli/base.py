@@ -319,6 +319,7 @@ COMMAND_MODULES = {
     "sources": "reading",
     "actors": "reading",
     "search": "reading",
+    "plans": "planning",
     "page": "publishing",
     "ties": "publishing",
     "activity": "publishing",

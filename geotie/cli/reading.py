@@ -306,7 +306,7 @@ def event_cmd(
                 f"event '{event_id}' is reported by no source surely published by {as_of}; "
                 "run 'geotie source ID' on its sources to see their dates"
             )
-    from ..answers import actor_as_of
+    from ..answers import actor_as_of, event_as_of
     from ..render import rows
     from ..tenure import event_roles
 
@@ -316,10 +316,14 @@ def event_cmd(
         people = {i: actor_as_of(a, known) for i, a in people.items()}
     roles = event_roles(e, people)
     backed = _corroboration_of(ix)(e)
+    fulfilled = iq.fulfilled_by(ix, e.id)
+    if day is not None:  # only what was reported by then
+        fulfilled = [f for f in fulfilled if event_as_of(f, known) is not None]
+    titles = iq.event_titles(ix, [e.fulfils]) if e.fulfils else {}
     emit(
         pick_format(fmt),
-        lambda: rows.event_view(e, roles, backed),
-        lambda term: term.print_event(sys.stdout, iq.lookups(ix), e, roles, backed),
+        lambda: rows.event_view(e, roles, backed, [f.id for f in fulfilled]),
+        lambda term: term.print_event(sys.stdout, iq.lookups(ix), e, roles, backed, titles, fulfilled),
     )
 
 

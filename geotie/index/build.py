@@ -55,6 +55,10 @@ def _text(span: DateSpan | None) -> str | None:
     return span.text if span is not None else None
 
 
+#: Where `event_rows` puts `fulfils` in an `events` row (without pos).
+FULFILS_AT = 14
+
+
 def event_rows(e: Any, file: int, line: int) -> tuple:
     """An event (an Event or a store.convert.Checked) as the index stores it, but for its
     position: its `events` row, its actors, its tags, its citations (source, quote, note),
@@ -63,7 +67,7 @@ def event_rows(e: Any, file: int, line: int) -> tuple:
     anchor = (span.start or span.end or date.min).toordinal()
     lo, hi = span.lo.toordinal(), span.hi.toordinal()
     row = (e.id, span.text, lo, hi, anchor, e.title, e.summary, e.date_text,
-           e.date_note, e.status, e.outcome, file, line, " ".join(e.implied_actors))  # fmt: skip
+           e.date_note, e.status, e.outcome, file, line, " ".join(e.implied_actors), e.fulfils)  # fmt: skip
     actors, tags = tuple(e.actors), tuple(e.tags)
     cites = tuple((c.source, c.quote, c.note) for c in e.citations)
     cells = timeline_row(e)
@@ -198,7 +202,7 @@ class Builder:
             tags += [(pos, i, t) for i, t in enumerate(tagged)]
             cites += [(pos, None, None, j, *c) for j, c in enumerate(cited)]
         db = self.db
-        db.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 16) + ")", rows)
+        db.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 17) + ")", rows)
         db.executemany("INSERT INTO event_rows VALUES (" + ", ".join("?" * 14) + ")", cells)
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)

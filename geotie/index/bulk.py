@@ -36,7 +36,7 @@ from typing import Any
 from ..dates import sort_key
 from ..fields import search_texts
 from ..model import SCHEMA_VERSION, Actor, Meta, Source
-from .build import event_rows
+from .build import FULFILS_AT, event_rows
 
 BULK_MIN = 4 << 20  # bytes of TOML: below this the ordinary read takes about as long
 CHUNK_MIN = 1 << 20  # bytes: a file is not cut into chunks smaller than this
@@ -75,6 +75,7 @@ class Part:
     ids: list[str] = field(default_factory=list)  # its events' ids (they are in its spill file)
     actor_refs: set[str] = field(default_factory=set)  # the actors its events list
     source_refs: set[str] = field(default_factory=set)  # the sources its events cite
+    links: dict[str, str] = field(default_factory=dict)  # event id -> the plan it fulfils
 
 
 @dataclass
@@ -338,6 +339,7 @@ def read_chunk(path: str, chunk: Chunk) -> Part | None:
     part.ids = [e[0][14:] for e in events]
     part.actor_refs = _split("".join(e[1] for e in events))
     part.source_refs = _split("".join(e[3] for e in events))
+    part.links = {row[0]: row[FULFILS_AT] for row in (e[4][0] for e in events) if row[FULFILS_AT]}
     with open(chunk.spill, "wb") as out:
         for i in range(0, len(events), SPILL_BATCH):
             pickle.dump([(e[0], e[4], e[5]) for e in events[i : i + SPILL_BATCH]], out, pickle.HIGHEST_PROTOCOL)
@@ -437,7 +439,7 @@ def _widen(pipe: int) -> None:
 def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None, started_ns: int = 0) -> Bulk | None:
     """The chunks as one store; None if a rule that needs the whole store finds a problem
     (the ordinary read then reports it)."""
-    from ..store.rules import check_references
+    from ..store.rules import bad_links, check_references
 
     metas: list[Meta | None] = [None] * len(paths)
     sources: dict[str, Source] = {}
@@ -446,6 +448,7 @@ def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None,
     ids: list[str] = []
     actor_refs: set[str] = set()
     source_refs: set[str] = set()
+    links: dict[str, str] = {}
     for part in parts:
         if part.meta is not None:
             metas[part.chunk.file] = part.meta
@@ -456,6 +459,7 @@ def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None,
         ids += part.ids
         actor_refs |= part.actor_refs
         source_refs |= part.source_refs
+        links.update(part.links)
     if any(len(flags) > 1 and not all(flags) for flags in made.values()):
         return None  # e.g. `events = [...]` and [[events]] in one file: tomllib refuses it
     every_id = [*sources, *actors, *ids]
@@ -467,6 +471,8 @@ def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None,
         return None
     if not actor_refs <= actors.keys():
         return None  # an unknown actor
+    if links and bad_links(links, set(ids)):
+        return None  # a `fulfils` to an unknown event, to itself or round a cycle
     return Bulk(
         metas=[m for m in metas if m is not None],
         sources=sources,

@@ -32,6 +32,7 @@ from ..dates import parse_edtf
 from ..errors import Ambiguous, NotFound
 from ..fields import actor_fields, event_fields, source_fields
 from ..model import Actor, Citation, Event, Origin, Problem, Role, Source, trusted
+from ..plans import Plan, make_plan
 from ..text import did_you_mean, fold, suggest, suggest_ids
 from .checksum import actor_crc, event_crc, source_crc, text_crc
 from .db import Index
@@ -40,7 +41,7 @@ from .schema import TRIGRAM_MIN, trigrams
 BATCH = 500  # rows decoded at a time (and ids bound in one IN (...))
 EVENT_COLUMNS = (
     "e.pos, e.id, e.date, e.lo, e.hi, e.anchor, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, "
-    "e.file, e.line, e.implied, e.crc"
+    "e.file, e.line, e.implied, e.fulfils, e.crc"
 )
 #: A timeline row as printed (fields.TIMELINE_COLUMNS), its pos first and its checksum last.
 ROW_COLUMNS = (
@@ -106,12 +107,12 @@ def _decode_events(ix: Index, rows: list) -> list[Event]:
         listed, tagged, cited = actors.get(pos, ()), tags.get(pos, ()), cites.get(pos, ())
         if event_crc(row, listed, tagged, cited) != check:
             raise ix.damaged(f"event {pos} does not match its checksum")
-        ident, date, _, _, _, title, summary, dtext, dnote, status, outcome, file, line, implied = row
+        ident, date, _, _, _, title, summary, dtext, dnote, status, outcome, file, line, implied, fulfils = row
         out.append(trusted(Event, {
             "id": ident, "date": parse_edtf(date), "title": title, "summary": summary, "date_text": dtext,
             "date_note": dnote, "actors": tuple(listed), "tags": tuple(tagged), "status": status,
             "citations": tuple(_cite(*c) for c in cited), "outcome": outcome,
-            "implied_actors": tuple(implied.split(" ")) if implied else (),
+            "implied_actors": tuple(implied.split(" ")) if implied else (), "fulfils": fulfils,
             "origin": trusted(Origin, {"file": files[file], "line": line}),
         }))  # fmt: skip
     return out
@@ -410,6 +411,39 @@ def get_event(ix: Index, event_id: str) -> Event:
     return found[0]
 
 
+def fulfilled_by(ix: Index, event_id: str) -> list[Event]:
+    """geotie.query.fulfilled_by: the events whose `fulfils` names the event, in timeline order."""
+    sql = f"SELECT {EVENT_COLUMNS} FROM events e WHERE e.fulfils != '' AND e.fulfils = ? ORDER BY e.pos"  # the index
+    return list(events(ix, sql, [event_id]))
+
+
+def plans(ix: Index, actors: tuple[str, ...], today, as_of=None) -> list[Plan]:
+    """geotie.query.plans: the planned events (the timeline's SQL, status "planned"), then the
+    events fulfilling them and the dates of the sources citing them, both looked up by id."""
+    planned = list(iter_timeline(ix, TimelineQuery(actors=actors, statuses=("planned",), as_of=as_of)))
+    known = known_sources(ix, as_of) if as_of is not None else None
+    linked: dict[str, list[Event]] = {}  # each plan's are found in one batch, in timeline order
+    for part in _chunks([p.id for p in planned]):
+        where = f"e.fulfils != '' AND e.fulfils IN ({_marks(part)})"  # != '': the (partial) index is used
+        sql = f"SELECT {EVENT_COLUMNS} FROM events e WHERE {where} ORDER BY e.pos"
+        found = events(ix, sql, part)
+        for e in found if known is None else _as_of(found, known):
+            linked.setdefault(e.fulfils, []).append(e)
+    published = _published(ix, {c.source for p in planned for c in p.citations})
+    return [make_plan(p, linked.get(p.id, ()), today, published) for p in planned]
+
+
+def _published(ix: Index, ids: Iterable[str]) -> dict:
+    """Source id -> its published date (None when undated)."""
+    out: dict = {}
+    ids = sorted(ids)
+    for part in _chunks(ids):
+        out.update(
+            (i, _date(p)) for i, p in ix.rows(f"SELECT id, published FROM sources WHERE id IN ({_marks(part)})", part)
+        )
+    return out
+
+
 def get_source(ix: Index, source_id: str) -> Source:
     """geotie.query.get_source."""
     found = sources_by_id(ix, [source_id])
@@ -559,11 +593,13 @@ __all__ = [
     "event_ids",
     "event_titles",
     "events",
+    "fulfilled_by",
     "get_event",
     "get_source",
     "iter_timeline",
     "known_sources",
     "lookups",
+    "plans",
     "profile",
     "publishers",
     "resolve_actor",

@@ -97,6 +97,7 @@ def event_json(e: Event) -> dict:
         "citations": [citation_json(c) for c in e.citations],
         "outcome": e.outcome,
         "implied_actors": list(e.implied_actors),
+        "fulfils": e.fulfils or None,
     }
 
 
@@ -127,15 +128,61 @@ def events_view(events: Iterable[Event], roles_of: Any = None, corroboration_of:
     return View(columns, lambda: (row(e) for e in events), lambda: (obj(e) for e in events))
 
 
-def event_view(e: Event, roles: list | None = None, corroboration: int | None = None) -> View:
+def event_view(
+    e: Event, roles: list | None = None, corroboration: int | None = None, fulfilled_by: list[str] | None = None
+) -> View:
     """`roles`: geotie.tenure.event_roles(e, ...), in the JSON object as `roles`;
-    `corroboration`: answers.corroboration, as `corroboration`."""
+    `corroboration`: answers.corroboration, as `corroboration`; `fulfilled_by`: the ids of the
+    events that say they carry this one out, as `fulfilled_by`."""
     obj = event_json(e)
     if corroboration is not None:
         obj["corroboration"] = corroboration
     if roles is not None:
         obj["roles"] = roles_then_json(roles)
+    if fulfilled_by is not None:
+        obj["fulfilled_by"] = list(fulfilled_by)
     return View(EVENT_COLUMNS, [event_row(e)], obj)
+
+
+PLAN_COLUMNS = ("date", "start", "end", "state", "id", "title", "actors", "announced", "announced_in", "fulfilled_by",
+                "fulfilled_on", "outcome")  # fmt: skip
+
+
+def plan_json(p, today) -> dict:
+    """A plan of `geotie plans` (geotie.plans.Plan): the event object, then its state on `today`."""
+    obj = event_json(p.event)
+    obj["state"] = p.state
+    obj["today"] = today.isoformat()
+    obj["announced"] = span_json(p.announced)
+    obj["announced_in"] = p.announced_in or None
+    obj["fulfilled_by"] = [
+        {"id": e.id, "date": e.date.text, "display_date": describe(e.date), "status": e.status, "title": e.title}
+        for e in p.fulfilled_by
+    ]
+    return obj
+
+
+def plan_row(p) -> tuple[str, ...]:
+    e = p.event
+    return (
+        e.date.text,
+        iso(e.date.start) or "",
+        iso(e.date.end) or "",
+        p.state,
+        e.id,
+        e.title,
+        LIST_SEP.join(e.actors),
+        p.announced.text if p.announced else "",
+        p.announced_in,
+        LIST_SEP.join(f.id for f in p.fulfilled_by),
+        LIST_SEP.join(f.date.text for f in p.fulfilled_by),
+        e.outcome,
+    )
+
+
+def plans_view(plans: list, today) -> View:
+    """`geotie plans`: `plans` are geotie.plans.Plan, their state on `today` (a date)."""
+    return View(PLAN_COLUMNS, lambda: [plan_row(p) for p in plans], lambda: [plan_json(p, today) for p in plans])
 
 
 def roles_then_json(found: list) -> list[dict]:

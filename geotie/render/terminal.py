@@ -144,21 +144,29 @@ def print_timeline(
 
 
 def print_event(
-    out: IO[str], store: Lookups, e: Event, roles: list | None = None, corroboration: int | None = None
+    out: IO[str],
+    store: Lookups,
+    e: Event,
+    roles: list | None = None,
+    corroboration: int | None = None,
+    titles: dict[str, str] | None = None,
+    fulfilled_by: list[Event] | None = None,
 ) -> None:
     """`roles`: geotie.tenure.event_roles(e, ...), shown as a Roles line; `corroboration`:
-    how many independent sources back it, a Backed line."""
+    how many independent sources back it, a Backed line; `titles`: event id -> title, for the
+    Fulfils line; `fulfilled_by`: the events carrying it out, a "Fulfilled by" line."""
     lines = Text(end="")
+    width = 14 if fulfilled_by else 9  # the labels' column: wider only for "Fulfilled by"
 
     def field(label: str, value: str, style: str = "") -> None:
         if value:
-            lines.append(f"{label:<9}", style="bold")
+            lines.append(f"{label:<{width}}", style="bold")
             lines.append(visible(value) + "\n", style=style)
 
     field("When", f"{describe(e.date)}   ({e.date.text})")
     field("Wording", e.date_text)
     field("Dating", e.date_note, "dim")
-    lines.append(f"{'Status':<9}", style="bold")
+    lines.append(f"{'Status':<{width}}", style="bold")
     lines.append_text(status(e))
     lines.append("\n")
     field("Actors", ", ".join(f"{actor_name(store, a)} ({a})" for a in e.actors))
@@ -167,6 +175,11 @@ def print_event(
     field("Tags", ", ".join(e.tags))
     field("Summary", e.summary)
     field("Outcome", e.outcome)
+    if e.fulfils:
+        title = (titles or {}).get(e.fulfils)
+        field("Fulfils", f"{title} ({e.fulfils})" if title else e.fulfils)
+    if fulfilled_by:
+        field("Fulfilled by", "; ".join(f"{f.title} ({f.id}, {describe(f.date)})" for f in fulfilled_by))
     if corroboration is not None:
         field("Backed", f"by {corroboration} independent source" + ("" if corroboration == 1 else "s"))
     field("Id", e.id, "dim")
@@ -352,4 +365,30 @@ def print_roles_on(out: IO[str], store: Lookups, p: Profile, day, found) -> None
     for r in found:
         of = actor_name(store, r.role.of) if r.role.of else ""
         table.add_row(t(r.holder.name, "bold"), t(r.role.title), t(of), t(r.state), t(_role_dates(r.role), "dim"))
+    console(out).print(table)
+
+
+PLAN_STYLE = {"fulfilled": "green", "cancelled": "red", "overdue": "yellow", "open": "cyan"}
+
+
+def print_plans(out: IO[str], store: Lookups, plans: list, heading: str, hide: set[str]) -> None:
+    """`geotie plans`: geotie.plans.Plan, one row each, the state in front of the title."""
+    table = Table(title=t(heading, "table.title"), box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("When", no_wrap=True, max_width=20)
+    table.add_column("State: plan", ratio=4, min_width=24)
+    table.add_column("With" if hide else "Actors", ratio=2, min_width=12)
+    table.add_column("Announced", ratio=2, min_width=12)
+    linked = any(p.fulfilled_by for p in plans)
+    if linked:  # a column only when some plan has a fulfilment
+        table.add_column("Fulfilled by", ratio=3, min_width=12)
+    for p in plans:
+        e = p.event
+        title = t(p.state, PLAN_STYLE.get(p.state, ""))
+        title.append(": ")
+        title.append_text(t(e.title, "bold"))
+        cells = [when(e), title, t(actor_names(store, e.actors, hide), "dim")]
+        cells.append(t(describe(p.announced) if p.announced else "undated"))
+        if linked:
+            cells.append(t("; ".join(f"{f.title} ({f.id}, {describe(f.date)}, {f.status})" for f in p.fulfilled_by)))
+        table.add_row(*cells)
     console(out).print(table)

@@ -49,6 +49,7 @@ EVENT_KEYS = (
     "citations",
     "outcome",
     "implied_actors",
+    "fulfils",
 )
 CITATION_KEYS = ("source", "quote", "note")
 
@@ -217,6 +218,22 @@ def _implied(r: _Reader, raw: dict, actors: tuple[str, ...], at: tuple, entry: s
                 f"add '{ref}' to actors, or remove it from implied_actors",
             )
     return implied
+
+
+def _fulfils(r: _Reader, raw: dict, at: tuple, entry: str) -> str:
+    """`fulfils`: the id of another event (a slug; whether it exists is checked with the whole store)."""
+    errors = r.errors
+    value = r.string(raw, "fulfils", at, entry)
+    if r.errors == errors and value and not ID_PATTERN.match(value):
+        r.fail(
+            "bad-id",
+            f"fulfils '{value}' is not an event id (a slug)",
+            (*at, "fulfils"),
+            entry,
+            "fulfils",
+            'give the id of the planned event this one carries out, e.g. fulfils = "sharif-visit-announced"',
+        )
+    return value
 
 
 def _kind(value: Any) -> str:
@@ -392,6 +409,7 @@ class Checked(NamedTuple):
     status: str
     citations: tuple[CheckedCitation, ...]
     implied_actors: tuple[str, ...]
+    fulfils: str = ""
 
 
 def checked_event(raw: dict) -> Checked | None:
@@ -420,6 +438,9 @@ def checked_event(raw: dict) -> Checked | None:
         lists.append(tuple(values))
     if not set(lists[2]) <= set(lists[0]):
         return None
+    fulfils = get("fulfils", "")
+    if type(fulfils) is not str or (fulfils and not ID_PATTERN.match(fulfils)):
+        return None
     cites = get("citations")
     if type(cites) is not list or not cites:
         return None
@@ -438,7 +459,7 @@ def checked_event(raw: dict) -> Checked | None:
     except DateError:
         return None
     actors, tags, implied = lists
-    return Checked(ident, span, title, *texts, actors, tags, status, tuple(citations), implied)
+    return Checked(ident, span, title, *texts, actors, tags, status, tuple(citations), implied, fulfils)
 
 
 def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
@@ -451,7 +472,7 @@ def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
     return Event(
         id=c.id, date=c.date, title=c.title, summary=c.summary, date_text=c.date_text, date_note=c.date_note,
         actors=c.actors, tags=c.tags, status=c.status, citations=tuple(Citation(*x) for x in c.citations),
-        outcome=c.outcome, implied_actors=c.implied_actors, origin=r.origin(*at),
+        outcome=c.outcome, implied_actors=c.implied_actors, fulfils=c.fulfils, origin=r.origin(*at),
     )  # fmt: skip
 
 
@@ -490,5 +511,6 @@ def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
         citations=citations,
         outcome=r.string(raw, "outcome", at, entry),
         implied_actors=_implied(r, raw, actors, at, entry),
+        fulfils=_fulfils(r, raw, at, entry),
         origin=r.origin(*at),
     )

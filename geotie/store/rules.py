@@ -118,4 +118,55 @@ def check_references(
                     )
                 )
         problems += _check_citations(event.citations, sources, locate, entry, event)
+    problems += _check_fulfils(events, broken, locate)
+    return problems
+
+
+def bad_links(links: dict[str, str], known: set[str] | frozenset[str]) -> list[tuple[str, str, str]]:
+    """The `fulfils` links that cannot stand, as (event id, code, message): to an id no event
+    has (`known`: every event id, and ids of entries already reported), to the event itself,
+    or round a cycle (each cycle once, at its first id in sorted order). `links`: event id ->
+    the id it fulfils."""
+    out = []
+    for ident, target in links.items():
+        if target == ident:
+            out.append((ident, "fulfils-itself", f"the event fulfils itself ('{target}')"))
+        elif target not in known:
+            out.append((ident, "unknown-event", f"unknown event '{target}'"))
+    done: set[str] = set()
+    for start in sorted(links):
+        path: list[str] = []
+        at = start
+        while at in links and at not in done and at not in path and links[at] != at:
+            path.append(at)
+            at = links[at]
+        if at in path:  # back to an event of this walk: a cycle of two or more
+            cycle = path[path.index(at) :]
+            first = min(cycle)
+            turn = cycle[cycle.index(first) :] + cycle[: cycle.index(first)]
+            out.append((first, "fulfils-cycle", "the fulfils links go round a cycle: " + " -> ".join([*turn, first])))
+        done.update(path)
+    return out
+
+
+def _check_fulfils(events: list[Event], broken: set[str], locate: Locate) -> list[Problem]:
+    links = {e.id: e.fulfils for e in events if e.fulfils}
+    if not links:
+        return []
+    by_id = {e.id: e for e in events}
+    known = set(by_id) | set(broken)
+    ids = list(by_id)
+    hints = {
+        "fulfils-itself": "name the planned event this one carries out, or remove fulfils",
+        "fulfils-cycle": "a plan is carried out by a later event: remove the link that points back",
+    }
+    problems = []
+    for ident, code, message in bad_links(links, known):
+        target = links[ident]
+        hint = hints.get(code) or (
+            did_you_mean(*suggest_ids(target, ids)) or "give the id of an event of any loaded file, or fix the id"
+        )
+        problems.append(
+            Problem("error", code, message, locate(by_id[ident], "fulfils"), f"events '{ident}'", "fulfils", hint)
+        )
     return problems
