@@ -205,6 +205,9 @@ class Event:
     citations: tuple[Citation, ...] = ()
     outcome: str = ""  # for plans: what the sources say (or do not say) of how it turned out
     implied_actors: tuple[str, ...] = ()  # actors (a subset of `actors`) the quotes do not name
+    type: str = ""  # a PLOVER event type (geotie.plover.TYPES), upper case; "" when not classified
+    mode: str = ""  # a PLOVER mode of that type (geotie.plover.MODES), lower case
+    context: tuple[str, ...] = ()  # PLOVER general contexts (geotie.plover.CONTEXTS), lower case
     origin: Origin = field(default=Origin("?"), compare=False)
 
 

@@ -24,7 +24,7 @@ import sqlite3
 from datetime import date
 
 #: Bump when the tables or what they hold change: an index of another format is rebuilt.
-FORMAT = 2
+FORMAT = 3
 #: PRAGMA application_id of a geotie index ("gtix"): a foreign SQLite file is not ours.
 APPLICATION_ID = 0x67746978
 MAX_DAY = date.max.toordinal()
@@ -81,7 +81,9 @@ CREATE TABLE events (
     anchor INTEGER NOT NULL,            -- the sort key's first day (dates.sort_key)
     title TEXT NOT NULL, summary TEXT NOT NULL, date_text TEXT NOT NULL, date_note TEXT NOT NULL,
     status TEXT NOT NULL, outcome TEXT NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL,
-    implied TEXT NOT NULL               -- implied_actors: ids (slugs) joined by single spaces
+    implied TEXT NOT NULL,              -- implied_actors: ids (slugs) joined by single spaces
+    type TEXT NOT NULL, mode TEXT NOT NULL, -- PLOVER event type and mode ('' when none)
+    context TEXT NOT NULL               -- PLOVER contexts joined by single spaces
 );
 CREATE TABLE event_actors (pos INTEGER NOT NULL, seq INTEGER NOT NULL, actor TEXT NOT NULL,
     PRIMARY KEY (pos, seq)) WITHOUT ROWID;
@@ -101,6 +103,7 @@ CREATE UNIQUE INDEX actors_id ON actors (id);
 CREATE UNIQUE INDEX events_id ON events (id);
 CREATE INDEX events_lo ON events (lo);
 CREATE INDEX events_hi ON events (hi);
+CREATE INDEX events_type ON events (type, pos);
 CREATE INDEX event_actors_actor ON event_actors (actor, pos);
 CREATE INDEX event_tags_tag ON event_tags (tag, pos);
 CREATE INDEX names_folded ON names (folded);

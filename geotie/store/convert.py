@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from .. import plover
 from ..dates import parse_edtf
 from ..errors import DateError
 from ..model import (
@@ -49,6 +50,9 @@ EVENT_KEYS = (
     "citations",
     "outcome",
     "implied_actors",
+    "type",
+    "mode",
+    "context",
 )
 CITATION_KEYS = ("source", "quote", "note")
 
@@ -217,6 +221,50 @@ def _implied(r: _Reader, raw: dict, actors: tuple[str, ...], at: tuple, entry: s
                 f"add '{ref}' to actors, or remove it from implied_actors",
             )
     return implied
+
+
+def _plover(r: _Reader, raw: dict, at: tuple, entry: str) -> tuple[str, str, tuple[str, ...]]:
+    """`type`, `mode` and `context`: PLOVER's vocabulary (geotie.plover), any case; the type
+    upper case, the mode and contexts lower case."""
+    errors = r.errors
+    text = r.string(raw, "type", at, entry)
+    kind = plover.event_type(text) if text else ""
+    type_failed = r.errors > errors or kind is None
+    if kind is None:
+        near = suggest(text.upper(), list(plover.TYPES))
+        r.fail(
+            "bad-value",
+            f"'type' is '{text}', not a PLOVER event type",
+            (*at, "type"),
+            entry,
+            "type",
+            f"did you mean '{near[0]}'?" if near else f"use one of: {', '.join(plover.TYPES)}",
+        )
+        kind = ""
+    text = r.string(raw, "mode", at, entry)
+    mode = ""
+    if text and not kind:
+        if not type_failed:  # a wrong type is reported already
+            r.fail("mode-without-type", "'mode' is given without a 'type'", (*at, "mode"), entry, "mode",
+                   'add type = "..." (a PLOVER event type), or remove mode')  # fmt: skip
+    elif text:
+        mode = plover.event_mode(kind, text) or ""
+        if not mode:
+            near = suggest(text.lower(), list(plover.MODES.get(kind, ())))
+            hint = f"did you mean '{near[0]}'?" if near else f"modes of {kind}: {plover.modes_of(kind)}"
+            if kind not in plover.MODES:
+                hint = f"{kind} has no modes in PLOVER; remove mode"
+            r.fail("bad-value", f"'mode' is '{text}', not a mode of {kind}", (*at, "mode"), entry, "mode", hint)
+    contexts = []
+    for text in r.strings(raw, "context", at, entry):
+        found = plover.context(text)
+        if found is None:
+            near = suggest(text.lower(), list(plover.CONTEXTS))
+            hint = f"did you mean '{near[0]}'?" if near else f"use PLOVER's contexts: {', '.join(plover.CONTEXTS)}"
+            r.fail("bad-value", f"context '{text}' is not a PLOVER context", (*at, "context"), entry, "context", hint)
+        else:
+            contexts.append(found)
+    return kind, mode, tuple(dict.fromkeys(contexts))
 
 
 def _kind(value: Any) -> str:
@@ -392,6 +440,9 @@ class Checked(NamedTuple):
     status: str
     citations: tuple[CheckedCitation, ...]
     implied_actors: tuple[str, ...]
+    type: str = ""
+    mode: str = ""
+    context: tuple[str, ...] = ()
 
 
 def checked_event(raw: dict) -> Checked | None:
@@ -420,6 +471,20 @@ def checked_event(raw: dict) -> Checked | None:
         lists.append(tuple(values))
     if not set(lists[2]) <= set(lists[0]):
         return None
+    kind, mode, contexts = get("type", ""), get("mode", ""), get("context", [])
+    if kind or mode or contexts:  # PLOVER's vocabulary, any case (see _plover)
+        if type(kind) is not str or type(mode) is not str or type(contexts) is not list:
+            return None
+        kind = plover.event_type(kind) if kind else ""
+        if kind is None or (mode and not kind):
+            return None
+        if mode and (mode := plover.event_mode(kind, mode)) is None:
+            return None
+        contexts = tuple(dict.fromkeys(plover.context(c) if type(c) is str else None for c in contexts))
+        if None in contexts:
+            return None
+    else:
+        contexts = ()
     cites = get("citations")
     if type(cites) is not list or not cites:
         return None
@@ -438,7 +503,7 @@ def checked_event(raw: dict) -> Checked | None:
     except DateError:
         return None
     actors, tags, implied = lists
-    return Checked(ident, span, title, *texts, actors, tags, status, tuple(citations), implied)
+    return Checked(ident, span, title, *texts, actors, tags, status, tuple(citations), implied, kind, mode, contexts)
 
 
 def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
@@ -451,7 +516,8 @@ def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
     return Event(
         id=c.id, date=c.date, title=c.title, summary=c.summary, date_text=c.date_text, date_note=c.date_note,
         actors=c.actors, tags=c.tags, status=c.status, citations=tuple(Citation(*x) for x in c.citations),
-        outcome=c.outcome, implied_actors=c.implied_actors, origin=r.origin(*at),
+        outcome=c.outcome, implied_actors=c.implied_actors, type=c.type, mode=c.mode, context=c.context,
+        origin=r.origin(*at),
     )  # fmt: skip
 
 
@@ -477,6 +543,7 @@ def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
     date_text = r.string(raw, "date_text", at, entry)
     date_note = r.string(raw, "date_note", at, entry)
     actors = r.strings(raw, "actors", at, entry)
+    kind, mode, contexts = _plover(r, raw, at, entry)
     return Event(
         id=ident,
         date=when,
@@ -490,5 +557,8 @@ def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
         citations=citations,
         outcome=r.string(raw, "outcome", at, entry),
         implied_actors=_implied(r, raw, actors, at, entry),
+        type=kind,
+        mode=mode,
+        context=contexts,
         origin=r.origin(*at),
     )
