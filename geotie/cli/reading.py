@@ -44,14 +44,45 @@ AsOfOption = Annotated[
 ]
 
 
+TypeOption = Annotated[
+    list[str] | None,
+    completes(
+        "types",
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="Only events of this PLOVER type, any case (repeatable: any of them): AGREE, CONSULT, SUPPORT...",
+        ),
+    ),
+]
+
+
+def _types(values: list[str] | None) -> tuple[str, ...]:
+    """--type values as PLOVER types (upper case); a usage error names the types."""
+    from .. import plover
+
+    found = []
+    for value in values or ():
+        kind = plover.event_type(value)
+        if kind is None:
+            from ..text import suggest
+
+            near = suggest(value.upper(), list(plover.TYPES))
+            hint = f"did you mean {near[0]}? " if near else ""
+            raise UsageError(f"--type {value}: not a PLOVER event type; {hint}types: {', '.join(plover.TYPES)}")
+        found.append(kind)
+    return tuple(dict.fromkeys(found))
+
+
 def _as_of(value: str | None):
     """The last day of --as-of DATE (its latest possible day), or None."""
     span = _date_option("--as-of", value)
     return span.hi if span is not None else None
 
 
-TimelineFormat = format_option("html", "timelinejs")  # publishing formats (cli/export.py)
+TimelineFormat = format_option("html", "timelinejs", "plover")  # publishing formats (cli/export.py)
 SourcesFormat = format_option("csljson", "bibtex")
+EventFormat = format_option("plover")
 
 
 @command("timeline")
@@ -72,6 +103,7 @@ def timeline_cmd(
     status: Annotated[
         list[Status] | None, typer.Option("--status", "-s", help="Only events with this status (repeatable).")
     ] = None,
+    types: TypeOption = None,
     union: Annotated[bool, typer.Option("--any", help="Events involving any of the actors, not all of them.")] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=0, max=MAX_LIMIT, help="At most this many events.")
@@ -93,6 +125,7 @@ def timeline_cmd(
 ) -> None:
     """Events involving all the given actors, oldest first."""
     as_of_day = _as_of(as_of)
+    type_names = _types(types)
     since_span, until_span = _date_option("--since", since), _date_option("--until", until)
     if since_span and until_span and since_span.lo > until_span.hi:
         raise UsageError(
@@ -105,7 +138,7 @@ def timeline_cmd(
         resolved = query.resolve_actors(ix, actors or [], iq.resolve_actor)
     except (NotFound, Ambiguous) as err:
         more = any(v is not None for v in (since, until, limit, fmt, as_of)) or bool(
-            tag or status or union or reverse or cite
+            tag or status or types or union or reverse or cite
         )
         raise _unquoted(ix, actors or [], err, "timeline", more) from None
     q = TimelineQuery(
@@ -119,7 +152,12 @@ def timeline_cmd(
         limit=limit,
         as_of=as_of_day,
         min_sources=min_sources,
+        types=type_names,
     )
+    if type_names:
+        in_use = iq.types(ix)
+        for unknown in [t for t in type_names if t not in in_use]:
+            say(f"warning: no event has the type {unknown}; types in use: {', '.join(sorted(in_use)) or 'none'}")
     known_tags = iq.tags(ix) if q.tags else frozenset()
     for unknown in sorted(set(q.tags) - known_tags):
         say(f"warning: no event has the tag '{unknown}'; tags in use: {', '.join(sorted(known_tags))}")
@@ -128,6 +166,14 @@ def timeline_cmd(
 
     roles_of = _roles_of(ix, as_of_day) if with_roles else None
     corroboration_of = _corroboration_of(ix)
+    if fmt_name == "plover":  # PLOVER records, a line each, as the events are found
+        from ..render.plover import plover_view
+
+        view, skipped = plover_view(iq.iter_timeline(ix, q), iq.lookups(ix), roles_of)
+        write_view("jsonl", view)
+        if skipped.untyped or skipped.undated:
+            _say_skipped(skipped)
+        return
     if fmt_name in ("html", "timelinejs") or (fmt_name == "md" and cite):
         if with_roles:
             raise UsageError(
@@ -154,6 +200,16 @@ def timeline_cmd(
             sys.stdout, iq.lookups(ix), events, cite, heading, set(q.actors), roles_of, corroboration_of
         ),
     )
+
+
+def _say_skipped(skipped) -> None:
+    """What -f plover left out, and why."""
+    parts = []
+    if skipped.untyped:
+        parts.append(f"{skipped.untyped} without a PLOVER type")
+    if skipped.undated:
+        parts.append(f"{skipped.undated} without a known day")
+    say(f'-f plover left out {" and ".join(parts)} (PLOVER needs both); add type = "..." to classify an event')
 
 
 def _corroboration_of(ix):
@@ -284,7 +340,7 @@ def event_cmd(
         str, completes("events", typer.Argument(metavar="ID", help="An event id (see 'geotie timeline')."))
     ],
     as_of: AsOfOption = None,
-    fmt: FormatOption = None,
+    fmt: EventFormat = None,
 ) -> None:
     """One event with its summary and every citation."""
     from ..index import queries as iq
@@ -311,6 +367,15 @@ def event_cmd(
         people = {i: actor_as_of(a, known) for i, a in people.items()}
     roles = event_roles(e, people)
     backed = _corroboration_of(ix)(e)
+    if pick_format(fmt) == "plover":
+        from ..render.plover import plover_record
+
+        record = plover_record(e, iq.lookups(ix), roles)
+        if record is None:
+            why = "no PLOVER type" if not e.type else "no known day"
+            raise UsageError(f"event '{e.id}' has {why}, so no PLOVER record; -f plover writes classified events")
+        write_view("jsonl", rows.View((), (), record))
+        return
     emit(
         pick_format(fmt),
         lambda: rows.event_view(e, roles, backed),
@@ -413,6 +478,17 @@ def search_cmd(
             help="Only hits in events backed by at least N independent sources (actors and sources left out).",
         ),
     ] = 0,
+    types: Annotated[
+        list[str] | None,
+        completes(
+            "types",
+            typer.Option(
+                "--type",
+                metavar="TYPE",
+                help="Only hits in events of this PLOVER type, any case (repeatable; actors and sources left out).",
+            ),
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = None,
 ) -> None:
@@ -426,9 +502,13 @@ def search_cmd(
     from ..index import queries as iq
 
     day = _as_of(as_of)
+    type_names = _types(types)
     ix = load(ctx)
     known = iq.known_sources(ix, day) if day is not None else None
     hits = iq.search(ix, text, known)
+    if type_names:
+        typed = iq.event_types(ix, [h.id for h in hits if h.kind == "event"])
+        hits = [h for h in hits if h.kind == "event" and typed.get(h.id) in type_names]
     if min_sources > 1:
         from ..answers import event_as_of
 

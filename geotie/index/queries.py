@@ -424,6 +424,19 @@ def tags(ix: Index) -> frozenset[str]:
     return frozenset(row[0] for row in ix.rows("SELECT tag FROM tags"))
 
 
+def types(ix: Index) -> frozenset[str]:
+    """Every PLOVER type some event has."""
+    return frozenset(r[0] for r in ix.rows("SELECT DISTINCT type FROM events WHERE type != ''"))
+
+
+def event_types(ix: Index, ids: Sequence[str]) -> dict[str, str]:
+    """The PLOVER type ("" for none) of each of these events."""
+    found: dict[str, str] = {}
+    for part in _chunks(list(dict.fromkeys(ids))):
+        found.update(ix.rows(f"SELECT id, type FROM events WHERE id IN ({_marks(part)})", part))
+    return found
+
+
 def event_counts(ix: Index, as_of=None) -> dict[str, int]:
     """geotie.query.event_counts (`as_of`: a date)."""
     if as_of is None:
@@ -517,6 +530,7 @@ __all__ = [
     "event_counts",
     "event_ids",
     "event_titles",
+    "event_types",
     "events",
     "get_event",
     "get_source",
@@ -533,5 +547,6 @@ __all__ = [
     "tags",
     "timeline",
     "timeline_sql",
+    "types",
     "warnings",
 ]

@@ -97,6 +97,9 @@ def event_json(e: Event) -> dict:
         "citations": [citation_json(c) for c in e.citations],
         "outcome": e.outcome,
         "implied_actors": list(e.implied_actors),
+        "type": e.type or None,
+        "mode": e.mode or None,
+        "context": list(e.context),
     }
 
 
