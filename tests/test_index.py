@@ -123,6 +123,8 @@ def test_bundled_store():
         TimelineQuery(min_sources=2, limit=2),
         TimelineQuery(min_sources=2, reverse=True, limit=1, as_of=date(2025, 2, 10)),
         TimelineQuery(actors=(pk, az), min_sources=2, limit=1),
+        TimelineQuery(types=("CONSULT",)),
+        TimelineQuery(actors=(pk,), types=("AGREE", "COOPERATE"), reverse=True, limit=2),
     ]
     names = ["pakistan", "erdogan", "mustafayev", "pak", "Vugar Mustafayev", "garabagh", "jf-17"]
     needles = ["garabagh", "JF-17", "Türkiye", "kashmir", "pak", "e"]
@@ -140,6 +142,7 @@ AS_OF = [date(2024, 7, 14), date(2024, 7, 15), date(2024, 7, 31), date(2024, 9, 
          date(2016, 1, 1), date(1999, 12, 31), date(2030, 1, 1)]  # fmt: skip
 TAGS = ["trade", "defence", "energy", "made-up tag"]
 STATUSES = ["occurred", "planned", "ongoing", "reported", "cancelled"]
+TYPES = ["CONSULT", "agree", "Aid", "ASSAULT"]  # PLOVER types, as a store may spell them
 
 phrase = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
 slug = st.from_regex(r"[a-z][a-z0-9-]{0,6}", fullmatch=True)
@@ -193,6 +196,13 @@ def stores(draw) -> dict:
     ]  # fmt: skip
     for e in events:  # implied actors: some of the event's own
         e["implied_actors"] = draw(st.lists(st.sampled_from(e["actors"]), unique=True)) if e["actors"] else []
+    for e in events:  # a PLOVER type, mode and contexts on some
+        kind = draw(st.none() | st.sampled_from(TYPES))
+        if kind is not None:
+            e["type"] = kind
+            if kind == "CONSULT" and draw(st.booleans()):
+                e["mode"] = draw(st.sampled_from(["visit", "Phone"]))
+            e["context"] = draw(st.lists(st.sampled_from(["military", "Economic"]), max_size=2))
     return {"meta": {"schema": 1}, "sources": sources, "actors": actors, "events": events}
 
 
@@ -211,6 +221,7 @@ def queries_of(data: dict):
         limit=st.none() | st.integers(0, 5),
         as_of=st.none() | st.sampled_from(AS_OF),
         min_sources=st.sampled_from([0, 1, 2, 3]),
+        types=st.lists(st.sampled_from(["CONSULT", "AGREE", "AID", "PROTEST"]), max_size=2).map(tuple),
     )
 
 
