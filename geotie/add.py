@@ -452,7 +452,9 @@ def _stored(obj: dict) -> dict:
     fields the contract always writes ("", [], an empty citation note)."""
     table = {}
     for key, value in obj.items():
-        if key in DERIVED_KEYS or (value in ("", []) and key not in ("id", "actors", "citations", "title", "date")):
+        if key in DERIVED_KEYS or (
+            (value is None or value in ("", [])) and key not in ("id", "actors", "citations", "title", "date")
+        ):  # None: a `type` or `mode` the event has not (TOML has no null)
             continue
         if key == "citations" and isinstance(value, list):
             value = [

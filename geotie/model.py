@@ -208,6 +208,7 @@ class Event:
     type: str = ""  # a PLOVER event type (geotie.plover.TYPES), upper case; "" when not classified
     mode: str = ""  # a PLOVER mode of that type (geotie.plover.MODES), lower case
     context: tuple[str, ...] = ()  # PLOVER general contexts (geotie.plover.CONTEXTS), lower case
+    recipients: tuple[str, ...] = ()  # actors (a subset of `actors`) the event is directed at (PLOVER's recipient)
     origin: Origin = field(default=Origin("?"), compare=False)
 
 

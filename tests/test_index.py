@@ -203,6 +203,10 @@ def stores(draw) -> dict:
             if kind == "CONSULT" and draw(st.booleans()):
                 e["mode"] = draw(st.sampled_from(["visit", "Phone"]))
             e["context"] = draw(st.lists(st.sampled_from(["military", "Economic"]), max_size=2))
+        if len(set(e["actors"])) > 1:  # some of the actors (not all) the event is directed at
+            e["recipients"] = draw(st.lists(st.sampled_from(e["actors"][1:]), unique=True))
+            if set(e["actors"]) <= set(e["recipients"]):
+                e["recipients"] = []
     return {"meta": {"schema": 1}, "sources": sources, "actors": actors, "events": events}
 
 

@@ -14,7 +14,7 @@ from geotie.store import load_paths
 
 TYPED = (
     MINIMAL.replace('tags = ["trade"]\n', 'tags = ["trade"]\ntype = "cooperate"\ncontext = ["Economic", "economic"]\n')
-    .replace('tags = ["defence"]\n', 'tags = ["defence"]\ntype = "CONSULT"\nmode = "Visit"\n')
+    .replace('tags = ["defence"]\n', 'tags = ["defence"]\ntype = "CONSULT"\nmode = "Visit"\nrecipients = ["beta"]\n')
     .replace('tags = ["diplomacy"]\n', 'tags = ["diplomacy"]\ntype = "Agree"\n')
 )
 UNTYPED_EVENT = """
@@ -65,12 +65,12 @@ def test_names_in_any_case():
 
 def test_types_load_normalized(tmp_path):
     store = load_paths([write(tmp_path, TYPED + UNTYPED_EVENT)])
-    got = {e.id: (e.type, e.mode, e.context) for e in store.events}
+    got = {e.id: (e.type, e.mode, e.context, e.recipients) for e in store.events}
     assert got == {
-        "first": ("COOPERATE", "", ("economic",)),
-        "second": ("CONSULT", "visit", ()),
-        "third": ("AGREE", "", ()),
-        "fourth": ("", "", ()),
+        "first": ("COOPERATE", "", ("economic",), ()),
+        "second": ("CONSULT", "visit", (), ("beta",)),
+        "third": ("AGREE", "", (), ()),
+        "fourth": ("", "", (), ()),
     }
 
 
@@ -109,6 +109,10 @@ def line_of(text: str, needle: str) -> int:
         ('["Economic", "economic"]', '["economy"]', "context", "context 'economy' is not a PLOVER context",
          "did you mean 'economic'?"),
         ('["Economic", "economic"]', '"economic"', "context", "'context' must be a list of strings", ""),
+        ('recipients = ["beta"]', 'recipients = ["gamma"]', "recipients", "recipient 'gamma' is not among the event's "
+         "actors", "add 'gamma' to actors, or remove it from recipients"),
+        ('recipients = ["beta"]', 'recipients = ["beta", "alpha", "jo-smith"]', "recipients",
+         "every actor of the event is a recipient: none acts", "list only the actors"),
     ],
 )  # fmt: skip
 def test_bad_types_modes_and_contexts_are_errors_that_say_where_and_what(tmp_path, old, new, fld, message, hint):
@@ -185,12 +189,12 @@ def test_search_type_keeps_hits_in_events_of_the_type(cli, typed):
 
 def test_json_contract_has_type_mode_context(cli, typed):
     result = cli("--no-default", "--data", typed, "timeline", "-f", "json")
-    got = {e["id"]: (e["type"], e["mode"], e["context"]) for e in json.loads(result.stdout)}
+    got = {e["id"]: (e["type"], e["mode"], e["context"], e["recipients"]) for e in json.loads(result.stdout)}
     assert got == {
-        "first": ("COOPERATE", None, ["economic"]),
-        "second": ("CONSULT", "visit", []),
-        "third": ("AGREE", None, []),
-        "fourth": (None, None, []),
+        "first": ("COOPERATE", None, ["economic"], []),
+        "second": ("CONSULT", "visit", [], ["beta"]),
+        "third": ("AGREE", None, [], []),
+        "fourth": (None, None, [], []),
     }
     event = json.loads(cli("--no-default", "--data", typed, "event", "second", "-f", "json").stdout)
     assert (event["type"], event["mode"]) == ("CONSULT", "visit")
@@ -234,17 +238,20 @@ def test_timeline_plover(cli, typed):
     for record in records:
         check_plover(record)
     assert [r["id"] for r in records] == ["first", "second", "third"]  # the untyped fourth is left out, and said so
-    assert "-f plover left out 1 without a PLOVER type (PLOVER needs both)" in result.stderr
+    assert "-f plover left out 1 event without a PLOVER type, which PLOVER requires" in result.stderr
     first, second, third = records
     assert (first["date"], first["enddate"], first["geotie"]["precision"]) == ("2024-01-01", "2024-12-31", "year")
     assert (second["date"], second["enddate"]) == ("2024-07-15", None)
     assert first["event"] == ["COOPERATE"] and first["context"] == ["economic"] and first["mode"] is None
     assert second["mode"] == ["visit"] and second["quad_code"] == 1
-    assert [a["identifier_id"] for a in second["actor"]] == ["alpha", "beta", "jo-smith"]
-    assert second["actor"][2] == {
+    assert [a["identifier_id"] for a in second["actor"]] == ["alpha", "jo-smith"]
+    assert second["actor"][1] == {
         "identifier_id": "jo-smith", "identifier_text": "Jo Smith", "country_name": "Alphaland", "kind": "person"
     }  # fmt: skip
-    assert second["recipient"] is None
+    assert second["recipient"] == [
+        {"identifier_id": "beta", "identifier_text": "Betaland", "country_name": "Betaland", "kind": "country"}
+    ]
+    assert first["recipient"] is None  # no recipients: every actor acts (an undirected event)
     assert second["event_text"] == ["in July"] and second["comment"] == "A day in July"
     assert second["cite_info"] == [
         {"citation": "src", "title": "A source", "publication": None, "url": None, "date": "2024-02-23",
@@ -258,7 +265,7 @@ def test_timeline_plover_with_filters_and_roles(cli, typed):
                  "--with-roles")  # fmt: skip
     assert result.exit_code == 0 and result.stderr == ""
     (record,) = [json.loads(line) for line in result.stdout.splitlines()]
-    assert record["actor"][2]["office"] == "Minister"
+    assert record["actor"][1]["office"] == "Minister"
 
 
 def test_plover_dates_of_intervals_and_open_starts(cli, tmp_path):
@@ -278,7 +285,21 @@ def test_event_plover(cli, typed):
     check_plover(json.loads(line))
     result = cli("--no-default", "--data", typed, "event", "fourth", "-f", "plover")
     assert result.exit_code == EXIT_USAGE and result.stdout == ""
-    assert "event 'fourth' has no PLOVER type, so no PLOVER record" in result.stderr
+    assert "event 'fourth' has no PLOVER record: it has no PLOVER type, which PLOVER requires" in result.stderr
+
+
+def test_equipment_is_no_plover_entity(cli, tmp_path):
+    text = TYPED.replace('kind = "person"', 'kind = "equipment"').replace(
+        'actors = ["alpha"]\n', 'actors = ["alpha", "jo-smith"]\nrecipients = ["alpha"]\n'
+    )
+    path = str(write(tmp_path, text))
+    result = cli("--no-default", "--data", path, "timeline", "-f", "plover")
+    records = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert [a["identifier_id"] for a in records["second"]["actor"]] == ["alpha"]  # jo-smith is a thing now
+    assert "third" not in records  # alpha is its recipient, and jo-smith no entity: no actor is left
+    assert "1 event without an actor other than recipients and equipment" in result.stderr
+    result = cli("--no-default", "--data", path, "event", "third", "-f", "plover")
+    assert result.exit_code == EXIT_USAGE and "it has no actor other than recipients and equipment" in result.stderr
 
 
 def test_bundled_store_plover_records_are_valid(cli):
@@ -290,3 +311,18 @@ def test_bundled_store_plover_records_are_valid(cli):
         check_plover(record)
     store = load_paths([ROOT / "data" / "facts.toml"])
     assert {r["id"] for r in records} == {e.id for e in store.events if e.type}
+
+
+def test_timeline_json_adds_back_with_its_types(cli, typed, tmp_path):
+    """`add --from` reads the JSON contract: a null type or mode is not written (TOML has no null)."""
+    out = json.loads(cli("--no-default", "--data", typed, "timeline", "-f", "json").stdout)
+    for e in out:
+        e["id"] += "-copy"
+    batch = tmp_path / "batch.json"
+    batch.write_text(json.dumps(out), encoding="utf-8")
+    result = cli("--no-default", "--data", typed, "add", "--from", str(batch), "--to", typed)
+    assert result.exit_code == 0, result.stderr
+    store = load_paths([typed])
+    got = {e.id: (e.type, e.mode, e.context, e.recipients) for e in store.events if e.id.endswith("-copy")}
+    want = {e.id + "-copy": (e.type, e.mode, e.context, e.recipients) for e in store.events if "-copy" not in e.id}
+    assert got == want and got["second-copy"] == ("CONSULT", "visit", (), ("beta",))

@@ -210,6 +210,7 @@ def hostile_store(junk: list[str]) -> dict:
                 "status": status,
                 "outcome": j() if status == "planned" else "",
                 "citations": [cite("s0"), cite("s1")],
+                **({"type": "consult", "mode": "Visit", "recipients": ["a1"]} if i == 1 else {}),
             }
             for i, (date, status) in enumerate([("2024", "occurred"), ("2024-07~", "planned"), ("2025-01", "reported")])
         ],
@@ -239,6 +240,13 @@ def commands(store: str, bad: str, arg: str, to: str) -> list[list[str]]:
         ["timeline", "--tag", arg],
         ["timeline", "--since", arg],
         ["timeline", "--status", arg],
+        ["timeline", "--type", arg],
+        ["timeline", "--type", "consult", "-f", "plover"],
+        ["timeline", "-f", "plover", "--with-roles"],
+        ["event", "e1", "-f", "plover"],
+        ["event", "e0", "-f", "plover"],  # no type: refused, saying why
+        ["search", "zeta", "--type", arg],
+        ["search", "zeta", "--type", "CONSULT"],
         ["timeline", "-f", arg],
         ["timeline", f"--{arg}"],
         ["who", "a1"],

@@ -135,7 +135,7 @@ def tags(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def types(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    """PLOVER's event types (any case typed), with their definitions."""
+    """PLOVER's event types, with their definitions."""
     from ..plover import TYPES
 
     return [(t, _help(about)) for t, (_, about) in TYPES.items() if t.startswith(incomplete.upper())]

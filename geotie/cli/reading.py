@@ -171,7 +171,7 @@ def timeline_cmd(
 
         view, skipped = plover_view(iq.iter_timeline(ix, q), iq.lookups(ix), roles_of)
         write_view("jsonl", view)
-        if skipped.untyped or skipped.undated:
+        if skipped:
             _say_skipped(skipped)
         return
     if fmt_name in ("html", "timelinejs") or (fmt_name == "md" and cite):
@@ -204,12 +204,11 @@ def timeline_cmd(
 
 def _say_skipped(skipped) -> None:
     """What -f plover left out, and why."""
-    parts = []
-    if skipped.untyped:
-        parts.append(f"{skipped.untyped} without a PLOVER type")
-    if skipped.undated:
-        parts.append(f"{skipped.undated} without a known day")
-    say(f'-f plover left out {" and ".join(parts)} (PLOVER needs both); add type = "..." to classify an event')
+    parts = [f"{n} event{'' if n == 1 else 's'} without {_LACKS[why]}" for why, n in sorted(skipped.items())]
+    say(f"-f plover left out {' and '.join(parts)}, which PLOVER requires")
+
+
+_LACKS = {"type": "a PLOVER type", "day": "a known day", "actor": "an actor other than recipients and equipment"}
 
 
 def _corroboration_of(ix):
@@ -372,8 +371,12 @@ def event_cmd(
 
         record = plover_record(e, iq.lookups(ix), roles)
         if record is None:
-            why = "no PLOVER type" if not e.type else "no known day"
-            raise UsageError(f"event '{e.id}' has {why}, so no PLOVER record; -f plover writes classified events")
+            from ..render.plover import missing
+
+            lacks = _LACKS[missing(e, iq.lookups(ix))]
+            raise UsageError(
+                f"event '{e.id}' has no PLOVER record: it has no {lacks.partition(' ')[2]}, which PLOVER requires"
+            )
         write_view("jsonl", rows.View((), (), record))
         return
     emit(

@@ -61,7 +61,7 @@ def event_rows(e: Any, file: int, line: int) -> tuple:
     anchor = (span.start or span.end or date.min).toordinal()
     row = (e.id, span.text, span.lo.toordinal(), span.hi.toordinal(), anchor, e.title, e.summary, e.date_text,
            e.date_note, e.status, e.outcome, file, line, " ".join(e.implied_actors), e.type, e.mode,
-           " ".join(e.context))  # fmt: skip
+           " ".join(e.context), " ".join(e.recipients))  # fmt: skip
     return row, tuple(e.actors), tuple(e.tags), tuple((c.source, c.quote, c.note) for c in e.citations)
 
 
@@ -192,7 +192,7 @@ class Builder:
             tags += [(pos, i, t) for i, t in enumerate(tagged)]
             cites += [(pos, None, None, j, *c) for j, c in enumerate(cited)]
         db = self.db
-        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 18)})", rows)
+        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 19)})", rows)
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)

@@ -39,7 +39,7 @@ from .schema import TRIGRAM_MIN, trigrams
 BATCH = 500  # rows decoded at a time (and ids bound in one IN (...))
 EVENT_COLUMNS = (
     "e.pos, e.id, e.date, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, e.file, e.line, e.implied,"
-    " e.type, e.mode, e.context"
+    " e.type, e.mode, e.context, e.recipients"
 )
 
 
@@ -97,13 +97,31 @@ def _decode_events(ix: Index, rows: list) -> list[Event]:
         cites.setdefault(pos, []).append(_cite(source, quote, note))
     files = ix.files
     out = []
-    for pos, ident, date, title, summary, dtext, dnote, status, outcome, file, line, implied, kind, mode, ctx in rows:
+    for (
+        pos,
+        ident,
+        date,
+        title,
+        summary,
+        dtext,
+        dnote,
+        status,
+        outcome,
+        file,
+        line,
+        implied,
+        kind,
+        mode,
+        ctx,
+        to,
+    ) in rows:
         out.append(trusted(Event, {
             "id": ident, "date": parse_edtf(date), "title": title, "summary": summary, "date_text": dtext,
             "date_note": dnote, "actors": tuple(actors.get(pos, ())), "tags": tuple(tags.get(pos, ())),
             "status": status, "citations": tuple(cites.get(pos, ())), "outcome": outcome,
             "implied_actors": tuple(implied.split(" ")) if implied else (),
             "type": kind, "mode": mode, "context": tuple(ctx.split(" ")) if ctx else (),
+            "recipients": tuple(to.split(" ")) if to else (),
             "origin": trusted(Origin, {"file": files[file], "line": line}),
         }))  # fmt: skip
     return out

@@ -83,7 +83,8 @@ CREATE TABLE events (
     status TEXT NOT NULL, outcome TEXT NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL,
     implied TEXT NOT NULL,              -- implied_actors: ids (slugs) joined by single spaces
     type TEXT NOT NULL, mode TEXT NOT NULL, -- PLOVER event type and mode ('' when none)
-    context TEXT NOT NULL               -- PLOVER contexts joined by single spaces
+    context TEXT NOT NULL,              -- PLOVER contexts joined by single spaces
+    recipients TEXT NOT NULL            -- ids (slugs) joined by single spaces
 );
 CREATE TABLE event_actors (pos INTEGER NOT NULL, seq INTEGER NOT NULL, actor TEXT NOT NULL,
     PRIMARY KEY (pos, seq)) WITHOUT ROWID;

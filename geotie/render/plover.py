@@ -6,12 +6,14 @@ How a geotie event maps (README "PLOVER output"):
 - date: the first day the event may fall on (an open start: its last possible day);
   enddate: its last possible day when that is another day (an interval, or a vague date:
   the record's `geotie.precision` tells which), else null.
-- actor: every actor of the event, recipient null: geotie's actor lists say who took part,
-  not who acted on whom (PLOVER codes reciprocal events so too).
+- actor: the event's actors but its `recipients`; recipient: its `recipients`, or null when
+  it names none (an undirected event: PLOVER codes reciprocal events so too). Actors of kind
+  equipment (JF-17...) are things, not PLOVER entities: left out of both.
 - event_text: the verbatim quotes; cite_info: one citeInfo object per quote, in the same
   order (its source's id, title, publisher, url and date); comment: the title.
 - geotie: what PLOVER has no field for (the EDTF date, precision, status, tags, summary).
-An event without a type is not written (PLOVER's `event` is required): `write_plover` counts them.
+An event without a type, a known day or an actor is not written (PLOVER requires them):
+`plover_view` counts them.
 """
 
 from __future__ import annotations
@@ -56,13 +58,35 @@ def _cite(store: Lookups, source_id: str) -> dict:
     }
 
 
+def missing(e: Event, store: Lookups) -> str:
+    """What PLOVER requires that `e` lacks ("" if nothing): "type", "day" or "actor"."""
+    if not e.type:
+        return "type"
+    if e.date.start is None and e.date.end is None:
+        return "day"
+    if not _entities(e, store)[0]:
+        return "actor"
+    return ""
+
+
+def _entities(e: Event, store: Lookups) -> tuple[list[str], list[str]]:
+    """The ids of the event's PLOVER actors and recipients (no equipment), each once."""
+    actors, recipients = [], []
+    for a in dict.fromkeys(e.actors):
+        found = store.actors.get(a)
+        if found is None or found.kind != "equipment":
+            (recipients if a in e.recipients else actors).append(a)
+    return actors, recipients
+
+
 def plover_record(e: Event, store: Lookups, roles: list | None = None) -> dict | None:
-    """The PLOVER record of `e`; None when it has no type or no known day. `roles`:
+    """The PLOVER record of `e`; None when it lacks what PLOVER requires (`missing`). `roles`:
     geotie.tenure.event_roles(e, ...), each person's office on the day (the entity's `office`)."""
     if not e.type:
         return None
     first = e.date.start or e.date.end
-    if first is None:
+    actors, recipients = _entities(e, store)
+    if first is None or not actors:
         return None
     last = e.date.end
     offices = {r.holder.id: r.role.title for r in roles or ()}
@@ -70,8 +94,8 @@ def plover_record(e: Event, store: Lookups, roles: list | None = None) -> dict |
         "id": e.id,
         "date": iso(first),
         "enddate": iso(last) if last is not None and last != first else None,
-        "actor": [_entity(store, a, offices) for a in dict.fromkeys(e.actors)],
-        "recipient": None,
+        "actor": [_entity(store, a, offices) for a in actors],
+        "recipient": [_entity(store, a, offices) for a in recipients] or None,
         "event": [e.type],
         "event_text": [c.quote for c in e.citations],
         "quad_code": plover.quad_code(e.type),
@@ -91,12 +115,8 @@ def plover_record(e: Event, store: Lookups, roles: list | None = None) -> dict |
     }
 
 
-class Skipped:
-    """How many events `plover_view` left out (no type, or no known day)."""
-
-    def __init__(self) -> None:
-        self.untyped = 0
-        self.undated = 0
+class Skipped(dict):
+    """How many events `plover_view` left out, by what they lack (`missing`)."""
 
 
 def plover_view(
@@ -108,12 +128,13 @@ def plover_view(
 
     def records() -> Iterator[dict]:
         for e in events:
-            if not e.type:
-                skipped.untyped += 1
+            if not e.type:  # the common case, quickly
+                skipped["type"] = skipped.get("type", 0) + 1
                 continue
             record = plover_record(e, store, roles_of(e) if roles_of is not None else None)
             if record is None:
-                skipped.undated += 1
+                why = missing(e, store)
+                skipped[why] = skipped.get(why, 0) + 1
                 continue
             yield record
 

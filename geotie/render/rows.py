@@ -100,6 +100,7 @@ def event_json(e: Event) -> dict:
         "type": e.type or None,
         "mode": e.mode or None,
         "context": list(e.context),
+        "recipients": list(e.recipients),
     }
 
 

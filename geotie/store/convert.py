@@ -53,6 +53,7 @@ EVENT_KEYS = (
     "type",
     "mode",
     "context",
+    "recipients",
 )
 CITATION_KEYS = ("source", "quote", "note")
 
@@ -207,18 +208,23 @@ def _names(r: _Reader, raw: dict, key: str, at: tuple, entry: str) -> tuple[str,
     return values
 
 
-def _implied(r: _Reader, raw: dict, actors: tuple[str, ...], at: tuple, entry: str) -> tuple[str, ...]:
-    """`implied_actors`: a subset of the event's `actors`."""
-    implied = r.strings(raw, "implied_actors", at, entry)
+def _implied(
+    r: _Reader, raw: dict, actors: tuple[str, ...], at: tuple, entry: str, key: str = "implied_actors"
+) -> tuple[str, ...]:
+    """`implied_actors` (or `recipients`): a subset of the event's `actors`."""
+    implied = r.strings(raw, key, at, entry)
+    what, code = (
+        ("implied actor", "implied-not-actor") if key == "implied_actors" else ("recipient", "recipient-not-actor")
+    )
     for ref in implied:
         if ref not in actors:
             r.fail(
-                "implied-not-actor",
-                f"implied actor '{ref}' is not among the event's actors",
-                (*at, "implied_actors"),
+                code,
+                f"{what} '{ref}' is not among the event's actors",
+                (*at, key),
                 entry,
-                "implied_actors",
-                f"add '{ref}' to actors, or remove it from implied_actors",
+                key,
+                f"add '{ref}' to actors, or remove it from {key}",
             )
     return implied
 
@@ -265,6 +271,15 @@ def _plover(r: _Reader, raw: dict, at: tuple, entry: str) -> tuple[str, str, tup
         else:
             contexts.append(found)
     return kind, mode, tuple(dict.fromkeys(contexts))
+
+
+def _recipients(r: _Reader, raw: dict, actors: tuple[str, ...], at: tuple, entry: str) -> tuple[str, ...]:
+    """`recipients`: some of the event's `actors`, not all (the others act on them)."""
+    recipients = _implied(r, raw, actors, at, entry, "recipients")
+    if recipients and set(actors) <= set(recipients):
+        r.fail("no-actor-left", "every actor of the event is a recipient: none acts", (*at, "recipients"), entry,
+               "recipients", "list only the actors the event is directed at")  # fmt: skip
+    return recipients
 
 
 def _kind(value: Any) -> str:
@@ -443,6 +458,7 @@ class Checked(NamedTuple):
     type: str = ""
     mode: str = ""
     context: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
 
 
 def checked_event(raw: dict) -> Checked | None:
@@ -464,12 +480,14 @@ def checked_event(raw: dict) -> Checked | None:
             return None
         texts.append(value)
     lists = []
-    for key in ("actors", "tags", "implied_actors"):
+    for key in ("actors", "tags", "implied_actors", "recipients"):
         values = get(key, [])
         if type(values) is not list or not all(type(v) is str for v in values):
             return None
         lists.append(tuple(values))
-    if not set(lists[2]) <= set(lists[0]):
+    if not set(lists[2]) <= set(lists[0]) or not set(lists[3]) <= set(lists[0]):
+        return None
+    if lists[3] and set(lists[0]) <= set(lists[3]):
         return None
     kind, mode, contexts = get("type", ""), get("mode", ""), get("context", [])
     if kind or mode or contexts:  # PLOVER's vocabulary, any case (see _plover)
@@ -502,8 +520,10 @@ def checked_event(raw: dict) -> Checked | None:
         span = parse_edtf(when)
     except DateError:
         return None
-    actors, tags, implied = lists
-    return Checked(ident, span, title, *texts, actors, tags, status, tuple(citations), implied, kind, mode, contexts)
+    actors, tags, implied, recipients = lists
+    return Checked(
+        ident, span, title, *texts, actors, tags, status, tuple(citations), implied, kind, mode, contexts, recipients
+    )
 
 
 def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
@@ -517,7 +537,7 @@ def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
         id=c.id, date=c.date, title=c.title, summary=c.summary, date_text=c.date_text, date_note=c.date_note,
         actors=c.actors, tags=c.tags, status=c.status, citations=tuple(Citation(*x) for x in c.citations),
         outcome=c.outcome, implied_actors=c.implied_actors, type=c.type, mode=c.mode, context=c.context,
-        origin=r.origin(*at),
+        recipients=c.recipients, origin=r.origin(*at),
     )  # fmt: skip
 
 
@@ -560,5 +580,6 @@ def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
         type=kind,
         mode=mode,
         context=contexts,
+        recipients=_recipients(r, raw, actors, at, entry),
         origin=r.origin(*at),
     )
