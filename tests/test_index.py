@@ -42,6 +42,8 @@ def answer(fn, *args):
 def assert_same_answers(store, ix, timelines=(), names=(), needles=(), as_of=()) -> None:
     for q in timelines:
         same_events(iq.timeline(ix, q), query.timeline(store, q))
+        every = query.iter_timeline(store, q._replace(types=(), limit=None))  # -f plover counts those it leaves out
+        assert iq.count_untyped(ix, q) == sum(1 for e in every if not e.type)
     for day in as_of:  # what a reader could have known on that day
         assert iq.known_sources(ix, day) == known_sources(store.sources.values(), day)
         known = known_sources(store.sources.values(), day)

@@ -260,6 +260,14 @@ def test_timeline_plover(cli, typed):
     assert third["geotie"]["status"] == "planned"
 
 
+def test_timeline_plover_limit_counts_typed_events(cli, typed):
+    result = cli("--no-default", "--data", typed, "timeline", "-n", "1", "--reverse", "-f", "plover")
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["third"]  # not the untyped fourth
+    assert "left out 1 event without a PLOVER type" in result.stderr
+    result = cli("--no-default", "--data", typed, "timeline", "alpha", "-f", "plover")
+    assert result.stderr == ""  # every event of alpha has a type
+
+
 def test_timeline_plover_with_filters_and_roles(cli, typed):
     result = cli("--no-default", "--data", typed, "timeline", "jo-smith", "--type", "CONSULT", "-f", "plover",
                  "--with-roles")  # fmt: skip

@@ -167,10 +167,15 @@ def timeline_cmd(
     roles_of = _roles_of(ix, as_of_day) if with_roles else None
     corroboration_of = _corroboration_of(ix)
     if fmt_name == "plover":  # PLOVER records, a line each, as the events are found
+        from ..plover import TYPES
         from ..render.plover import plover_view
 
-        view, skipped = plover_view(iq.iter_timeline(ix, q), iq.lookups(ix), roles_of)
+        typed = q if q.types else q._replace(types=tuple(TYPES))  # the index finds them: the others are counted
+        view, skipped = plover_view(iq.iter_timeline(ix, typed), iq.lookups(ix), roles_of)
         write_view("jsonl", view)
+        untyped = 0 if q.types else iq.count_untyped(ix, q)
+        if untyped:
+            skipped["type"] = untyped
         if skipped:
             _say_skipped(skipped)
         return

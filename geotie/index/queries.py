@@ -345,6 +345,19 @@ def iter_timeline(ix: Index, q: TimelineQuery) -> Iterator[Event]:
     return islice(found, q.limit) if driver else found
 
 
+def count_untyped(ix: Index, q: TimelineQuery) -> int:
+    """How many events match `q` (but its limit) and have no PLOVER type: counted in SQL,
+    but with --min-sources (corroboration is worked out on each event)."""
+    q = q._replace(types=("",), limit=None, reverse=False)
+    if q.min_sources > 1:
+        return sum(1 for _ in iter_timeline(ix, q))
+    wanted = list(dict.fromkeys(q.actors))
+    if wanted and not q.union and _driver(ix, wanted) == "":
+        return 0
+    sql, params = timeline_sql(q)
+    return ix.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]
+
+
 def timeline(ix: Index, q: TimelineQuery) -> list[Event]:
     return list(iter_timeline(ix, q))
 
@@ -545,6 +558,7 @@ __all__ = [
     "actors_by_id",
     "citation_counts",
     "citing",
+    "count_untyped",
     "event_counts",
     "event_ids",
     "event_titles",
