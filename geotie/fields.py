@@ -4,6 +4,28 @@ from __future__ import annotations
 
 from .model import Actor, Event, Source
 
+LIST_SEP = ","  # joins ids inside one tsv/csv cell
+#: The columns of a timeline row (tsv, csv, md): `timeline_row`.
+TIMELINE_COLUMNS = ("date", "start", "end", "precision", "status", "id", "title", "actors", "tags", "sources")
+
+
+def timeline_row(e: Event) -> tuple[str, ...]:
+    """An event's cells in the timeline's tsv/csv/md rows (TIMELINE_COLUMNS). `e` may also be
+    the checked fields of an event (store.convert.Checked): the index stores these cells."""
+    span = e.date
+    return (
+        span.text,
+        span.start.isoformat() if span.start else "",
+        span.end.isoformat() if span.end else "",
+        span.precision,
+        e.status,
+        e.id,
+        e.title,
+        LIST_SEP.join(e.actors),
+        LIST_SEP.join(e.tags),
+        LIST_SEP.join(dict.fromkeys(c.source for c in e.citations)),
+    )
+
 
 def event_fields(e: Event) -> list[tuple[str, str]]:
     fields = [("title", e.title), ("summary", e.summary), ("date_text", e.date_text)]

@@ -16,6 +16,7 @@ from geotie import query
 from geotie.answers import known_sources
 from geotie.dates import parse_edtf
 from geotie.errors import Ambiguous, NotFound, StoreError
+from geotie.fields import timeline_row
 from geotie.index import queries as iq
 from geotie.index.build import memory_index
 from geotie.index.schema import has_trigram_fts
@@ -44,6 +45,11 @@ def assert_same_answers(store, ix, timelines=(), names=(), needles=(), as_of=())
         same_events(iq.timeline(ix, q), query.timeline(store, q))
         every = query.iter_timeline(store, q._replace(types=(), limit=None))  # -f plover counts those it leaves out
         assert iq.count_untyped(ix, q) == sum(1 for e in every if not e.type)
+        printed = iq.timeline_rows(ix, q)  # the tsv/csv/md rows as stored
+        if printed is None:
+            assert q.as_of is not None or q.min_sources > 1
+        else:
+            assert list(printed) == [timeline_row(e) for e in query.timeline(store, q)]
     for day in as_of:  # what a reader could have known on that day
         assert iq.known_sources(ix, day) == known_sources(store.sources.values(), day)
         known = known_sources(store.sources.values(), day)

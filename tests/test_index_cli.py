@@ -87,23 +87,66 @@ def test_a_damaged_index_is_rebuilt_and_the_command_answers(setup, damage, comma
     assert open_index(target, [store]) is not None  # whole again
 
 
-def test_damage_met_by_a_query_rebuilds_the_file(setup):
+@pytest.mark.parametrize(("table", "fmt"), [("events", "json"), ("event_rows", "tsv")])
+def test_damage_met_by_a_query_rebuilds_the_file(setup, table, fmt):
+    """The table each format reads (json decodes events, tsv prints the stored rows)."""
     store, folder, run = setup
-    want = run("timeline", "-f", "tsv")
+    want = run("timeline", "-f", fmt)
     target = the_index(folder, store)
     import sqlite3
 
     with sqlite3.connect(target) as db:
-        (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'events'").fetchone()
+        (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()
         (size,) = db.execute("PRAGMA page_size").fetchone()
     data = bytearray(target.read_bytes())
     data[(root - 1) * size : root * size] = bytes((i * 37 + 11) % 256 for i in range(size))
     target.write_bytes(bytes(data))
     assert open_index(target, [store]) is not None  # opening does not notice: the query does
-    got = run("timeline", "-f", "tsv")
+    got = run("timeline", "-f", fmt)
     assert (got.exit_code, got.stdout, got.stderr) == (0, want.stdout, "")
     ix = open_index(target, [store])
-    assert ix is not None and len(ix.rows("SELECT * FROM events")) == 3
+    assert ix is not None and len(ix.rows(f"SELECT * FROM {table}")) == 3
+
+
+@pytest.mark.parametrize("nth", [0, 1])
+def test_a_byte_changed_inside_a_stored_string_is_noticed(setup, nth):
+    """SQLite keeps no checksums: a letter of a title changed in the file (its `events` row, or
+    its timeline row) still makes a valid database. The row checksums notice it when the row
+    is read (json decodes events, tsv prints timeline rows): the index is built again and
+    every answer is the store's."""
+    store, folder, run = setup
+    want = {fmt: run("timeline", "-f", fmt).stdout for fmt in ("tsv", "json")}
+    target = the_index(folder, store)
+    data = target.read_bytes()
+    at = [i for i in range(len(data)) if data.startswith(b"A day in July", i)]
+    assert len(at) == 2  # the events row and the timeline row (the search text is not kept)
+    changed = bytearray(data)
+    changed[at[nth] + 2] = ord("b")  # "A bay in July"
+    target.write_bytes(bytes(changed))
+    assert open_index(target, [store]) is not None  # a valid database: only the checksum tells
+    for fmt in ("tsv", "json"):
+        got = run("timeline", "-f", fmt)
+        if got.exit_code == 1:  # met after rows were printed: said, and the next run is whole
+            assert want[fmt].startswith(got.stdout) and "incomplete: run the command again" in got.stderr
+            got = run("timeline", "-f", fmt)
+        assert (got.exit_code, got.stdout, got.stderr) == (0, want[fmt], "")
+    assert b"A bay in July" not in target.read_bytes()  # built again
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [(b"A source", ["source", "src", "-f", "json"]), (b"Minister", ["who", "jo-smith", "-f", "json"])],
+)
+def test_a_byte_changed_in_a_source_or_a_role_is_noticed(setup, text, command):
+    store, folder, run = setup
+    want = run(*command).stdout
+    target = the_index(folder, store)
+    data = target.read_bytes()
+    assert data.count(text) == 1
+    target.write_bytes(data.replace(text, text[:-1] + b"X"))
+    got = run(*command)
+    assert (got.exit_code, got.stdout, got.stderr) == (0, want, "")
+    assert text[:-1] + b"X" not in target.read_bytes()  # built again
 
 
 def test_an_edited_store_is_not_answered_from_the_old_index(setup):

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..fields import actor_fields, search_texts, searchable, source_fields
+from ..fields import actor_fields, search_texts, searchable, source_fields, timeline_row
 from ..model import SCHEMA_VERSION, Actor, DateSpan, Meta, Problem, Source, Store
 from ..text import fold, fold_lines
 from . import schema
+from .checksum import actor_crc, crc, event_crc, source_crc
 from .db import Index
 from .fresh import file_hash, file_stat, safe_dir
 
@@ -56,13 +57,17 @@ def _text(span: DateSpan | None) -> str | None:
 
 def event_rows(e: Any, file: int, line: int) -> tuple:
     """An event (an Event or a store.convert.Checked) as the index stores it, but for its
-    position: its `events` row, its actors, its tags, its citations (source, quote, note)."""
+    position: its `events` row, its actors, its tags, its citations (source, quote, note),
+    its `event_rows` row (from lo on)."""
     span = e.date
     anchor = (span.start or span.end or date.min).toordinal()
-    row = (e.id, span.text, span.lo.toordinal(), span.hi.toordinal(), anchor, e.title, e.summary, e.date_text,
-           e.date_note, e.status, e.outcome, file, line, " ".join(e.implied_actors), e.type, e.mode,
-           " ".join(e.context), " ".join(e.recipients))  # fmt: skip
-    return row, tuple(e.actors), tuple(e.tags), tuple((c.source, c.quote, c.note) for c in e.citations)
+    lo, hi = span.lo.toordinal(), span.hi.toordinal()
+    row = (e.id, span.text, lo, hi, anchor, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, file,
+           line, " ".join(e.implied_actors), e.type, e.mode, " ".join(e.context), " ".join(e.recipients))  # fmt: skip
+    actors, tags = tuple(e.actors), tuple(e.tags)
+    cites = tuple((c.source, c.quote, c.note) for c in e.citations)
+    cells = timeline_row(e)
+    return (*row, event_crc(row, actors, tags, cites)), actors, tags, cites, (lo, hi, *cells, crc(cells))
 
 
 class Builder:
@@ -133,9 +138,9 @@ class Builder:
         for seq, s in enumerate(sources, self.sources):
             lo, hi = _days(s.published)
             rows.append((seq, s.id, s.title, s.publisher, _text(s.published), lo, hi, s.published_note, s.url, s.kind,
-                         s.archive, s.origin.file, s.origin.line))  # fmt: skip
+                         s.archive, s.origin.file, s.origin.line, source_crc(s)))  # fmt: skip
             authors += [(s.id, i, name) for i, name in enumerate(s.authors)]
-        self.db.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO sources VALUES (" + ", ".join("?" * 14) + ")", rows)
         self.db.executemany("INSERT INTO source_authors VALUES (?, ?, ?)", authors)
         self._search_text("source_search", self.sources, fold_lines([searchable(source_fields(s)) for s in sources]))
         self.sources += len(sources)
@@ -144,7 +149,7 @@ class Builder:
         actors = list(actors)
         rows, aliases, demonyms, names, roles, cites = [], [], [], [], [], []
         for seq, a in enumerate(actors, self.actors):
-            rows.append((seq, a.id, a.name, a.kind, a.country, a.note, a.origin.file, a.origin.line))
+            rows.append((seq, a.id, a.name, a.kind, a.country, a.note, a.origin.file, a.origin.line, actor_crc(a)))
             aliases += [(a.id, i, al) for i, al in enumerate(a.aliases)]
             demonyms += [(a.id, i, d) for i, d in enumerate(a.demonyms)]
             seen: set[str] = set()
@@ -159,7 +164,7 @@ class Builder:
                 attested = json.dumps([d.text for d in r.attested])
                 roles.append((a.id, i, r.title, r.of, _text(r.start), _text(r.end), lo, hi, r.note, attested))
                 cites += [(None, a.id, i, j, c.source, c.quote, c.note) for j, c in enumerate(r.citations)]
-        self.db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", rows)
+        self.db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)", rows)
         self.db.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
         self.db.executemany("INSERT INTO demonyms VALUES (?, ?, ?)", demonyms)
         self.db.executemany("INSERT INTO names VALUES (NULL, ?, ?, ?)", names)
@@ -185,14 +190,16 @@ class Builder:
         if len(texts) != len(items):
             raise ValueError(f"{len(items)} events but {len(texts)} search texts")
         start = self.pos
-        rows, actors, tags, cites = [], [], [], []
-        for pos, (row, listed, tagged, cited) in enumerate(items, start):
+        rows, actors, tags, cites, cells = [], [], [], [], []
+        for pos, (row, listed, tagged, cited, printed) in enumerate(items, start):
             rows.append((pos, *row))
+            cells.append((pos, *printed))
             actors += [(pos, i, a) for i, a in enumerate(listed)]
             tags += [(pos, i, t) for i, t in enumerate(tagged)]
             cites += [(pos, None, None, j, *c) for j, c in enumerate(cited)]
         db = self.db
-        db.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 19)})", rows)
+        db.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 20) + ")", rows)
+        db.executemany("INSERT INTO event_rows VALUES (" + ", ".join("?" * 14) + ")", cells)
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)

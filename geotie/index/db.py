@@ -51,7 +51,7 @@ class Index:
         except sqlite3.ProgrammingError:  # geotie's own mistake: not hidden as damage
             raise
         except sqlite3.DatabaseError as err:
-            raise self._damaged(err) from err
+            raise self.damaged(err) from err
 
     def cursor(self, sql: str, params: Sequence = ()):
         """Rows one at a time (damage raises IndexDamaged as they are read: see `stream`)."""
@@ -60,7 +60,7 @@ class Index:
         except sqlite3.ProgrammingError:  # geotie's own mistake: not hidden as damage
             raise
         except sqlite3.DatabaseError as err:
-            raise self._damaged(err) from err
+            raise self.damaged(err) from err
 
     def fetch(self, cursor, n: int) -> list:
         try:
@@ -68,9 +68,9 @@ class Index:
         except sqlite3.ProgrammingError:  # geotie's own mistake: not hidden as damage
             raise
         except sqlite3.DatabaseError as err:
-            raise self._damaged(err) from err
+            raise self.damaged(err) from err
 
-    def _damaged(self, err: Exception) -> IndexDamaged:
+    def damaged(self, err: object) -> IndexDamaged:
         where = self.path or "in memory"
         return IndexDamaged(f"the index {where} is damaged ({err}); it is built again on the next run")
 

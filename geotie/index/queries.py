@@ -33,13 +33,18 @@ from ..errors import Ambiguous, NotFound
 from ..fields import actor_fields, event_fields, source_fields
 from ..model import Actor, Citation, Event, Origin, Problem, Role, Source, trusted
 from ..text import did_you_mean, fold, suggest, suggest_ids
+from .checksum import actor_crc, crc, event_crc, source_crc
 from .db import Index
 from .schema import TRIGRAM_MIN, trigrams
 
 BATCH = 500  # rows decoded at a time (and ids bound in one IN (...))
 EVENT_COLUMNS = (
-    "e.pos, e.id, e.date, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, e.file, e.line, e.implied,"
-    " e.type, e.mode, e.context, e.recipients"
+    "e.pos, e.id, e.date, e.lo, e.hi, e.anchor, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, "
+    "e.file, e.line, e.implied, e.type, e.mode, e.context, e.recipients, e.crc"
+)
+#: A timeline row as printed (fields.TIMELINE_COLUMNS), its pos first and its checksum last.
+ROW_COLUMNS = (
+    'e.pos, e.date, e.start, e."end", e.precision, e.status, e.id, e.title, e.actors, e.tags, e.sources, e.crc'
 )
 
 
@@ -91,34 +96,40 @@ def _decode_events(ix: Index, rows: list) -> list[Event]:
     tags: dict[int, list[str]] = {}
     for pos, tag in ix.rows(f"SELECT pos, tag FROM event_tags WHERE pos IN ({marks}) ORDER BY pos, seq", where):
         tags.setdefault(pos, []).append(tag)
-    cites: dict[int, list[Citation]] = {}
+    cites: dict[int, list[tuple]] = {}
     sql = f"SELECT event, source, quote, note FROM citations WHERE event IN ({marks}) ORDER BY event, seq"
-    for pos, source, quote, note in ix.rows(sql, where):
-        cites.setdefault(pos, []).append(_cite(source, quote, note))
+    for pos, *cite in ix.rows(sql, where):
+        cites.setdefault(pos, []).append(tuple(cite))
     files = ix.files
     out = []
-    for (
-        pos,
-        ident,
-        date,
-        title,
-        summary,
-        dtext,
-        dnote,
-        status,
-        outcome,
-        file,
-        line,
-        implied,
-        kind,
-        mode,
-        ctx,
-        to,
-    ) in rows:
+    for pos, *row, check in rows:
+        listed, tagged, cited = actors.get(pos, ()), tags.get(pos, ()), cites.get(pos, ())
+        if event_crc(row, listed, tagged, cited) != check:
+            raise ix.damaged(f"event {pos} does not match its checksum")
+        (
+            ident,
+            date,
+            _,
+            _,
+            _,
+            title,
+            summary,
+            dtext,
+            dnote,
+            status,
+            outcome,
+            file,
+            line,
+            implied,
+            kind,
+            mode,
+            ctx,
+            to,
+        ) = row
         out.append(trusted(Event, {
             "id": ident, "date": parse_edtf(date), "title": title, "summary": summary, "date_text": dtext,
-            "date_note": dnote, "actors": tuple(actors.get(pos, ())), "tags": tuple(tags.get(pos, ())),
-            "status": status, "citations": tuple(cites.get(pos, ())), "outcome": outcome,
+            "date_note": dnote, "actors": tuple(listed), "tags": tuple(tagged), "status": status,
+            "citations": tuple(_cite(*c) for c in cited), "outcome": outcome,
             "implied_actors": tuple(implied.split(" ")) if implied else (),
             "type": kind, "mode": mode, "context": tuple(ctx.split(" ")) if ctx else (),
             "recipients": tuple(to.split(" ")) if to else (),
@@ -170,12 +181,14 @@ def actors_by_id(ix: Index, ids: Iterable[str]) -> dict[str, Actor]:
             cited = tuple(cites.get((actor, seq), ()))
             dates = tuple(parse_edtf(d) for d in json.loads(attested))
             roles.setdefault(actor, []).append(Role(title, of, _date(start), _date(end), cited, note, dates))
-        sql = f"SELECT id, name, kind, country, note, file, line FROM actors WHERE id IN ({marks})"
-        for ident, name, kind, country, note, file, line in ix.rows(sql, part):
+        sql = f"SELECT id, name, kind, country, note, file, line, crc FROM actors WHERE id IN ({marks})"
+        for ident, name, kind, country, note, file, line, check in ix.rows(sql, part):
             found[ident] = Actor(
                 ident, name, kind, tuple(aliases.get(ident, ())), country, tuple(roles.get(ident, ())), note,
                 tuple(demonyms.get(ident, ())), Origin(file, line),
             )  # fmt: skip
+            if actor_crc(found[ident]) != check:
+                raise ix.damaged(f"actor {ident!r} does not match its checksum")
     return {i: found[i] for i in ids if i in found}
 
 
@@ -189,13 +202,15 @@ def sources_by_id(ix: Index, ids: Iterable[str]) -> dict[str, Source]:
         sql = f"SELECT source, name FROM source_authors WHERE source IN ({marks}) ORDER BY source, seq"
         for source, name in ix.rows(sql, part):
             authors.setdefault(source, []).append(name)
-        sql = (f"SELECT id, title, publisher, published, published_note, url, kind, archive, file, line FROM sources"
-               f" WHERE id IN ({marks})")  # fmt: skip
-        for ident, title, publisher, published, note, url, kind, archive, file, line in ix.rows(sql, part):
+        sql = (f"SELECT id, title, publisher, published, published_note, url, kind, archive, file, line, crc"
+               f" FROM sources WHERE id IN ({marks})")  # fmt: skip
+        for ident, title, publisher, published, note, url, kind, archive, file, line, check in ix.rows(sql, part):
             found[ident] = Source(
                 ident, title, publisher, tuple(authors.get(ident, ())), _date(published), note, url, kind, archive,
                 Origin(file, line),
             )  # fmt: skip
+            if source_crc(found[ident]) != check:
+                raise ix.damaged(f"source {ident!r} does not match its checksum")
     return {i: found[i] for i in ids if i in found}
 
 
@@ -274,21 +289,24 @@ def _driver(ix: Index, wanted: list[str]) -> str | None:
     return min(wanted, key=lambda a: (counts[a], a))
 
 
-def timeline_sql(q: TimelineQuery, driver: str | None = None) -> tuple[str, list]:
-    """The SQL (and its parameters) of the events matching `q`, in the order asked. With a
-    `driver` (one of q.actors, not q.union) the rows are read from that actor's index range,
-    once per time the event lists the actor, and q.limit is left to the caller."""
+def timeline_sql(
+    q: TimelineQuery, driver: str | None = None, table: str = "events", columns: str = EVENT_COLUMNS
+) -> tuple[str, list]:
+    """The SQL (and its parameters) of the events matching `q`, in the order asked: `columns`
+    of `table` (events, or event_rows: both have pos, lo, hi and status). With a `driver` (one
+    of q.actors, not q.union) the rows are read from that actor's index range, once per time
+    the event lists the actor, and q.limit is left to the caller."""
     where: list[str] = []
     params: list = []
     wanted = list(dict.fromkeys(q.actors))
     if driver:
-        source = "event_actors a JOIN events e ON e.pos = a.pos"
+        source = f"event_actors a JOIN {table} e ON e.pos = a.pos"
         where.append("a.actor = ?")
         params.append(driver)
         wanted.remove(driver)
         order = "a.pos"
     else:
-        source, order = "events e", "e.pos"
+        source, order = f"{table} e", "e.pos"
     if wanted and q.union:
         where.append(f"e.pos IN (SELECT pos FROM event_actors WHERE actor IN ({_marks(wanted)}))")
         params += wanted
@@ -315,9 +333,12 @@ def timeline_sql(q: TimelineQuery, driver: str | None = None) -> tuple[str, list
         params += statuses
     if q.types:
         types = list(dict.fromkeys(q.types))
-        where.append(f"e.type IN ({_marks(types)})")
+        if table == "events":
+            where.append(f"e.type IN ({_marks(types)})")
+        else:  # the index of types is on events
+            where.append(f"e.pos IN (SELECT pos FROM events WHERE type IN ({_marks(types)}))")
         params += types
-    sql = f"SELECT {EVENT_COLUMNS} FROM {source}"
+    sql = f"SELECT {columns} FROM {source}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {order}" + (" DESC" if q.reverse else "")
@@ -356,6 +377,35 @@ def count_untyped(ix: Index, q: TimelineQuery) -> int:
         return 0
     sql, params = timeline_sql(q)
     return ix.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]
+
+
+def timeline_rows(ix: Index, q: TimelineQuery) -> Iterator[tuple[str, ...]] | None:
+    """The timeline's tsv/csv/md rows (fields.timeline_row of each event of `iter_timeline`),
+    read as stored, without decoding events; None when `q` needs the events decoded
+    (--as-of and --min-sources count what each event's citations say)."""
+    if q.as_of is not None or q.min_sources > 1:
+        return None
+    wanted = list(dict.fromkeys(q.actors))
+    driver = _driver(ix, wanted) if wanted and not q.union else None
+    if driver == "":
+        return iter(())
+    sql, params = timeline_sql(q, driver, "event_rows", ROW_COLUMNS)
+    found = _checked_rows(ix, sql, params)
+    return islice(found, q.limit) if driver else found
+
+
+def _checked_rows(ix: Index, sql: str, params: Sequence) -> Iterator[tuple[str, ...]]:
+    """The cells of each row of ROW_COLUMNS, once per pos in a row, checked against their checksum."""
+    cursor = ix.cursor(sql, params)
+    last = None
+    while rows := ix.fetch(cursor, BATCH):
+        for pos, *cells, check in rows:
+            if pos == last:
+                continue
+            last = pos
+            if crc(cells) != check:
+                raise ix.damaged(f"event {pos} does not match its checksum")
+            yield tuple(cells)
 
 
 def timeline(ix: Index, q: TimelineQuery) -> list[Event]:

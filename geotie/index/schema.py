@@ -24,7 +24,7 @@ import sqlite3
 from datetime import date
 
 #: Bump when the tables or what they hold change: an index of another format is rebuilt.
-FORMAT = 3
+FORMAT = 4
 #: PRAGMA application_id of a geotie index ("gtix"): a foreign SQLite file is not ours.
 APPLICATION_ID = 0x67746978
 MAX_DAY = date.max.toordinal()
@@ -50,7 +50,8 @@ CREATE TABLE sources (
     id TEXT NOT NULL, title TEXT NOT NULL, publisher TEXT NOT NULL,
     published TEXT, published_lo INTEGER, published_hi INTEGER, published_note TEXT NOT NULL,
     url TEXT NOT NULL, kind TEXT NOT NULL, archive TEXT NOT NULL,
-    file TEXT NOT NULL, line INTEGER NOT NULL
+    file TEXT NOT NULL, line INTEGER NOT NULL,
+    crc INTEGER NOT NULL                -- checksum.source_crc
 );
 CREATE TABLE source_authors (source TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL,
     PRIMARY KEY (source, seq)) WITHOUT ROWID;
@@ -58,7 +59,8 @@ CREATE TABLE actors (
     seq INTEGER PRIMARY KEY,            -- order in the store
     id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
     note TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
-    events INTEGER NOT NULL             -- how many events list the actor
+    events INTEGER NOT NULL,            -- how many events list the actor
+    crc INTEGER NOT NULL                -- checksum.actor_crc
 );
 CREATE TABLE aliases (actor TEXT NOT NULL, seq INTEGER NOT NULL, alias TEXT NOT NULL,
     PRIMARY KEY (actor, seq)) WITHOUT ROWID;
@@ -84,7 +86,14 @@ CREATE TABLE events (
     implied TEXT NOT NULL,              -- implied_actors: ids (slugs) joined by single spaces
     type TEXT NOT NULL, mode TEXT NOT NULL, -- PLOVER event type and mode ('' when none)
     context TEXT NOT NULL,              -- PLOVER contexts joined by single spaces
-    recipients TEXT NOT NULL            -- ids (slugs) joined by single spaces
+    recipients TEXT NOT NULL,           -- ids (slugs) joined by single spaces
+    crc INTEGER NOT NULL                -- checksum.crc of the event as decoded (checksum.event_crc)
+);
+CREATE TABLE event_rows (               -- each event's timeline row (fields.timeline_row), ready to print
+    pos INTEGER PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
+    date TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT NOT NULL, precision TEXT NOT NULL, status TEXT NOT NULL,
+    id TEXT NOT NULL, title TEXT NOT NULL, actors TEXT NOT NULL, tags TEXT NOT NULL, sources TEXT NOT NULL,
+    crc INTEGER NOT NULL                -- checksum.crc of the row's cells
 );
 CREATE TABLE event_actors (pos INTEGER NOT NULL, seq INTEGER NOT NULL, actor TEXT NOT NULL,
     PRIMARY KEY (pos, seq)) WITHOUT ROWID;

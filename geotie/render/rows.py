@@ -12,16 +12,16 @@ from typing import Any
 
 from ..answers import CitingFact, Hit, Lookups, Profile
 from ..dates import describe
+from ..fields import LIST_SEP, TIMELINE_COLUMNS, timeline_row
 from ..model import Actor, Citation, DateSpan, Event, Problem, Role, Source
 
-EVENT_COLUMNS = ("date", "start", "end", "precision", "status", "id", "title", "actors", "tags", "sources")
+EVENT_COLUMNS = TIMELINE_COLUMNS
 PROFILE_COLUMNS = ("section", "id", "date", "text", "detail")
 ACTOR_COLUMNS = ("id", "kind", "name", "country", "aliases", "events")
 SOURCE_COLUMNS = ("id", "published", "kind", "publisher", "title", "authors", "citations")
 CITING_COLUMNS = ("kind", "id", "date", "title", "quote")
 SEARCH_COLUMNS = ("kind", "id", "field", "snippet")
 
-LIST_SEP = ","  # joins ids inside one tsv/csv cell
 NAME_SEP = "; "  # joins names/titles, which may themselves hold commas
 
 
@@ -104,19 +104,7 @@ def event_json(e: Event) -> dict:
     }
 
 
-def event_row(e: Event) -> tuple[str, ...]:
-    return (
-        e.date.text,
-        iso(e.date.start) or "",
-        iso(e.date.end) or "",
-        e.date.precision,
-        e.status,
-        e.id,
-        e.title,
-        LIST_SEP.join(e.actors),
-        LIST_SEP.join(e.tags),
-        LIST_SEP.join(dict.fromkeys(c.source for c in e.citations)),
-    )
+event_row = timeline_row
 
 
 def events_view(events: Iterable[Event], roles_of: Any = None, corroboration_of: Any = None) -> View:

@@ -109,7 +109,11 @@ def indented(obj: Any) -> str | None:
 
 def write_tsv(view: View, out: IO[str]) -> None:
     for row in view.rows:
-        out.write("\t".join(tsv_cell(v) for v in row) + "\n")
+        whole = "".join(row)  # one look at the whole row: most need no escape
+        if whole.isprintable() and "\\" not in whole:
+            out.write("\t".join(row) + "\n")
+        else:
+            out.write("\t".join(tsv_cell(v) for v in row) + "\n")
 
 
 def write_csv(view: View, out: IO[str], safe: bool) -> None:
