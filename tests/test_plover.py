@@ -334,3 +334,11 @@ def test_timeline_json_adds_back_with_its_types(cli, typed, tmp_path):
     got = {e.id: (e.type, e.mode, e.context, e.recipients) for e in store.events if e.id.endswith("-copy")}
     want = {e.id + "-copy": (e.type, e.mode, e.context, e.recipients) for e in store.events if "-copy" not in e.id}
     assert got == want and got["second-copy"] == ("CONSULT", "visit", (), ("beta",))
+
+
+@pytest.mark.parametrize("fmt", ["table", "tsv", "csv", "json", "jsonl", "md", "html", "timelinejs", "plover"])
+def test_type_in_every_timeline_format(cli, fmt):
+    result = cli("timeline", "--type", "aid", "-f", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert "donates masks" in result.stdout and "girls" in result.stdout  # the two AID events
+    assert "Preferential Trade Agreement" not in result.stdout and "JF-17" not in result.stdout
