@@ -342,3 +342,40 @@ def test_type_in_every_timeline_format(cli, fmt):
     assert result.exit_code == 0, result.stderr
     assert "donates masks" in result.stdout and "girls" in result.stdout  # the two AID events
     assert "Preferential Trade Agreement" not in result.stdout and "JF-17" not in result.stdout
+
+
+# --- geotie add event --type ... ----------------------------------------------------------------------
+
+ADD_EVENT = ["--date", "2025-03", "--title", "Alpha minister visits Beta", "-a", "jo-smith", "-a", "alpha",
+             "--source", "src", "--quote", "A verbatim passage"]  # fmt: skip
+
+
+def add_event(cli, target, *args):
+    return cli("--no-default", "--data", str(target), "add", "event", *ADD_EVENT, *args, "--to", str(target))
+
+
+def test_add_event_with_a_type(cli, store_file):
+    result = add_event(cli, store_file, "--type", "consult", "--mode", "Visit", "--context", "Diplomatic",
+                       "--recipient", "Betaland")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    added = load_paths([store_file]).event_index[result.stdout.strip()]
+    assert (added.type, added.mode, added.context, added.recipients) == ("CONSULT", "visit", ("diplomatic",), ("beta",))
+    assert added.actors == ("jo-smith", "alpha", "beta")  # a recipient is an actor too
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--type", "consul"], "--type consul: not a PLOVER event type; did you mean CONSULT? types: AGREE, "),
+        (["--mode", "visit"], "--mode visit needs a --type"),
+        (["--type", "agree", "--mode", "visit"], "--mode visit: not a mode of AGREE; modes of AGREE: none"),
+        (["--type", "consult", "--mode", "vist"], "modes of CONSULT: visit, third-party, multilateral, phone"),
+        (["--context", "war"], "--context war: not a PLOVER context; contexts: military, "),
+        (["--recipient", "alpha", "--recipient", "jo-smith"], "every actor is a --recipient"),
+    ],
+)
+def test_add_event_refuses_what_plover_has_not(cli, store_file, args, message):
+    before = store_file.read_bytes()
+    result = add_event(cli, store_file, *args)
+    assert result.exit_code == EXIT_USAGE and message in result.stderr, result.stderr
+    assert store_file.read_bytes() == before
