@@ -122,12 +122,7 @@ def plover_fields(store: Store, e: EventIn, actors: list[str]) -> dict:
 
     out: dict = {}
     if e.type.strip():
-        kind = plover.event_type(e.type)
-        if kind is None:
-            near = suggest(e.type.upper(), list(plover.TYPES))
-            hint = f"did you mean {near[0]}? " if near else ""
-            raise UsageError(f"--type {e.type}: not a PLOVER event type; {hint}types: {', '.join(plover.TYPES)}")
-        out["type"] = kind
+        out["type"] = plover.types_named([e.type])[0]
     if e.mode.strip():
         kind = out.get("type")
         if kind is None:

@@ -96,6 +96,23 @@ def event_type(text: str) -> str | None:
     return key if key in TYPES else None
 
 
+def types_named(values, flag: str = "--type") -> tuple[str, ...]:
+    """Types typed by a user (any case), upper case, each once; a UsageError names an unknown
+    one with the nearest spelling and the list."""
+    from .errors import UsageError
+    from .text import suggest
+
+    found = []
+    for value in values:
+        kind = event_type(value)
+        if kind is None:
+            near = suggest(value.upper(), list(TYPES))
+            hint = f"did you mean {near[0]}? " if near else ""
+            raise UsageError(f"{flag} {value}: not a PLOVER event type; {hint}types: {', '.join(TYPES)}")
+        found.append(kind)
+    return tuple(dict.fromkeys(found))
+
+
 def event_mode(kind: str, text: str) -> str | None:
     """The mode of type `kind` that `text` names, any case; None if the type has no such mode."""
     key = text.strip().lower()

@@ -379,3 +379,17 @@ def test_add_event_refuses_what_plover_has_not(cli, store_file, args, message):
     result = add_event(cli, store_file, *args)
     assert result.exit_code == EXIT_USAGE and message in result.stderr, result.stderr
     assert store_file.read_bytes() == before
+
+
+def test_page_and_activity_take_type(cli, tmp_path):
+    page = tmp_path / "aid.html"
+    result = cli("page", "--type", "AID", "-o", str(page))
+    assert result.exit_code == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "donates masks" in text and "Preferential Trade Agreement" not in text
+    counted = json.loads(cli("activity", "--type", "aid", "-f", "json").stdout)
+    every = json.loads(cli("activity", "-f", "json").stdout)
+    total = lambda act: sum(n for p in act["periods"] for n in p["events"].values()) + sum(act["unplaced"].values())  # noqa: E731
+    assert total(counted) == 2 < total(every)
+    result = cli("activity", "--type", "aide")
+    assert result.exit_code == EXIT_USAGE and "did you mean AID?" in result.stderr

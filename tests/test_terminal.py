@@ -285,6 +285,8 @@ def commands(store: str, bad: str, arg: str, to: str) -> list[list[str]]:
         ["activity"],
         ["activity", "a0", "--by", "month", "--split", "tag"],
         ["activity", "--tag", arg],
+        ["activity", "--type", arg],
+        ["page", "--type", arg, "-o", to + ".html"],
         *(["activity", "-f", fmt] for fmt in ("tsv", "csv", "json", "md")),
         *(["who", "a1", "-f", fmt] for fmt in ("tsv", "csv", "md")),
         *(["source", "s0", "-f", fmt] for fmt in ("tsv", "csv", "md")),

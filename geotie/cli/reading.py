@@ -59,19 +59,9 @@ TypeOption = Annotated[
 
 def _types(values: list[str] | None) -> tuple[str, ...]:
     """--type values as PLOVER types (upper case); a usage error names the types."""
-    from .. import plover
+    from ..plover import types_named
 
-    found = []
-    for value in values or ():
-        kind = plover.event_type(value)
-        if kind is None:
-            from ..text import suggest
-
-            near = suggest(value.upper(), list(plover.TYPES))
-            hint = f"did you mean {near[0]}? " if near else ""
-            raise UsageError(f"--type {value}: not a PLOVER event type; {hint}types: {', '.join(plover.TYPES)}")
-        found.append(kind)
-    return tuple(dict.fromkeys(found))
+    return types_named(values or ())
 
 
 def _as_of(value: str | None):
