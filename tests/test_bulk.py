@@ -43,7 +43,7 @@ def parallel(monkeypatch):
 
 
 TABLES = ["store_meta", "warnings", "sources", "source_authors", "actors", "aliases", "demonyms", "names", "roles",
-          "events", "event_actors", "event_tags", "tags", "citations", "files"]  # fmt: skip
+          "events", "event_rows", "event_actors", "event_tags", "tags", "citations", "files"]  # fmt: skip
 
 
 def rows(ix) -> dict:
@@ -67,6 +67,7 @@ def test_the_parallel_read_builds_the_ordinary_index(generated, tmp_path, monkey
     assert parallel == [3]  # three chunks, merged
     assert fast_rows == slow_rows and len(fast_rows["events"]) == 1500
     assert fast.path.parent == tmp_path / "bulk"  # written to the cache folder
+    assert list((tmp_path / "bulk").iterdir()) == [fast.path]  # the spill files are gone
     everything = iq.TimelineQuery()
     assert iq.timeline(fast, everything) == iq.timeline(slow, everything)
     for needle in ("pakistan", "jf 17", "a", "garabagh"):
@@ -193,25 +194,66 @@ def test_a_failing_worker_means_the_ordinary_read(generated, tmp_path, monkeypat
     monkeypatch.setattr(bulk, "read_chunk", fail_in_a_child)
     ix = index_for([generated], tmp_path / "cache")
     assert not parallel  # never merged
+    assert list((tmp_path / "cache").iterdir()) == [ix.path]  # the chunks spilled before are gone
     assert len(iq.timeline(ix, iq.TimelineQuery())) == 1500
     assert open_index(ix.path, [generated]) is not None  # indexed the ordinary way
 
 
-def test_cut_starts_chunks_at_event_headers_and_counts_lines(generated):
-    text = generated.read_text()
-    old = bulk.CHUNK_MIN
-    try:
-        bulk.CHUNK_MIN = 50_000
-        chunks = bulk.cut(0, text, 4)
-    finally:
-        bulk.CHUNK_MIN = old
+def test_cut_starts_chunks_at_event_headers_and_counts_lines(generated, monkeypatch):
+    data = generated.read_bytes()
+    monkeypatch.setattr(bulk, "CHUNK_MIN", 50_000)
+    monkeypatch.setattr(bulk, "BLOCK", 4096)  # headers found across blocks
+    chunks = bulk.cut(0, generated, 4)
     assert len(chunks) == 4
-    assert chunks[0].start == 0 and chunks[-1].end == len(text)
+    monkeypatch.setattr(bulk, "CHUNK_MAX", len(data) // 9)
+    assert len(bulk.cut(0, generated, 4)) == 10  # none larger than CHUNK_MAX
+    assert chunks[0].start == 0 and chunks[-1].end == len(data)
     for before, after in itertools.pairwise(chunks):
-        assert before.end == after.start and text[after.start :].startswith("[[events]]\n")
-        assert after.lines_before == text[: after.start].count("\n")
+        assert before.end == after.start and data[after.start :].startswith(b"[[events]]\n")
+        assert after.lines_before == data[: after.start].count(b"\n")
 
 
 def test_workers_are_the_usable_cpus():
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert bulk.workers() == max(1, min(bulk.MAX_WORKERS, usable))
+
+
+def test_an_index_in_memory_spills_to_a_temporary_folder_and_removes_it(generated, tmp_path, monkeypatch, parallel):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    ix = index_for([generated], None)
+    assert parallel == [3] and ix.path is None
+    assert len(iq.timeline(ix, iq.TimelineQuery())) == 1500
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_spill_files_of_a_killed_build_are_swept(generated, tmp_path, parallel):
+    from geotie.index.db import index_path, sweep
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    child = os.fork()
+    if child == 0:  # a build that dies once its chunks are spilled, before the index is written
+        try:
+            bulk.load([generated], None, f"{index_path(folder, [generated])}.tmp-")
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    left = sorted(p.name for p in folder.iterdir())
+    assert len(left) == 3 and all(f"-{child}" in name for name in left)
+    sweep(folder)
+    assert list(folder.iterdir()) == []
+
+
+def test_an_interrupted_read_leaves_no_spill_file(generated, tmp_path, monkeypatch, parallel):
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bulk, "merge", interrupted)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        bulk.load([generated], None, f"{folder}/x.sqlite.tmp-")
+    assert list(folder.iterdir()) == []

@@ -24,7 +24,7 @@ from ..fields import actor_fields, search_texts, searchable, source_fields, time
 from ..model import SCHEMA_VERSION, Actor, DateSpan, Meta, Problem, Source, Store
 from ..text import fold, fold_lines
 from . import schema
-from .checksum import actor_crc, crc, event_crc, source_crc
+from .checksum import actor_crc, event_crc, source_crc, text_crc
 from .db import Index
 from .fresh import file_hash, file_stat, safe_dir
 
@@ -67,7 +67,7 @@ def event_rows(e: Any, file: int, line: int) -> tuple:
     actors, tags = tuple(e.actors), tuple(e.tags)
     cites = tuple((c.source, c.quote, c.note) for c in e.citations)
     cells = timeline_row(e)
-    return (*row, event_crc(row, actors, tags, cites)), actors, tags, cites, (lo, hi, *cells, crc(cells))
+    return (*row, event_crc(row, actors, tags, cites)), actors, tags, cites, (lo, hi, *cells, text_crc(cells))
 
 
 class Builder:
@@ -261,8 +261,11 @@ def add_bulk(builder: Builder, bulk: Bulk) -> None:
     builder.add_warnings(())
     builder.add_sources(bulk.sources.values())
     builder.add_actors(bulk.actors.values())
-    for start in range(0, len(bulk.events), BATCH):
-        builder.add_rows(bulk.events[start : start + BATCH], bulk.texts[start : start + BATCH])
+    from itertools import islice
+
+    records = bulk.records()
+    while batch := list(islice(records, BATCH)):
+        builder.add_rows([rows for rows, _ in batch], [text for _, text in batch])
 
 
 #: Fills a Builder with the store's parts (after add_files): add_store or add_bulk, bound to what they add.

@@ -1,11 +1,15 @@
 """The first read of a large store, in parallel processes.
 
-A file of BULK_MIN bytes or more is cut into chunks at `[[events]]` headers, about one
-per CPU. Forked processes each read and check one chunk (the fast reader, then convert,
-then each event's rows for the index and folded search text) and send back what the index
-needs, through a pipe; this process does the same for one chunk, merges, applies the
-rules that need the whole store (unique ids, references) and sorts: a `Bulk`, which
-geotie.index.build writes into the index (no Event is built).
+A file of BULK_MIN bytes or more is cut into chunks at `[[events]]` headers: at least one
+per CPU, and none over CHUNK_MAX bytes. Forked processes each read and check their chunks
+(the fast reader, then convert, then each event's rows for the index and folded search
+text), one at a time: a chunk's events are sorted and written to a spill file beside the
+index, so no process holds more than a chunk of them, and the store's text is never held
+whole. Through a pipe they send back the rest (sources, actors, [meta], each event's id
+and references); this process does the same for its own chunks, applies the rules that
+need the whole store (unique ids, references): a `Bulk`, whose `records` merge the sorted
+spill files into timeline order as geotie.index.build writes them into the index (no
+Event is built). The spill files are removed once the index is written.
 
 Anything out of the ordinary makes `load` give up (return None), and the caller reads the
 store the ordinary way, which reports problems exactly: a chunk the fast reader declines,
@@ -18,26 +22,29 @@ Pickle only crosses a pipe between this process and its own children.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
+import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from ..dates import sort_key
-from ..errors import StoreError
 from ..fields import search_texts
 from ..model import SCHEMA_VERSION, Actor, Meta, Source
-from ..store.files import read_text
 from .build import event_rows
 
 BULK_MIN = 4 << 20  # bytes of TOML: below this the ordinary read takes about as long
 CHUNK_MIN = 1 << 20  # bytes: a file is not cut into chunks smaller than this
+CHUNK_MAX = 16 << 20  # bytes: nor into chunks larger (a chunk's events are held at once: ~100 MB)
+SPILL_BATCH = 512  # events per pickle in a spill file (the merge holds one batch per chunk)
+BLOCK = 1 << 20  # bytes read at a time when the file is cut
 MAX_WORKERS = 8
-FIRST_SHARE = 0.95  # the size of the first chunk, against each other chunk (a child also sends its part back)
-HEADER = "\n[[events]]\n"
+HEADER = b"\n[[events]]\n"
 
 #: An event as a chunk sends it, as few objects as can be (they are pickled and sent): its
 #: sort key as text (ordinals of its earliest and latest day, 7 digits each, then its id),
@@ -50,9 +57,10 @@ SEP = "\0"  # no string of a store has one: a chunk whose text has `\u0000` is n
 @dataclass
 class Chunk:
     file: int  # index in the paths
-    start: int  # character offsets in the file's text
+    start: int  # byte offsets in the file
     end: int
     lines_before: int  # lines of the file before the chunk
+    spill: str = ""  # where its sorted events are written
 
 
 @dataclass
@@ -64,20 +72,34 @@ class Part:
     sources: list[Source] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     keys: dict[str, bool] = field(default_factory=dict)  # top-level key -> made by [[headers]]
-    events: list[Record] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # its events' ids (they are in its spill file)
+    actor_refs: set[str] = field(default_factory=set)  # the actors its events list
+    source_refs: set[str] = field(default_factory=set)  # the sources its events cite
 
 
 @dataclass
 class Bulk:
-    """A store read in parallel, checked, events in timeline order: what the index is built from."""
+    """A store read in parallel, checked: what the index is built from. Its events are in
+    the spill files, each sorted: `records` merges them. `discard` removes the files."""
 
     metas: list[Meta]
     sources: dict[str, Source]
     actors: dict[str, Actor]
-    events: list[tuple]  # each event's rows for the index (build.event_rows), in timeline order
-    texts: list[str]  # each event's folded search text
+    spills: list[str]  # the chunks' spill files
+    count: int  # events
     hashes: list[str] | None  # the files' hashes, if worked out
     started_ns: int  # when the files were read
+
+    def records(self) -> Iterator[tuple[tuple, str]]:
+        """(rows for the index as build.event_rows gives them, folded search text) of every
+        event, in timeline order."""
+        import heapq
+
+        for _, rows, text in heapq.merge(*(_spilled(p) for p in self.spills), key=itemgetter(0)):
+            yield rows, text
+
+    def discard(self) -> None:
+        _remove(self.spills)
 
 
 def workers() -> int:
@@ -86,26 +108,47 @@ def workers() -> int:
     return max(1, min(MAX_WORKERS, usable or 1))
 
 
-def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None) -> Bulk | None:
+def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None, aside: str | None = None) -> Bulk | None:
     """The store read in parallel; None when that is not worth it or not possible (the
-    caller then reads the ordinary way). `file_hash`: worked out for each file meanwhile."""
+    caller then reads the ordinary way). `file_hash`: worked out for each file meanwhile.
+    `aside`: the path prefix of the spill files (`<prefix><file>.<start>-<pid>`, which
+    index.db.sweep removes if a build is killed); None: a temporary folder."""
     n = workers()
     if n < 2 or not hasattr(os, "fork"):
         return None
     try:
-        if sum(p.stat().st_size for p in paths) < BULK_MIN:
+        stats = [p.stat() for p in paths]
+        if sum(st.st_size for st in stats) < BULK_MIN or not all(stat.S_ISREG(st.st_mode) for st in stats):
             return None
         started = time.time_ns()
-        texts = [read_text(p) for p in paths]
-    except (OSError, StoreError):  # the ordinary read reports it
+        chunks = [c for i, p in enumerate(paths) for c in cut(i, p, n)]
+    except OSError:  # the ordinary read reports it
         return None
-    chunks = [c for i, text in enumerate(texts) for c in cut(i, text, n)]
     if len(chunks) < 2:
         return None
+    folder = None
+    if aside is None:
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="geotie-")
+        aside = os.path.join(folder, "chunk")
+    for c in chunks:
+        c.spill = f"{aside}{c.file}.{c.start}-{os.getpid()}"
+    try:
+        return _load(paths, stats, chunks, n, file_hash, started)
+    except BaseException:  # interrupted: nothing spilled is left behind
+        _remove([c.spill for c in chunks])
+        raise
+    finally:
+        if folder is not None:  # the spill files stay until the index is written: Bulk.discard
+            _remove_folder_when_empty(folder)
+
+
+def _load(paths, stats, chunks, n, file_hash, started) -> Bulk | None:
     jobs = share(chunks, n)
 
     def work(job: list[Chunk]) -> list[Part | None]:
-        return [read_chunk(str(paths[c.file]), texts[c.file], c) for c in job]
+        return [read_chunk(str(paths[c.file]), c) for c in job]
 
     def meanwhile(mine: list[Part | None]) -> list[str] | None:
         """While the children finish: the files' hashes."""
@@ -116,66 +159,139 @@ def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None) -> B
         except OSError:  # gone meanwhile: the build finds out and gives up
             return None
 
+    spills = [c.spill for c in chunks]
     done = in_processes(jobs, work, meanwhile)
-    if done is None:
+    try:
+        changed = any(_changed(p, st) for p, st in zip(paths, stats, strict=True))
+    except OSError:
+        changed = True
+    if done is None or changed or any(p is None for job in done[0] for p in job):
+        _remove(spills)
         return None
     results, hashes = done
-    if any(p is None for job in results for p in job):
-        return None
     parts = sorted((p for job in results for p in job), key=lambda p: (p.chunk.file, p.chunk.start))
-    texts.clear()  # the parts hold what is needed now
-    return merge(paths, parts, hashes, started)
+    found = merge(paths, parts, hashes, started)
+    if found is None:
+        _remove(spills)
+    return found
 
 
-def cut(file: int, text: str, n: int) -> list[Chunk]:
-    """The file in at most `n` chunks, each but the first starting at an `[[events]]` line.
-    The first chunk (which this process reads, with the sources and actors that usually
-    come first) is made smaller by FIRST_SHARE, as this process has the merging to do after."""
-    count = max(1, min(n, len(text) // CHUNK_MIN))
-    first = len(text) * FIRST_SHARE / (count - 1 + FIRST_SHARE) if count > 1 else len(text)
-    starts = [0]
-    for k in range(1, count):
-        target = int(first + (len(text) - first) * (k - 1) / (count - 1))
-        at = text.find(HEADER, max(target, starts[-1]))
-        if at < 0:
-            break
-        starts.append(at + 1)
-    ends = [*starts[1:], len(text)]
-    chunks, lines = [], 0
-    for start, end in zip(starts, ends, strict=True):
-        chunks.append(Chunk(file, start, end, lines))
-        lines += text.count("\n", start, end)
+def _changed(path: Path, before: os.stat_result) -> bool:
+    """Whether the file changed while its chunks were read (they would not fit together)."""
+    now = path.stat()
+    return (now.st_ino, now.st_size, now.st_mtime_ns) != (before.st_ino, before.st_size, before.st_mtime_ns)
+
+
+def _remove(files: list[str]) -> None:
+    for f in files:
+        with contextlib.suppress(OSError):
+            os.unlink(f)
+    for folder in {os.path.dirname(f) for f in files}:
+        if os.path.basename(folder).startswith("geotie-"):
+            _remove_folder_when_empty(folder)
+
+
+def _remove_folder_when_empty(folder: str) -> None:
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
+
+
+def _spilled(path: str) -> Iterator[tuple]:
+    """The records a chunk spilled, in order."""
+    with open(path, "rb") as f:
+        while True:
+            try:
+                batch = pickle.load(f)
+            except EOFError:
+                return
+            yield from batch
+
+
+def cut(file: int, path: Path, n: int) -> list[Chunk]:
+    """The file in chunks (at least `n`, none over CHUNK_MAX bytes, none under CHUNK_MIN),
+    each but the first starting at an `[[events]]` line, found and counted reading the file
+    a block at a time."""
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        count = max(1, min(max(n, -(-size // CHUNK_MAX)), size // CHUNK_MIN))
+        starts = [0]
+        for k in range(1, count):
+            target = size * k // count
+            at = _find(f, HEADER, max(target, starts[-1]))
+            if at < 0:
+                break
+            starts.append(at + 1)
+        ends = [*starts[1:], size]
+        chunks, lines = [], 0
+        f.seek(0)
+        for start, end in zip(starts, ends, strict=True):
+            chunks.append(Chunk(file, start, end, lines))
+            left = end - start
+            while left > 0:
+                block = f.read(min(BLOCK, left))
+                if not block:
+                    break
+                lines += block.count(b"\n")
+                left -= len(block)
     return chunks
 
 
+def _find(f, needle: bytes, at: int) -> int:
+    """The offset of `needle` in the file at or after `at`; -1 if none."""
+    f.seek(at)
+    carry = b""
+    base = at
+    while block := f.read(BLOCK):
+        data = carry + block
+        found = data.find(needle)
+        if found >= 0:
+            return base + found
+        keep = len(needle) - 1
+        carry = data[-keep:]
+        base += len(data) - len(carry)
+    return -1
+
+
 def share(chunks: list[Chunk], n: int) -> list[list[Chunk]]:
-    """Jobs for at most `n` processes: the first chunk of the largest file for this process
-    (the one with sources and actors: they are not sent back from a child), the other
-    chunks dealt to the others, the biggest first, so that the jobs are about the same size."""
+    """Jobs for at most `n` processes, about the same size: the first holds the first chunk
+    of the largest file (the one with sources and actors: they are not sent back from a
+    child) and is this process's; the other chunks are dealt the biggest first, each to the
+    job with the fewest bytes so far."""
     mine = max((c for c in chunks if c.start == 0), key=lambda c: c.end - c.start)
-    others = [c for c in chunks if c is not mine]
-    jobs: list[list[Chunk]] = [[] for _ in range(max(1, min(n - 1, len(others))))]
-    size = [0] * len(jobs)
-    for c in sorted(others, key=lambda c: c.end - c.start, reverse=True):
+    jobs: list[list[Chunk]] = [[mine]] + [[] for _ in range(max(0, min(n, len(chunks)) - 1))]
+    size = [mine.end - mine.start] + [0] * (len(jobs) - 1)
+    for c in sorted((c for c in chunks if c is not mine), key=lambda c: c.end - c.start, reverse=True):
         i = size.index(min(size))
         jobs[i].append(c)
         size[i] += c.end - c.start
-    return [[mine], *(job for job in jobs if job)]
+    return [job for job in jobs if job]
 
 
-def read_chunk(path: str, text: str, chunk: Chunk) -> Part | None:
-    """One chunk read, checked and encoded; None when anything is out of the ordinary."""
+def read_chunk(path: str, chunk: Chunk) -> Part | None:
+    """One chunk read, checked and encoded, its events sorted and spilled; None when anything
+    is out of the ordinary."""
     from ..store.convert import convert_file
     from ..store.fastparse import parse
 
-    piece = text[chunk.start : chunk.end]
+    with open(path, "rb") as f:
+        f.seek(chunk.start)
+        data = f.read(chunk.end - chunk.start)
+    first = chunk.start == 0
+    if len(data) != chunk.end - chunk.start or (
+        data.startswith(b"\xef\xbb\xbf") if first else not data.startswith(HEADER[1:])
+    ):
+        return None  # changed meanwhile, or a byte-order mark: the ordinary read says what is wrong
+    try:
+        piece = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    del data
     if "\\u0000" in piece:
         return None
     fast = parse(piece)
     if fast is None:
         return None
     doc, lines = fast
-    first = chunk.start == 0
     if not first:
         if "meta" in doc:
             return None
@@ -187,13 +303,22 @@ def read_chunk(path: str, text: str, chunk: Chunk) -> Part | None:
     if type(raw_events) is not list or (raw_events and ("events", 0) not in lines):
         return None  # not [[events]] tables: the ordinary read says what is wrong
     content = convert_file(path, piece, doc, lines)
+    del piece, doc
     if content.problems or content.meta is None:
         return None
     events = _records(raw_events, lines, chunk.file)
+    del raw_events, lines
     if events is None:
         return None
     events.sort(key=itemgetter(0))  # here, in parallel: merging sorted runs is then quick
-    return Part(chunk, content.meta if first else None, content.sources, content.actors, keys, events)
+    part = Part(chunk, content.meta if first else None, content.sources, content.actors, keys)
+    part.ids = [e[0][14:] for e in events]
+    part.actor_refs = _split("".join(e[1] for e in events))
+    part.source_refs = _split("".join(e[3] for e in events))
+    with open(chunk.spill, "wb") as out:
+        for i in range(0, len(events), SPILL_BATCH):
+            pickle.dump([(e[0], e[4], e[5]) for e in events[i : i + SPILL_BATCH]], out, pickle.HIGHEST_PROTOCOL)
+    return part
 
 
 def _records(raw_events: list, lines: dict[tuple, int], file: int) -> list[Record] | None:
@@ -295,7 +420,9 @@ def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None,
     sources: dict[str, Source] = {}
     actors: dict[str, Actor] = {}
     made: dict[tuple[int, str], list[bool]] = {}
-    events: list[Record] = []
+    ids: list[str] = []
+    actor_refs: set[str] = set()
+    source_refs: set[str] = set()
     for part in parts:
         if part.meta is not None:
             metas[part.chunk.file] = part.meta
@@ -303,25 +430,26 @@ def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None,
             made.setdefault((part.chunk.file, key), []).append(by_header)
         sources.update((s.id, s) for s in part.sources)
         actors.update((a.id, a) for a in part.actors)
-        events += part.events
+        ids += part.ids
+        actor_refs |= part.actor_refs
+        source_refs |= part.source_refs
     if any(len(flags) > 1 and not all(flags) for flags in made.values()):
         return None  # e.g. `events = [...]` and [[events]] in one file: tomllib refuses it
-    every_id = [*sources, *actors, *(e[0][14:] for e in events)]
-    if len(set(every_id)) != sum(len(p.sources) + len(p.actors) + len(p.events) for p in parts):
+    every_id = [*sources, *actors, *ids]
+    if len(set(every_id)) != sum(len(p.sources) + len(p.actors) for p in parts) + len(ids):
         return None
-    if not _split("".join(e[3] for e in events)) <= sources.keys():
+    if not source_refs <= sources.keys():
         return None  # an unknown source
     if check_references(sources, actors, []):
         return None
-    if not _split("".join(e[1] for e in events)) <= actors.keys():
+    if not actor_refs <= actors.keys():
         return None  # an unknown actor
-    events.sort(key=itemgetter(0))  # runs already sorted by each chunk: linear
     return Bulk(
         metas=[m for m in metas if m is not None],
         sources=sources,
         actors=actors,
-        events=[e[4] for e in events],
-        texts=[e[5] for e in events],
+        spills=[p.chunk.spill for p in parts],
+        count=len(ids),
         hashes=hashes,
         started_ns=started_ns,
     )

@@ -17,6 +17,11 @@ def crc(parts: Iterable[object]) -> int:
     return zlib.crc32(SEP.join(map(str, parts)).encode("utf-8", "surrogatepass"))
 
 
+def text_crc(parts: tuple[str, ...]) -> int:
+    """`crc` of parts that are all str (a timeline row), the quick way."""
+    return zlib.crc32(SEP.join(parts).encode("utf-8", "surrogatepass"))
+
+
 def event_crc(row: tuple, actors: Iterable[str], tags: Iterable[str], cites: Iterable[tuple]) -> int:
     """Of an `events` row (without pos and crc) with its actors, tags and citations (source, quote, note)."""
     return crc((*row, SEP, *actors, SEP, *tags, SEP, *(x for c in cites for x in c)))

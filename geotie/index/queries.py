@@ -33,7 +33,7 @@ from ..errors import Ambiguous, NotFound
 from ..fields import actor_fields, event_fields, source_fields
 from ..model import Actor, Citation, Event, Origin, Problem, Role, Source, trusted
 from ..text import did_you_mean, fold, suggest, suggest_ids
-from .checksum import actor_crc, crc, event_crc, source_crc
+from .checksum import actor_crc, event_crc, source_crc, text_crc
 from .db import Index
 from .schema import TRIGRAM_MIN, trigrams
 
@@ -399,13 +399,14 @@ def _checked_rows(ix: Index, sql: str, params: Sequence) -> Iterator[tuple[str, 
     cursor = ix.cursor(sql, params)
     last = None
     while rows := ix.fetch(cursor, BATCH):
-        for pos, *cells, check in rows:
-            if pos == last:
+        for row in rows:
+            if row[0] == last:
                 continue
-            last = pos
-            if crc(cells) != check:
-                raise ix.damaged(f"event {pos} does not match its checksum")
-            yield tuple(cells)
+            last = row[0]
+            cells = row[1:-1]
+            if text_crc(cells) != row[-1]:
+                raise ix.damaged(f"event {last} does not match its checksum")
+            yield cells
 
 
 def timeline(ix: Index, q: TimelineQuery) -> list[Event]:

@@ -53,16 +53,40 @@ def _touch(path: Path) -> None:
 
 
 def _build(paths: list[Path], target: Path | None) -> Index:
+    """The store read and the index built with the cyclic garbage collector paused: they make
+    millions of objects and no cycles, and its passes over them took a third of the time at
+    100,000 events and grew faster than the store."""
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_and_build(paths, target)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _read_and_build(paths: list[Path], target: Path | None) -> Index:
     from ..store import load_paths
     from . import build, bulk
 
-    read = bulk.load(paths, file_hash if target is not None else None)
-    if read is not None:
-        fill, started, hashes = (lambda b: build.add_bulk(b, read)), read.started_ns, read.hashes
-    else:
+    aside = f"{target}.tmp-" if target is not None else None  # spill files, swept if a build is killed
+    read = bulk.load(paths, file_hash if target is not None else None, aside)
+    if read is None:
         started = time.time_ns()
         store = load_paths(paths)  # raises StoreError, listing every problem
-        fill, hashes = (lambda b: build.add_store(b, store)), None
+        return _write(target, paths, lambda b: build.add_store(b, store), started, None)
+    try:
+        return _write(target, paths, lambda b: build.add_bulk(b, read), read.started_ns, read.hashes)
+    finally:
+        read.discard()
+
+
+def _write(target: Path | None, paths: list[Path], fill, started: int, hashes: list[str] | None) -> Index:
+    """The index written at `target` and opened; in memory where that cannot be done."""
+    from . import build
+
     if target is not None and build.write_index(fill, target, paths, started, hashes):
         ix = open_index(target, paths)
         if ix is not None:
