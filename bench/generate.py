@@ -56,6 +56,18 @@ def date_text(rng: random.Random) -> str:
     return f"{year}-{month:02d}-21/{year}-{month:02d}-28"
 
 
+#: PLOVER types given to every 4th event, in turn (no random draw: the other fields stay as they were).
+PLOVER_TYPES = ("CONSULT", "AGREE", "COOPERATE", "SUPPORT")
+
+
+def plover_type(i: int) -> dict:
+    """Event i's PLOVER type (a quarter of the events), CONSULT with mode visit every other time."""
+    if i % 4:
+        return {}
+    kind = PLOVER_TYPES[i // 4 % len(PLOVER_TYPES)]
+    return {"type": kind, **({"mode": "visit"} if kind == "CONSULT" and i % 32 == 0 else {})}
+
+
 def build(n_events: int, seed: int = 20261124) -> dict:
     rng = random.Random(seed)
     n_people = max(20, n_events // 20)
@@ -116,6 +128,7 @@ def build(n_events: int, seed: int = 20261124) -> dict:
                 **({"implied_actors": [who[2]]} if i % 5 == 0 else {}),
                 "tags": rng.sample(TAGS, rng.randint(1, 3)),
                 "status": rng.choice(["occurred"] * 8 + ["planned", "reported"]),
+                **plover_type(i),
                 "outcome": "Not reported.",
                 "citations": [
                     {

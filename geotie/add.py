@@ -118,6 +118,44 @@ class EventIn:
     implied_actors: list[str] = field(default_factory=list)  # also actors of the event
     fulfils: str = ""  # the id of the planned event it carries out
     id: str = ""
+    type: str = ""  # a PLOVER event type (geotie.plover), any case
+    mode: str = ""
+    context: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)  # also actors of the event
+
+
+def plover_fields(store: Store, e: EventIn, actors: list[str]) -> dict:
+    """`type`, `mode`, `context` and `recipients` as the store holds them, each checked
+    (recipients: actor ids among `actors`, not all of them); raises a UsageError naming the flag."""
+    from . import plover
+
+    out: dict = {}
+    if e.type.strip():
+        out["type"] = plover.types_named([e.type])[0]
+    if e.mode.strip():
+        kind = out.get("type")
+        if kind is None:
+            raise UsageError(f"--mode {e.mode} needs a --type (a mode is one of a PLOVER type's)")
+        mode = plover.event_mode(kind, e.mode)
+        if mode is None:
+            raise UsageError(f"--mode {e.mode}: not a mode of {kind}; modes of {kind}: {plover.modes_of(kind)}")
+        out["mode"] = mode
+    contexts = []
+    for text in e.context:
+        found = plover.context(text)
+        if found is None:
+            near = suggest(text.lower(), list(plover.CONTEXTS))
+            hint = f"did you mean {near[0]}? " if near else ""
+            raise UsageError(f"--context {text}: not a PLOVER context; {hint}contexts: {', '.join(plover.CONTEXTS)}")
+        contexts.append(found)
+    if contexts:
+        out["context"] = list(dict.fromkeys(contexts))
+    recipients = list(dict.fromkeys(check_actor(store, a) for a in e.recipients))
+    if recipients:
+        if set(actors) <= set(recipients):
+            raise UsageError("every actor is a --recipient: give the actors that act with --actor too")
+        out["recipients"] = recipients
+    return out
 
 
 def event_entry(store: Store, e: EventIn) -> dict:
@@ -127,7 +165,9 @@ def event_entry(store: Store, e: EventIn) -> dict:
     if not e.actors and not e.implied_actors:
         raise UsageError("an event needs at least one --actor")
     implied = list(dict.fromkeys(check_actor(store, a) for a in e.implied_actors))
-    actors = list(dict.fromkeys([*(check_actor(store, a) for a in e.actors), *implied]))
+    recipients = [check_actor(store, a) for a in e.recipients]
+    actors = list(dict.fromkeys([*(check_actor(store, a) for a in e.actors), *implied, *recipients]))
+    typed = plover_fields(store, e, actors)
     cites = citations(store, e.sources, e.quotes, e.notes)
     if not cites:
         raise UsageError("an event needs a --source and a verbatim --quote from it")
@@ -152,6 +192,7 @@ def event_entry(store: Store, e: EventIn) -> dict:
         entry["outcome"] = e.outcome.strip()
     if e.fulfils.strip():
         entry["fulfils"] = check_event(store, e.fulfils.strip())
+    entry.update(typed)
     entry["citations"] = cites
     return entry
 
@@ -464,7 +505,9 @@ def _stored(obj: dict) -> dict:
     fields the contract always writes ("", [], an empty citation note)."""
     table = {}
     for key, value in obj.items():
-        if key in DERIVED_KEYS or (value in ("", []) and key not in ("id", "actors", "citations", "title", "date")):
+        if key in DERIVED_KEYS or (
+            (value is None or value in ("", [])) and key not in ("id", "actors", "citations", "title", "date")
+        ):  # None: a `type` or `mode` the event has not (TOML has no null)
             continue
         if key == "fulfils" and value is None:  # the contract's "fulfils nothing"
             continue

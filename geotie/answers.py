@@ -37,6 +37,7 @@ class TimelineQuery(NamedTuple):
     limit: int | None = None
     as_of: date | None = None  # --as-of: only what sources surely published by this day report (see `known_by`)
     min_sources: int = 0  # --min-sources: only events with at least this many independent sources (`corroboration`)
+    types: tuple[str, ...] = ()  # --type: only events of any of these PLOVER types (upper case)
 
 
 class Profile(NamedTuple):

@@ -206,6 +206,10 @@ class Event:
     outcome: str = ""  # for plans: what the sources say (or do not say) of how it turned out
     implied_actors: tuple[str, ...] = ()  # actors (a subset of `actors`) the quotes do not name
     fulfils: str = ""  # the id of the planned event this one carries out ("" if none)
+    type: str = ""  # a PLOVER event type (geotie.plover.TYPES), upper case; "" when not classified
+    mode: str = ""  # a PLOVER mode of that type (geotie.plover.MODES), lower case
+    context: tuple[str, ...] = ()  # PLOVER general contexts (geotie.plover.CONTEXTS), lower case
+    recipients: tuple[str, ...] = ()  # actors (a subset of `actors`) the event is directed at (PLOVER's recipient)
     origin: Origin = field(default=Origin("?"), compare=False)
 
 

@@ -159,6 +159,8 @@ def _matching(store: Store, q: TimelineQuery) -> Iterator[Event]:
             continue
         if q.statuses and event.status not in q.statuses:
             continue
+        if q.types and event.type not in q.types:
+            continue
         if not overlaps(event.date, q.since, q.until):
             continue
         if known is not None:

@@ -49,6 +49,8 @@ def zsh(line: str) -> str:
         ("geotie who Sh", ["Shahin\\ Mustafayev", "Shehbaz\\ Sharif"]),  # names: spaces escaped for bash
         ("geotie timeline pakistan azerb", ["azerbaijan", "azerbaijan-customs-committee"]),
         ("geotie timeline --tag d", ["defence", "diplomacy"]),
+        ("geotie timeline --type CO", ["CONSULT", "CONCEDE", "COOPERATE", "COERCE"]),  # PLOVER's types
+        ("geotie search jf --type A", ["AGREE", "AID", "ACCUSE", "ASSAULT"]),
         ("geotie event jf", ["jf17-block3-delivered"]),
         ("geotie event baku-int", ["baku-interest-in-jf17"]),
         ("geotie source a", ["azernews-2025-02-23"]),

@@ -55,6 +55,8 @@ def assert_same_plans(store, ix, actor_sets=((),), todays=(date(2026, 1, 1),), a
 def assert_same_answers(store, ix, timelines=(), names=(), needles=(), as_of=()) -> None:
     for q in timelines:
         same_events(iq.timeline(ix, q), query.timeline(store, q))
+        every = query.iter_timeline(store, q._replace(types=(), limit=None))  # -f plover counts those it leaves out
+        assert iq.count_untyped(ix, q) == sum(1 for e in every if not e.type)
         printed = iq.timeline_rows(ix, q)  # the tsv/csv/md rows as stored
         if printed is None:
             assert q.as_of is not None or q.min_sources > 1
@@ -141,6 +143,8 @@ def test_bundled_store():
         TimelineQuery(min_sources=2, limit=2),
         TimelineQuery(min_sources=2, reverse=True, limit=1, as_of=date(2025, 2, 10)),
         TimelineQuery(actors=(pk, az), min_sources=2, limit=1),
+        TimelineQuery(types=("CONSULT",)),
+        TimelineQuery(actors=(pk,), types=("AGREE", "COOPERATE"), reverse=True, limit=2),
     ]
     names = ["pakistan", "erdogan", "mustafayev", "pak", "Vugar Mustafayev", "garabagh", "jf-17"]
     needles = ["garabagh", "JF-17", "Türkiye", "kashmir", "pak", "e"]
@@ -158,6 +162,7 @@ AS_OF = [date(2024, 7, 14), date(2024, 7, 15), date(2024, 7, 31), date(2024, 9, 
          date(2016, 1, 1), date(1999, 12, 31), date(2030, 1, 1)]  # fmt: skip
 TAGS = ["trade", "defence", "energy", "made-up tag"]
 STATUSES = ["occurred", "planned", "ongoing", "reported", "cancelled"]
+TYPES = ["CONSULT", "agree", "Aid", "ASSAULT"]  # PLOVER types, as a store may spell them
 
 phrase = st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join)
 slug = st.from_regex(r"[a-z][a-z0-9-]{0,6}", fullmatch=True)
@@ -214,6 +219,17 @@ def stores(draw) -> dict:
     for i, e in enumerate(events):  # fulfils: an event listed before it (never itself, so no cycle)
         if i and draw(st.booleans()):
             e["fulfils"] = draw(st.sampled_from(event_ids[:i]))
+    for e in events:  # a PLOVER type, mode and contexts on some
+        kind = draw(st.none() | st.sampled_from(TYPES))
+        if kind is not None:
+            e["type"] = kind
+            if kind == "CONSULT" and draw(st.booleans()):
+                e["mode"] = draw(st.sampled_from(["visit", "Phone"]))
+            e["context"] = draw(st.lists(st.sampled_from(["military", "Economic"]), max_size=2))
+        if len(set(e["actors"])) > 1:  # some of the actors (not all) the event is directed at
+            e["recipients"] = draw(st.lists(st.sampled_from(e["actors"][1:]), unique=True))
+            if set(e["actors"]) <= set(e["recipients"]):
+                e["recipients"] = []
     return {"meta": {"schema": 1}, "sources": sources, "actors": actors, "events": events}
 
 
@@ -232,6 +248,7 @@ def queries_of(data: dict):
         limit=st.none() | st.integers(0, 5),
         as_of=st.none() | st.sampled_from(AS_OF),
         min_sources=st.sampled_from([0, 1, 2, 3]),
+        types=st.lists(st.sampled_from(["CONSULT", "AGREE", "AID", "PROTEST"]), max_size=2).map(tuple),
     )
 
 

@@ -211,6 +211,7 @@ def hostile_store(junk: list[str]) -> dict:
                 "outcome": j() if status == "planned" else "",
                 "citations": [cite("s0"), cite("s1")],
                 **({"fulfils": "e1"} if i == 2 else {}),  # `event` and `plans` show the link both ways
+                **({"type": "consult", "mode": "Visit", "recipients": ["a1"]} if i == 1 else {}),
             }
             for i, (date, status) in enumerate([("2024", "occurred"), ("2024-07~", "planned"), ("2025-01", "reported")])
         ],
@@ -240,6 +241,13 @@ def commands(store: str, bad: str, arg: str, to: str) -> list[list[str]]:
         ["timeline", "--tag", arg],
         ["timeline", "--since", arg],
         ["timeline", "--status", arg],
+        ["timeline", "--type", arg],
+        ["timeline", "--type", "consult", "-f", "plover"],
+        ["timeline", "-f", "plover", "--with-roles"],
+        ["event", "e1", "-f", "plover"],
+        ["event", "e0", "-f", "plover"],  # no type: refused, saying why
+        ["search", "zeta", "--type", arg],
+        ["search", "zeta", "--type", "CONSULT"],
         ["timeline", "-f", arg],
         ["timeline", f"--{arg}"],
         ["who", "a1"],
@@ -284,6 +292,8 @@ def commands(store: str, bad: str, arg: str, to: str) -> list[list[str]]:
         ["activity"],
         ["activity", "a0", "--by", "month", "--split", "tag"],
         ["activity", "--tag", arg],
+        ["activity", "--type", arg],
+        ["page", "--type", arg, "-o", to + ".html"],
         *(["activity", "-f", fmt] for fmt in ("tsv", "csv", "json", "md")),
         *(["who", "a1", "-f", fmt] for fmt in ("tsv", "csv", "md")),
         *(["source", "s0", "-f", fmt] for fmt in ("tsv", "csv", "md")),

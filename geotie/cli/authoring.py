@@ -151,6 +151,21 @@ def add_event_cmd(
             "events", typer.Option(metavar="ID", help="The id of the planned event this one carries out (see 'plans').")
         ),
     ] = "",
+    event_type: Annotated[
+        str,
+        completes("types", typer.Option("--type", metavar="TYPE", help="A PLOVER event type: AGREE, CONSULT...")),
+    ] = "",
+    mode: Annotated[str, typer.Option(help="A PLOVER mode of that type, e.g. visit for CONSULT.")] = "",
+    context: Annotated[
+        list[str] | None, typer.Option("--context", help="A PLOVER context, e.g. military (repeatable).")
+    ] = None,
+    recipient: Annotated[
+        list[str] | None,
+        completes(
+            "actors",
+            typer.Option("--recipient", help="An actor the event is directed at, e.g. a visit's host (repeatable)."),
+        ),
+    ] = None,
     event_id: IdOption = "",
     to: ToOption = None,
     dry_run: DryRunOption = False,
@@ -187,6 +202,10 @@ def add_event_cmd(
         implied_actors=list(implied_actor or []),
         fulfils=fulfils,
         id=event_id,
+        type=event_type,
+        mode=mode,
+        context=list(context or []),
+        recipients=list(recipient or []),
     )
     run_add(ctx, "events", lambda st: adding.event_entry(st, entry_in), to, dry_run)
 

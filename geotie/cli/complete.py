@@ -134,4 +134,11 @@ def tags(ctx: typer.Context, incomplete: str) -> list[str]:
     return sorted(o for t in tags_in_use(ix) if (o := _offer(t, incomplete)))
 
 
-COMPLETERS = {"actors": actors, "events": events, "sources": sources, "tags": tags}
+def types(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """PLOVER's event types, with their definitions."""
+    from ..plover import TYPES
+
+    return [(t, _help(about)) for t, (_, about) in TYPES.items() if t.startswith(incomplete.upper())]
+
+
+COMPLETERS = {"actors": actors, "events": events, "sources": sources, "tags": tags, "types": types}

@@ -36,6 +36,15 @@ TagOpt = Annotated[
 ]
 StatusOpt = Annotated[list[Status] | None, typer.Option("--status", "-s", help="Only events with this status.")]
 AnyOpt = Annotated[bool, typer.Option("--any", help="Events involving any of the actors, not all of them.")]
+TypeOpt = Annotated[
+    list[str] | None,
+    completes(
+        "types",
+        typer.Option(
+            "--type", metavar="TYPE", help="Only events of this PLOVER type, any case (repeatable: any of them)."
+        ),
+    ),
+]
 
 
 def _facts(ctx):
@@ -45,8 +54,11 @@ def _facts(ctx):
     return Facts(load(ctx))
 
 
-def _query(ctx, actors, since, until, tag, status, union, limit=None):
+def _query(ctx, actors, since, until, tag, status, union, limit=None, types=None):
     """The facts, the resolved actors and the TimelineQuery, as `timeline` builds them."""
+    from ..plover import types_named
+
+    type_names = types_named(types or ())
     since_span, until_span = _date_option("--since", since), _date_option("--until", until)
     if since_span and until_span and since_span.lo > until_span.hi:
         raise UsageError(f"--since {since_span.text} is after --until {until_span.text}: swap them")
@@ -60,6 +72,7 @@ def _query(ctx, actors, since, until, tag, status, union, limit=None):
         tags=tuple(tag or ()),
         statuses=tuple(s.value for s in status or ()),
         limit=limit,
+        types=type_names,
     )
     known = facts.tags() if q.tags else frozenset()
     for unknown in sorted(set(q.tags) - known):
@@ -81,6 +94,7 @@ def page_cmd(
     until: UntilOpt = None,
     tag: TagOpt = None,
     status: StatusOpt = None,
+    types: TypeOpt = None,
     union: AnyOpt = False,
     limit: Annotated[
         int | None,
@@ -93,7 +107,7 @@ def page_cmd(
 
     if output is None and sys.stdout.isatty():
         raise UsageError("the page is HTML: give -o FILE (e.g. -o timeline.html) or redirect the output")
-    facts, resolved, q = _query(ctx, actors, since, until, tag, status, union, limit)
+    facts, resolved, q = _query(ctx, actors, since, until, tag, status, union, limit, types)
     text = export.page_text(facts, q, resolved, explicit_limit=limit is not None)
     if output is None:
         sys.stdout.write(text)
@@ -159,6 +173,7 @@ def activity_cmd(
     until: UntilOpt = None,
     tag: TagOpt = None,
     status: StatusOpt = None,
+    types: TypeOpt = None,
     union: AnyOpt = False,
     fmt: ActivityFormat = None,
 ) -> None:
@@ -166,7 +181,7 @@ def activity_cmd(
     apart, as "spanning", in each of them."""
     from ..activity import activity
 
-    facts, resolved, q = _query(ctx, actors, since, until, tag, status, union)
+    facts, resolved, q = _query(ctx, actors, since, until, tag, status, union, types=types)
     act = activity(facts.iter_timeline(q), by.value, split.value)
     fmt_name = pick_format(fmt)
     if not act.periods and not act.unplaced and fmt_name == "table":

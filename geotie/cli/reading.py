@@ -44,14 +44,35 @@ AsOfOption = Annotated[
 ]
 
 
+TypeOption = Annotated[
+    list[str] | None,
+    completes(
+        "types",
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="Only events of this PLOVER type, any case (repeatable: any of them): AGREE, CONSULT, SUPPORT...",
+        ),
+    ),
+]
+
+
+def _types(values: list[str] | None) -> tuple[str, ...]:
+    """--type values as PLOVER types (upper case); a usage error names the types."""
+    from ..plover import types_named
+
+    return types_named(values or ())
+
+
 def _as_of(value: str | None):
     """The last day of --as-of DATE (its latest possible day), or None."""
     span = _date_option("--as-of", value)
     return span.hi if span is not None else None
 
 
-TimelineFormat = format_option("html", "timelinejs")  # publishing formats (cli/export.py)
+TimelineFormat = format_option("html", "timelinejs", "plover")  # publishing formats (cli/export.py)
 SourcesFormat = format_option("csljson", "bibtex")
+EventFormat = format_option("plover")
 
 
 @command("timeline")
@@ -72,6 +93,7 @@ def timeline_cmd(
     status: Annotated[
         list[Status] | None, typer.Option("--status", "-s", help="Only events with this status (repeatable).")
     ] = None,
+    types: TypeOption = None,
     union: Annotated[bool, typer.Option("--any", help="Events involving any of the actors, not all of them.")] = False,
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=0, max=MAX_LIMIT, help="At most this many events.")
@@ -93,6 +115,7 @@ def timeline_cmd(
 ) -> None:
     """Events involving all the given actors, oldest first."""
     as_of_day = _as_of(as_of)
+    type_names = _types(types)
     since_span, until_span = _date_option("--since", since), _date_option("--until", until)
     if since_span and until_span and since_span.lo > until_span.hi:
         raise UsageError(
@@ -105,7 +128,7 @@ def timeline_cmd(
         resolved = query.resolve_actors(ix, actors or [], iq.resolve_actor)
     except (NotFound, Ambiguous) as err:
         more = any(v is not None for v in (since, until, limit, fmt, as_of)) or bool(
-            tag or status or union or reverse or cite
+            tag or status or types or union or reverse or cite
         )
         raise _unquoted(ix, actors or [], err, "timeline", more) from None
     q = TimelineQuery(
@@ -119,7 +142,12 @@ def timeline_cmd(
         limit=limit,
         as_of=as_of_day,
         min_sources=min_sources,
+        types=type_names,
     )
+    if type_names:
+        in_use = iq.types(ix)
+        for unknown in [t for t in type_names if t not in in_use]:
+            say(f"warning: no event has the type {unknown}; types in use: {', '.join(sorted(in_use)) or 'none'}")
     known_tags = iq.tags(ix) if q.tags else frozenset()
     for unknown in sorted(set(q.tags) - known_tags):
         say(f"warning: no event has the tag '{unknown}'; tags in use: {', '.join(sorted(known_tags))}")
@@ -128,6 +156,19 @@ def timeline_cmd(
 
     roles_of = _roles_of(ix, as_of_day) if with_roles else None
     corroboration_of = _corroboration_of(ix)
+    if fmt_name == "plover":  # PLOVER records, a line each, as the events are found
+        from ..plover import TYPES
+        from ..render.plover import plover_view
+
+        typed = q if q.types else q._replace(types=tuple(TYPES))  # the index finds them: the others are counted
+        view, skipped = plover_view(iq.iter_timeline(ix, typed), iq.lookups(ix), roles_of)
+        write_view("jsonl", view)
+        untyped = 0 if q.types else iq.count_untyped(ix, q)
+        if untyped:
+            skipped["type"] = untyped
+        if skipped:
+            _say_skipped(skipped)
+        return
     if fmt_name in ("html", "timelinejs") or (fmt_name == "md" and cite):
         if with_roles:
             raise UsageError(
@@ -159,6 +200,15 @@ def timeline_cmd(
             sys.stdout, iq.lookups(ix), events, cite, heading, set(q.actors), roles_of, corroboration_of
         ),
     )
+
+
+def _say_skipped(skipped) -> None:
+    """What -f plover left out, and why."""
+    parts = [f"{n} event{'' if n == 1 else 's'} without {_LACKS[why]}" for why, n in sorted(skipped.items())]
+    say(f"-f plover left out {' and '.join(parts)}, which PLOVER requires")
+
+
+_LACKS = {"type": "a PLOVER type", "day": "a known day", "actor": "an actor other than recipients and equipment"}
 
 
 def _corroboration_of(ix):
@@ -289,7 +339,7 @@ def event_cmd(
         str, completes("events", typer.Argument(metavar="ID", help="An event id (see 'geotie timeline')."))
     ],
     as_of: AsOfOption = None,
-    fmt: FormatOption = None,
+    fmt: EventFormat = None,
 ) -> None:
     """One event with its summary and every citation."""
     from ..index import queries as iq
@@ -316,6 +366,19 @@ def event_cmd(
         people = {i: actor_as_of(a, known) for i, a in people.items()}
     roles = event_roles(e, people)
     backed = _corroboration_of(ix)(e)
+    if pick_format(fmt) == "plover":
+        from ..render.plover import plover_record
+
+        record = plover_record(e, iq.lookups(ix), roles)
+        if record is None:
+            from ..render.plover import missing
+
+            lacks = _LACKS[missing(e, iq.lookups(ix))]
+            raise UsageError(
+                f"event '{e.id}' has no PLOVER record: it has no {lacks.partition(' ')[2]}, which PLOVER requires"
+            )
+        write_view("jsonl", rows.View((), (), record))
+        return
     fulfilled = iq.fulfilled_by(ix, e.id)
     if day is not None:  # only what was reported by then
         fulfilled = [f for f in fulfilled if event_as_of(f, known) is not None]
@@ -422,6 +485,17 @@ def search_cmd(
             help="Only hits in events backed by at least N independent sources (actors and sources left out).",
         ),
     ] = 0,
+    types: Annotated[
+        list[str] | None,
+        completes(
+            "types",
+            typer.Option(
+                "--type",
+                metavar="TYPE",
+                help="Only hits in events of this PLOVER type, any case (repeatable; actors and sources left out).",
+            ),
+        ),
+    ] = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = None,
 ) -> None:
@@ -435,9 +509,13 @@ def search_cmd(
     from ..index import queries as iq
 
     day = _as_of(as_of)
+    type_names = _types(types)
     ix = load(ctx)
     known = iq.known_sources(ix, day) if day is not None else None
     hits = iq.search(ix, text, known)
+    if type_names:
+        typed = iq.event_types(ix, [h.id for h in hits if h.kind == "event"])
+        hits = [h for h in hits if h.kind == "event" and typed.get(h.id) in type_names]
     if min_sources > 1:
         from ..answers import event_as_of
 

@@ -66,8 +66,9 @@ def event_rows(e: Any, file: int, line: int) -> tuple:
     span = e.date
     anchor = (span.start or span.end or date.min).toordinal()
     lo, hi = span.lo.toordinal(), span.hi.toordinal()
-    row = (e.id, span.text, lo, hi, anchor, e.title, e.summary, e.date_text,
-           e.date_note, e.status, e.outcome, file, line, " ".join(e.implied_actors), e.fulfils)  # fmt: skip
+    row = (e.id, span.text, lo, hi, anchor, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, file,
+           line, " ".join(e.implied_actors), e.fulfils, e.type, e.mode, " ".join(e.context),
+           " ".join(e.recipients))  # fmt: skip
     actors, tags = tuple(e.actors), tuple(e.tags)
     cites = tuple((c.source, c.quote, c.note) for c in e.citations)
     cells = timeline_row(e)
@@ -202,7 +203,7 @@ class Builder:
             tags += [(pos, i, t) for i, t in enumerate(tagged)]
             cites += [(pos, None, None, j, *c) for j, c in enumerate(cited)]
         db = self.db
-        db.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 17) + ")", rows)
+        db.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 21) + ")", rows)
         db.executemany("INSERT INTO event_rows VALUES (" + ", ".join("?" * 14) + ")", cells)
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)

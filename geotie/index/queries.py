@@ -41,7 +41,7 @@ from .schema import TRIGRAM_MIN, trigrams
 BATCH = 500  # rows decoded at a time (and ids bound in one IN (...))
 EVENT_COLUMNS = (
     "e.pos, e.id, e.date, e.lo, e.hi, e.anchor, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, "
-    "e.file, e.line, e.implied, e.fulfils, e.crc"
+    "e.file, e.line, e.implied, e.fulfils, e.type, e.mode, e.context, e.recipients, e.crc"
 )
 #: A timeline row as printed (fields.TIMELINE_COLUMNS), its pos first and its checksum last.
 ROW_COLUMNS = (
@@ -107,12 +107,34 @@ def _decode_events(ix: Index, rows: list) -> list[Event]:
         listed, tagged, cited = actors.get(pos, ()), tags.get(pos, ()), cites.get(pos, ())
         if event_crc(row, listed, tagged, cited) != check:
             raise ix.damaged(f"event {pos} does not match its checksum")
-        ident, date, _, _, _, title, summary, dtext, dnote, status, outcome, file, line, implied, fulfils = row
+        (
+            ident,
+            date,
+            _,
+            _,
+            _,
+            title,
+            summary,
+            dtext,
+            dnote,
+            status,
+            outcome,
+            file,
+            line,
+            implied,
+            fulfils,
+            kind,
+            mode,
+            ctx,
+            to,
+        ) = row
         out.append(trusted(Event, {
             "id": ident, "date": parse_edtf(date), "title": title, "summary": summary, "date_text": dtext,
             "date_note": dnote, "actors": tuple(listed), "tags": tuple(tagged), "status": status,
             "citations": tuple(_cite(*c) for c in cited), "outcome": outcome,
             "implied_actors": tuple(implied.split(" ")) if implied else (), "fulfils": fulfils,
+            "type": kind, "mode": mode, "context": tuple(ctx.split(" ")) if ctx else (),
+            "recipients": tuple(to.split(" ")) if to else (),
             "origin": trusted(Origin, {"file": files[file], "line": line}),
         }))  # fmt: skip
     return out
@@ -311,6 +333,13 @@ def timeline_sql(
         statuses = list(dict.fromkeys(q.statuses))
         where.append(f"e.status IN ({_marks(statuses)})")
         params += statuses
+    if q.types:
+        types = list(dict.fromkeys(q.types))
+        if table == "events":
+            where.append(f"e.type IN ({_marks(types)})")
+        else:  # the index of types is on events
+            where.append(f"e.pos IN (SELECT pos FROM events WHERE type IN ({_marks(types)}))")
+        params += types
     sql = f"SELECT {columns} FROM {source}"
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -337,6 +366,19 @@ def iter_timeline(ix: Index, q: TimelineQuery) -> Iterator[Event]:
         found = (e for e in found if corroboration(e, pubs) >= q.min_sources)
         return islice(found, q.limit)
     return islice(found, q.limit) if driver else found
+
+
+def count_untyped(ix: Index, q: TimelineQuery) -> int:
+    """How many events match `q` (but its limit) and have no PLOVER type: counted in SQL,
+    but with --min-sources (corroboration is worked out on each event)."""
+    q = q._replace(types=("",), limit=None, reverse=False)
+    if q.min_sources > 1:
+        return sum(1 for _ in iter_timeline(ix, q))
+    wanted = list(dict.fromkeys(q.actors))
+    if wanted and not q.union and _driver(ix, wanted) == "":
+        return 0
+    sql, params = timeline_sql(q)
+    return ix.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]
 
 
 def timeline_rows(ix: Index, q: TimelineQuery) -> Iterator[tuple[str, ...]] | None:
@@ -499,6 +541,19 @@ def tags(ix: Index) -> frozenset[str]:
     return frozenset(row[0] for row in ix.rows("SELECT tag FROM tags"))
 
 
+def types(ix: Index) -> frozenset[str]:
+    """Every PLOVER type some event has."""
+    return frozenset(r[0] for r in ix.rows("SELECT DISTINCT type FROM events WHERE type != ''"))
+
+
+def event_types(ix: Index, ids: Sequence[str]) -> dict[str, str]:
+    """The PLOVER type ("" for none) of each of these events."""
+    found: dict[str, str] = {}
+    for part in _chunks(list(dict.fromkeys(ids))):
+        found.update(ix.rows(f"SELECT id, type FROM events WHERE id IN ({_marks(part)})", part))
+    return found
+
+
 def event_counts(ix: Index, as_of=None) -> dict[str, int]:
     """geotie.query.event_counts (`as_of`: a date)."""
     if as_of is None:
@@ -589,9 +644,11 @@ __all__ = [
     "actors_by_id",
     "citation_counts",
     "citing",
+    "count_untyped",
     "event_counts",
     "event_ids",
     "event_titles",
+    "event_types",
     "events",
     "fulfilled_by",
     "get_event",
@@ -610,5 +667,6 @@ __all__ = [
     "tags",
     "timeline",
     "timeline_sql",
+    "types",
     "warnings",
 ]

@@ -24,7 +24,7 @@ import sqlite3
 from datetime import date
 
 #: Bump when the tables or what they hold change: an index of another format is rebuilt.
-FORMAT = 4
+FORMAT = 5
 #: PRAGMA application_id of a geotie index ("gtix"): a foreign SQLite file is not ours.
 APPLICATION_ID = 0x67746978
 MAX_DAY = date.max.toordinal()
@@ -85,6 +85,9 @@ CREATE TABLE events (
     status TEXT NOT NULL, outcome TEXT NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL,
     implied TEXT NOT NULL,              -- implied_actors: ids (slugs) joined by single spaces
     fulfils TEXT NOT NULL,              -- the id of the plan it carries out, "" if none
+    type TEXT NOT NULL, mode TEXT NOT NULL, -- PLOVER event type and mode ('' when none)
+    context TEXT NOT NULL,              -- PLOVER contexts joined by single spaces
+    recipients TEXT NOT NULL,           -- ids (slugs) joined by single spaces
     crc INTEGER NOT NULL                -- checksum.crc of the event as decoded (checksum.event_crc)
 );
 CREATE TABLE event_rows (               -- each event's timeline row (fields.timeline_row), ready to print
@@ -112,6 +115,7 @@ CREATE UNIQUE INDEX events_id ON events (id);
 CREATE INDEX events_lo ON events (lo);
 CREATE INDEX events_hi ON events (hi);
 CREATE INDEX events_fulfils ON events (fulfils) WHERE fulfils != '';
+CREATE INDEX events_type ON events (type, pos);
 CREATE INDEX event_actors_actor ON event_actors (actor, pos);
 CREATE INDEX event_tags_tag ON event_tags (tag, pos);
 CREATE INDEX names_folded ON names (folded);

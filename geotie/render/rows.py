@@ -98,6 +98,10 @@ def event_json(e: Event) -> dict:
         "outcome": e.outcome,
         "implied_actors": list(e.implied_actors),
         "fulfils": e.fulfils or None,
+        "type": e.type or None,
+        "mode": e.mode or None,
+        "context": list(e.context),
+        "recipients": list(e.recipients),
     }
 
 

@@ -173,6 +173,7 @@ def print_event(
     if roles:
         field("Roles", "; ".join(f"{r.holder.name}: {r.role.title} ({r.state})" for r in roles))
     field("Tags", ", ".join(e.tags))
+    field("Type", plover_type(e))
     field("Summary", e.summary)
     field("Outcome", e.outcome)
     if e.fulfils:
@@ -189,6 +190,14 @@ def print_event(
     lines.rstrip()
     c.print(Panel(lines, title=t(e.title, "bold"), title_align="left", box=box.ROUNDED))
     c.print(numbers.render(store))
+
+
+def plover_type(e: Event) -> str:
+    """`CONSULT (mode visit; context diplomatic)`: the event's PLOVER type, "" when it has none."""
+    if not e.type:
+        return ""
+    more = ([f"mode {e.mode}"] if e.mode else []) + ([f"context {', '.join(e.context)}"] if e.context else [])
+    return e.type + (f" ({'; '.join(more)})" if more else "")
 
 
 def role_span(r: Role) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from .. import plover
 from ..dates import parse_edtf
 from ..errors import DateError
 from ..model import (
@@ -50,6 +51,10 @@ EVENT_KEYS = (
     "outcome",
     "implied_actors",
     "fulfils",
+    "type",
+    "mode",
+    "context",
+    "recipients",
 )
 CITATION_KEYS = ("source", "quote", "note")
 
@@ -204,18 +209,23 @@ def _names(r: _Reader, raw: dict, key: str, at: tuple, entry: str) -> tuple[str,
     return values
 
 
-def _implied(r: _Reader, raw: dict, actors: tuple[str, ...], at: tuple, entry: str) -> tuple[str, ...]:
-    """`implied_actors`: a subset of the event's `actors`."""
-    implied = r.strings(raw, "implied_actors", at, entry)
+def _implied(
+    r: _Reader, raw: dict, actors: tuple[str, ...], at: tuple, entry: str, key: str = "implied_actors"
+) -> tuple[str, ...]:
+    """`implied_actors` (or `recipients`): a subset of the event's `actors`."""
+    implied = r.strings(raw, key, at, entry)
+    what, code = (
+        ("implied actor", "implied-not-actor") if key == "implied_actors" else ("recipient", "recipient-not-actor")
+    )
     for ref in implied:
         if ref not in actors:
             r.fail(
-                "implied-not-actor",
-                f"implied actor '{ref}' is not among the event's actors",
-                (*at, "implied_actors"),
+                code,
+                f"{what} '{ref}' is not among the event's actors",
+                (*at, key),
                 entry,
-                "implied_actors",
-                f"add '{ref}' to actors, or remove it from implied_actors",
+                key,
+                f"add '{ref}' to actors, or remove it from {key}",
             )
     return implied
 
@@ -234,6 +244,59 @@ def _fulfils(r: _Reader, raw: dict, at: tuple, entry: str) -> str:
             'give the id of the planned event this one carries out, e.g. fulfils = "sharif-visit-announced"',
         )
     return value
+
+
+def _plover(r: _Reader, raw: dict, at: tuple, entry: str) -> tuple[str, str, tuple[str, ...]]:
+    """`type`, `mode` and `context`: PLOVER's vocabulary (geotie.plover), any case; the type
+    upper case, the mode and contexts lower case."""
+    errors = r.errors
+    text = r.string(raw, "type", at, entry)
+    kind = plover.event_type(text) if text else ""
+    type_failed = r.errors > errors or kind is None
+    if kind is None:
+        near = suggest(text.upper(), list(plover.TYPES))
+        r.fail(
+            "bad-value",
+            f"'type' is '{text}', not a PLOVER event type",
+            (*at, "type"),
+            entry,
+            "type",
+            f"did you mean '{near[0]}'?" if near else f"use one of: {', '.join(plover.TYPES)}",
+        )
+        kind = ""
+    text = r.string(raw, "mode", at, entry)
+    mode = ""
+    if text and not kind:
+        if not type_failed:  # a wrong type is reported already
+            r.fail("mode-without-type", "'mode' is given without a 'type'", (*at, "mode"), entry, "mode",
+                   'add type = "..." (a PLOVER event type), or remove mode')  # fmt: skip
+    elif text:
+        mode = plover.event_mode(kind, text) or ""
+        if not mode:
+            near = suggest(text.lower(), list(plover.MODES.get(kind, ())))
+            hint = f"did you mean '{near[0]}'?" if near else f"modes of {kind}: {plover.modes_of(kind)}"
+            if kind not in plover.MODES:
+                hint = f"{kind} has no modes in PLOVER; remove mode"
+            r.fail("bad-value", f"'mode' is '{text}', not a mode of {kind}", (*at, "mode"), entry, "mode", hint)
+    contexts = []
+    for text in r.strings(raw, "context", at, entry):
+        found = plover.context(text)
+        if found is None:
+            near = suggest(text.lower(), list(plover.CONTEXTS))
+            hint = f"did you mean '{near[0]}'?" if near else f"use PLOVER's contexts: {', '.join(plover.CONTEXTS)}"
+            r.fail("bad-value", f"context '{text}' is not a PLOVER context", (*at, "context"), entry, "context", hint)
+        else:
+            contexts.append(found)
+    return kind, mode, tuple(dict.fromkeys(contexts))
+
+
+def _recipients(r: _Reader, raw: dict, actors: tuple[str, ...], at: tuple, entry: str) -> tuple[str, ...]:
+    """`recipients`: some of the event's `actors`, not all (the others act on them)."""
+    recipients = _implied(r, raw, actors, at, entry, "recipients")
+    if recipients and set(actors) <= set(recipients):
+        r.fail("no-actor-left", "every actor of the event is a recipient: none acts", (*at, "recipients"), entry,
+               "recipients", "list only the actors the event is directed at")  # fmt: skip
+    return recipients
 
 
 def _kind(value: Any) -> str:
@@ -410,6 +473,10 @@ class Checked(NamedTuple):
     citations: tuple[CheckedCitation, ...]
     implied_actors: tuple[str, ...]
     fulfils: str = ""
+    type: str = ""
+    mode: str = ""
+    context: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
 
 
 def checked_event(raw: dict) -> Checked | None:
@@ -431,16 +498,32 @@ def checked_event(raw: dict) -> Checked | None:
             return None
         texts.append(value)
     lists = []
-    for key in ("actors", "tags", "implied_actors"):
+    for key in ("actors", "tags", "implied_actors", "recipients"):
         values = get(key, [])
         if type(values) is not list or not all(type(v) is str for v in values):
             return None
         lists.append(tuple(values))
-    if not set(lists[2]) <= set(lists[0]):
+    if not set(lists[2]) <= set(lists[0]) or not set(lists[3]) <= set(lists[0]):
         return None
     fulfils = get("fulfils", "")
     if type(fulfils) is not str or (fulfils and not ID_PATTERN.match(fulfils)):
         return None
+    if lists[3] and set(lists[0]) <= set(lists[3]):
+        return None
+    kind, mode, contexts = get("type", ""), get("mode", ""), get("context", [])
+    if kind or mode or contexts:  # PLOVER's vocabulary, any case (see _plover)
+        if type(kind) is not str or type(mode) is not str or type(contexts) is not list:
+            return None
+        kind = plover.event_type(kind) if kind else ""
+        if kind is None or (mode and not kind):
+            return None
+        if mode and (mode := plover.event_mode(kind, mode)) is None:
+            return None
+        contexts = tuple(dict.fromkeys(plover.context(c) if type(c) is str else None for c in contexts))
+        if None in contexts:
+            return None
+    else:
+        contexts = ()
     cites = get("citations")
     if type(cites) is not list or not cites:
         return None
@@ -458,8 +541,23 @@ def checked_event(raw: dict) -> Checked | None:
         span = parse_edtf(when)
     except DateError:
         return None
-    actors, tags, implied = lists
-    return Checked(ident, span, title, *texts, actors, tags, status, tuple(citations), implied, fulfils)
+    actors, tags, implied, recipients = lists
+    return Checked(
+        ident,
+        span,
+        title,
+        *texts,
+        actors,
+        tags,
+        status,
+        tuple(citations),
+        implied,
+        fulfils,
+        kind,
+        mode,
+        contexts,
+        recipients,
+    )
 
 
 def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
@@ -472,7 +570,8 @@ def _fast_event(r: _Reader, raw: dict, at: tuple) -> Event | None:
     return Event(
         id=c.id, date=c.date, title=c.title, summary=c.summary, date_text=c.date_text, date_note=c.date_note,
         actors=c.actors, tags=c.tags, status=c.status, citations=tuple(Citation(*x) for x in c.citations),
-        outcome=c.outcome, implied_actors=c.implied_actors, fulfils=c.fulfils, origin=r.origin(*at),
+        outcome=c.outcome, implied_actors=c.implied_actors, fulfils=c.fulfils, type=c.type, mode=c.mode,
+        context=c.context, recipients=c.recipients, origin=r.origin(*at),
     )  # fmt: skip
 
 
@@ -498,6 +597,7 @@ def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
     date_text = r.string(raw, "date_text", at, entry)
     date_note = r.string(raw, "date_note", at, entry)
     actors = r.strings(raw, "actors", at, entry)
+    kind, mode, contexts = _plover(r, raw, at, entry)
     return Event(
         id=ident,
         date=when,
@@ -512,5 +612,9 @@ def _event(r: _Reader, raw: dict, at: tuple, entry: str) -> Event:
         outcome=r.string(raw, "outcome", at, entry),
         implied_actors=_implied(r, raw, actors, at, entry),
         fulfils=_fulfils(r, raw, at, entry),
+        type=kind,
+        mode=mode,
+        context=contexts,
+        recipients=_recipients(r, raw, actors, at, entry),
         origin=r.origin(*at),
     )
