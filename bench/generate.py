@@ -15,7 +15,13 @@ import random
 import sys
 from pathlib import Path
 
-import tomli_w
+try:
+    import tomli_w
+except ImportError:  # a Python without the project's dependencies
+    sys.exit(
+        "bench: tomli-w is not installed for this Python; run the benchmark with the Python of geotie's"
+        " virtual environment (the one 'pip install .' installed geotie into)"
+    )
 
 COUNTRIES = [
     ("pakistan", "Pakistan", ["Islamabad"]),

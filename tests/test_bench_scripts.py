@@ -46,3 +46,13 @@ def test_generate_writes_a_store(tmp_path):
     got = run("generate.py", "1_000", str(tmp_path / "out"))
     assert got.returncode == 0 and got.stdout.strip() == str(tmp_path / "out" / "facts.toml")
     assert (tmp_path / "out" / "facts.toml").stat().st_size > 0
+
+
+@pytest.mark.parametrize("script", ["generate.py", "run.py"])
+def test_a_python_without_the_dependencies_is_told_which_to_use(script, tmp_path):
+    """`python3 bench/run.py` with a Python that has no tomli-w: a message, not a traceback."""
+    blocker = tmp_path / "tomli_w.py"
+    blocker.write_text("raise ImportError('not installed here')\n")
+    env = {"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    got = subprocess.run([sys.executable, str(BENCH / script), "--help"], capture_output=True, text=True, env=env)
+    assert got.returncode != 0 and "Traceback" not in got.stderr and "virtual environment" in got.stderr
