@@ -152,6 +152,40 @@ def escape_control(ch: str) -> str:
     return _NAMED.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
 
 
+_TSV_SPECIAL = r"\\|" + CONTROL_PATTERN
+_TSV_ESCAPE = re.compile(r"\\(?:(\\)|([tnr])|x([0-9a-f]{2})|u([0-9a-f]{4}))")
+_UNNAMED = {"t": "\t", "n": "\n", "r": "\r"}
+
+
+def tsv_cell(value: str) -> str:
+    r"""A TSV cell: backslash and control characters escaped (`\\`, `\t`, `\n`, `\r`, `\xNN`,
+    `\uNNNN`), so a record is one line and the escaping can be undone (`tsv_cells`)."""
+    if value.isprintable() and "\\" not in value:  # no pattern to compile in the common case
+        return value
+    return re.sub(_TSV_SPECIAL, lambda m: "\\\\" if m.group() == "\\" else escape_control(m.group()), value)
+
+
+def tsv_line(cells: tuple[str, ...] | list[str]) -> str:
+    """The cells as one TSV record (without its line feed)."""
+    whole = "".join(cells)  # one look at the whole row: most need no escape
+    if whole.isprintable() and "\\" not in whole:
+        return "\t".join(cells)
+    return "\t".join(tsv_cell(c) for c in cells)
+
+
+def _unescape(m: re.Match) -> str:
+    backslash, named, byte, code = m.groups()
+    return backslash or (_UNNAMED[named] if named else chr(int(byte or code, 16)))
+
+
+def tsv_cells(line: str) -> tuple[str, ...]:
+    """The cells of a `tsv_line`, unescaped."""
+    cells = line.split("\t")
+    if "\\" not in line:
+        return tuple(cells)
+    return tuple(_TSV_ESCAPE.sub(_unescape, c) if "\\" in c else c for c in cells)
+
+
 #: What `visible` escapes: the control characters, and lone surrogates (bytes of a file name or
 #: argument that are not UTF-8), which no terminal encoding can write.
 _UNSHOWABLE = CONTROL_PATTERN[:-1] + "\ud800-\udfff]"

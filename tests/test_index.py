@@ -22,6 +22,7 @@ from geotie.index.build import memory_index
 from geotie.index.schema import has_trigram_fts
 from geotie.query import TimelineQuery
 from geotie.store import load_paths
+from geotie.text import tsv_cells
 
 SEARCHES = ["july", "ALPHA republic", "a", "jf 17", "JF-17", "Türkiye", "turkiye", "ı", "istan", "ep", "x", "   "]
 BOTH_SEARCHES = [True, False] if has_trigram_fts() else [False]
@@ -57,11 +58,12 @@ def assert_same_answers(store, ix, timelines=(), names=(), needles=(), as_of=())
         same_events(iq.timeline(ix, q), query.timeline(store, q))
         every = query.iter_timeline(store, q._replace(types=(), limit=None))  # -f plover counts those it leaves out
         assert iq.count_untyped(ix, q) == sum(1 for e in every if not e.type)
-        printed = iq.timeline_rows(ix, q)  # the tsv/csv/md rows as stored
+        printed = iq.timeline_lines(ix, q)  # the tsv records as stored
         if printed is None:
             assert q.as_of is not None or q.min_sources > 1
         else:
-            assert list(printed) == [timeline_row(e) for e in query.timeline(store, q)]
+            want = [timeline_row(e) for e in query.timeline(store, q)]
+            assert [tsv_cells(line) for line in printed] == want
     for day in as_of:  # what a reader could have known on that day
         assert iq.known_sources(ix, day) == known_sources(store.sources.values(), day)
         known = known_sources(store.sources.values(), day)

@@ -70,3 +70,12 @@ def test_compact_json_is_what_json_writes(value):
 
     want = json.dumps(value, ensure_ascii=False)
     assert json_text(value) == re.sub(JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", want)
+
+
+@given(st.lists(st.text(), min_size=1, max_size=6))
+def test_a_tsv_line_is_one_line_and_gives_back_its_cells(cells):
+    from geotie.text import tsv_cells, tsv_line
+
+    line = tsv_line(cells)
+    assert "\n" not in line and "\r" not in line and line.count("\t") == len(cells) - 1
+    assert tsv_cells(line) == tuple(cells)

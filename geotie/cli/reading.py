@@ -180,9 +180,11 @@ def timeline_cmd(
         export.publish_timeline(fmt_name, Facts(ix), q, resolved, explicit_limit=limit is not None)
         return
     if fmt_name in ("tsv", "csv", "md") and not with_roles:  # the rows as the index holds them
-        found = iq.timeline_rows(ix, q)
+        found = iq.timeline_lines(ix, q)
         if found is not None:
-            write_view(fmt_name, rows.View(rows.EVENT_COLUMNS, found, None))
+            from ..text import tsv_cells
+
+            write_view(fmt_name, rows.View(rows.EVENT_COLUMNS, lambda: map(tsv_cells, found), None, found))
             return
     if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
         write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q), roles_of, corroboration_of))

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..fields import actor_fields, search_texts, searchable, source_fields, timeline_row
 from ..model import SCHEMA_VERSION, Actor, DateSpan, Meta, Problem, Source, Store
-from ..text import fold, fold_lines
+from ..text import fold, fold_lines, tsv_line
 from . import schema
 from .checksum import actor_crc, event_crc, source_crc, text_crc
 from .db import Index
@@ -71,8 +71,8 @@ def event_rows(e: Any, file: int, line: int) -> tuple:
            " ".join(e.recipients))  # fmt: skip
     actors, tags = tuple(e.actors), tuple(e.tags)
     cites = tuple((c.source, c.quote, c.note) for c in e.citations)
-    cells = timeline_row(e)
-    return (*row, event_crc(row, actors, tags, cites)), actors, tags, cites, (lo, hi, *cells, text_crc(cells))
+    line = tsv_line(timeline_row(e))
+    return (*row, event_crc(row, actors, tags, cites)), actors, tags, cites, (lo, hi, e.status, line, text_crc((line,)))
 
 
 class Builder:
@@ -204,7 +204,7 @@ class Builder:
             cites += [(pos, None, None, j, *c) for j, c in enumerate(cited)]
         db = self.db
         db.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 21) + ")", rows)
-        db.executemany("INSERT INTO event_rows VALUES (" + ", ".join("?" * 14) + ")", cells)
+        db.executemany("INSERT INTO event_rows VALUES (?, ?, ?, ?, ?, ?)", cells)
         db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)

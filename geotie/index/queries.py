@@ -43,10 +43,8 @@ EVENT_COLUMNS = (
     "e.pos, e.id, e.date, e.lo, e.hi, e.anchor, e.title, e.summary, e.date_text, e.date_note, e.status, e.outcome, "
     "e.file, e.line, e.implied, e.fulfils, e.type, e.mode, e.context, e.recipients, e.crc"
 )
-#: A timeline row as printed (fields.TIMELINE_COLUMNS), its pos first and its checksum last.
-ROW_COLUMNS = (
-    'e.pos, e.date, e.start, e."end", e.precision, e.status, e.id, e.title, e.actors, e.tags, e.sources, e.crc'
-)
+#: A timeline row as printed: its pos, its tsv record (text.tsv_line), its checksum.
+ROW_COLUMNS = "e.pos, e.line, e.crc"
 
 
 #: An event (e.pos) cited by a source surely published by a day (its published_hi, NULL when undated).
@@ -381,10 +379,10 @@ def count_untyped(ix: Index, q: TimelineQuery) -> int:
     return ix.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]
 
 
-def timeline_rows(ix: Index, q: TimelineQuery) -> Iterator[tuple[str, ...]] | None:
-    """The timeline's tsv/csv/md rows (fields.timeline_row of each event of `iter_timeline`),
-    read as stored, without decoding events; None when `q` needs the events decoded
-    (--as-of and --min-sources count what each event's citations say)."""
+def timeline_lines(ix: Index, q: TimelineQuery) -> Iterator[str] | None:
+    """The timeline's tsv records (text.tsv_line of fields.timeline_row of each event of
+    `iter_timeline`), read as stored, without decoding events; None when `q` needs the events
+    decoded (--as-of and --min-sources count what each event's citations say)."""
     if q.as_of is not None or q.min_sources > 1:
         return None
     wanted = list(dict.fromkeys(q.actors))
@@ -392,23 +390,22 @@ def timeline_rows(ix: Index, q: TimelineQuery) -> Iterator[tuple[str, ...]] | No
     if driver == "":
         return iter(())
     sql, params = timeline_sql(q, driver, "event_rows", ROW_COLUMNS)
-    found = _checked_rows(ix, sql, params)
+    found = _checked_lines(ix, sql, params)
     return islice(found, q.limit) if driver else found
 
 
-def _checked_rows(ix: Index, sql: str, params: Sequence) -> Iterator[tuple[str, ...]]:
-    """The cells of each row of ROW_COLUMNS, once per pos in a row, checked against their checksum."""
+def _checked_lines(ix: Index, sql: str, params: Sequence) -> Iterator[str]:
+    """The line of each row of ROW_COLUMNS, once per pos in a row, checked against its checksum."""
     cursor = ix.cursor(sql, params)
     last = None
     while rows := ix.fetch(cursor, BATCH):
-        for row in rows:
-            if row[0] == last:
+        for pos, line, check in rows:
+            if pos == last:
                 continue
-            last = row[0]
-            cells = row[1:-1]
-            if text_crc(cells) != row[-1]:
-                raise ix.damaged(f"event {last} does not match its checksum")
-            yield cells
+            last = pos
+            if text_crc((line,)) != check:
+                raise ix.damaged(f"event {pos} does not match its checksum")
+            yield line
 
 
 def timeline(ix: Index, q: TimelineQuery) -> list[Event]:

@@ -24,7 +24,7 @@ import sqlite3
 from datetime import date
 
 #: Bump when the tables or what they hold change: an index of another format is rebuilt.
-FORMAT = 5
+FORMAT = 6
 #: PRAGMA application_id of a geotie index ("gtix"): a foreign SQLite file is not ours.
 APPLICATION_ID = 0x67746978
 MAX_DAY = date.max.toordinal()
@@ -90,11 +90,10 @@ CREATE TABLE events (
     recipients TEXT NOT NULL,           -- ids (slugs) joined by single spaces
     crc INTEGER NOT NULL                -- checksum.crc of the event as decoded (checksum.event_crc)
 );
-CREATE TABLE event_rows (               -- each event's timeline row (fields.timeline_row), ready to print
-    pos INTEGER PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER NOT NULL,
-    date TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT NOT NULL, precision TEXT NOT NULL, status TEXT NOT NULL,
-    id TEXT NOT NULL, title TEXT NOT NULL, actors TEXT NOT NULL, tags TEXT NOT NULL, sources TEXT NOT NULL,
-    crc INTEGER NOT NULL                -- checksum.crc of the row's cells
+CREATE TABLE event_rows (               -- each event's timeline row, ready to print
+    pos INTEGER PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER NOT NULL, status TEXT NOT NULL,
+    line TEXT NOT NULL,                 -- text.tsv_line of fields.timeline_row: the tsv record
+    crc INTEGER NOT NULL                -- checksum.text_crc of the line
 );
 CREATE TABLE event_actors (pos INTEGER NOT NULL, seq INTEGER NOT NULL, actor TEXT NOT NULL,
     PRIMARY KEY (pos, seq)) WITHOUT ROWID;

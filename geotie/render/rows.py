@@ -31,10 +31,12 @@ class View:
     computes only what it prints. `data` is a dict (one object) or an iterable of them (an
     array, which json and jsonl write one element at a time, as it is made)."""
 
-    def __init__(self, columns: tuple[str, ...], rows: Any, data: Any) -> None:
+    def __init__(self, columns: tuple[str, ...], rows: Any, data: Any, tsv_lines: Iterable[str] | None = None) -> None:
+        """`tsv_lines`: the rows already written as TSV records (text.tsv_line), if at hand."""
         self.columns = columns
         self._rows = rows
         self._data = data
+        self.tsv_lines = tsv_lines
 
     @property
     def rows(self) -> Iterable[tuple[str, ...]]:

@@ -13,16 +13,10 @@ import re
 from collections.abc import Iterable
 from typing import IO, Any
 
-from ..text import CONTROL_PATTERN, escape_control, visible
+from ..text import tsv_cell, tsv_line, visible
 from .rows import View
 
-_TSV_SPECIAL = r"\\|" + CONTROL_PATTERN
-
-
-def tsv_cell(value: str) -> str:
-    if value.isprintable() and "\\" not in value:  # no pattern to compile in the common case
-        return value
-    return re.sub(_TSV_SPECIAL, lambda m: "\\\\" if m.group() == "\\" else escape_control(m.group()), value)
+__all__ = ["tsv_cell", "write"]
 
 
 JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
@@ -108,12 +102,12 @@ def indented(obj: Any) -> str | None:
 
 
 def write_tsv(view: View, out: IO[str]) -> None:
+    if view.tsv_lines is not None:  # written already (the index stores timeline rows so)
+        for line in view.tsv_lines:
+            out.write(line + "\n")
+        return
     for row in view.rows:
-        whole = "".join(row)  # one look at the whole row: most need no escape
-        if whole.isprintable() and "\\" not in whole:
-            out.write("\t".join(row) + "\n")
-        else:
-            out.write("\t".join(tsv_cell(v) for v in row) + "\n")
+        out.write(tsv_line(row) + "\n")
 
 
 def write_csv(view: View, out: IO[str], safe: bool) -> None:
