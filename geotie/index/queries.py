@@ -97,44 +97,34 @@ def _decode_events(ix: Index, rows: list) -> list[Event]:
         tags.setdefault(pos, []).append(tag)
     cites: dict[int, list[tuple]] = {}
     sql = f"SELECT event, source, quote, note FROM citations WHERE event IN ({marks}) ORDER BY event, seq"
-    for pos, *cite in ix.rows(sql, where):
-        cites.setdefault(pos, []).append(tuple(cite))
+    for cite in ix.rows(sql, where):
+        cites.setdefault(cite[0], []).append(cite[1:])
     files = ix.files
+    new = object.__new__
     out = []
-    for pos, *row, check in rows:
+    for r in rows:
+        pos = r[0]
         listed, tagged, cited = actors.get(pos, ()), tags.get(pos, ()), cites.get(pos, ())
-        if event_crc(row, listed, tagged, cited) != check:
+        row = r[1:-1]
+        if event_crc(row, listed, tagged, cited) != r[-1]:
             raise ix.damaged(f"event {pos} does not match its checksum")
-        (
-            ident,
-            date,
-            _,
-            _,
-            _,
-            title,
-            summary,
-            dtext,
-            dnote,
-            status,
-            outcome,
-            file,
-            line,
-            implied,
-            fulfils,
-            kind,
-            mode,
-            ctx,
-            to,
-        ) = row
-        out.append(trusted(Event, {
-            "id": ident, "date": parse_edtf(date), "title": title, "summary": summary, "date_text": dtext,
-            "date_note": dnote, "actors": tuple(listed), "tags": tuple(tagged), "status": status,
-            "citations": tuple(_cite(*c) for c in cited), "outcome": outcome,
-            "implied_actors": tuple(implied.split(" ")) if implied else (), "fulfils": fulfils,
-            "type": kind, "mode": mode, "context": tuple(ctx.split(" ")) if ctx else (),
-            "recipients": tuple(to.split(" ")) if to else (),
-            "origin": trusted(Origin, {"file": files[file], "line": line}),
-        }))  # fmt: skip
+        citations = []
+        for source, quote, note in cited:  # trusted(), written out: a call less per citation
+            c = new(Citation)
+            c.__dict__.update(source=source, quote=quote, note=note)
+            citations.append(c)
+        origin = new(Origin)
+        origin.__dict__.update(file=files[r[12]], line=r[13])
+        e = new(Event)
+        implied, ctx, to = r[14], r[18], r[19]
+        e.__dict__.update(
+            id=r[1], date=parse_edtf(r[2]), title=r[6], summary=r[7], date_text=r[8], date_note=r[9],
+            actors=tuple(listed), tags=tuple(tagged), status=r[10], citations=tuple(citations), outcome=r[11],
+            implied_actors=tuple(implied.split(" ")) if implied else (), fulfils=r[15], type=r[16], mode=r[17],
+            context=tuple(ctx.split(" ")) if ctx else (), recipients=tuple(to.split(" ")) if to else (),
+            origin=origin,
+        )  # fmt: skip
+        out.append(e)
     return out
 
 
