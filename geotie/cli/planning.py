@@ -9,7 +9,7 @@ import typer
 from .. import query
 from ..errors import Ambiguous, NotFound
 from ..plans import PLAN_STATES
-from .base import FormatOption, _date_option, command, completes, emit, load, pick_format, say
+from .base import FormatOption, _date_option, command, completes, emit, load, pick_format, say, write_view
 from .reading import AsOfOption, _as_of, _unquoted
 
 
@@ -56,15 +56,19 @@ def plans_cmd(
     except (NotFound, Ambiguous) as err:
         more = any(v is not None for v in (today, as_of, fmt)) or bool(state)
         raise _unquoted(ix, actors or [], err, "plans", more) from None
-    found = iq.plans(ix, tuple(a.id for a in resolved), judged, day)
+    found = iq.iter_plans(ix, tuple(a.id for a in resolved), judged, day)
     if state:
-        found = [p for p in found if p.state in state]
+        found = (p for p in found if p.state in state)
     fmt_name = pick_format(fmt)
-    if not found and fmt_name == "table":
-        say("no plans match")
-        return
     from ..render import rows
 
+    if fmt_name != "table":  # written as the plans are found: memory stays bounded
+        write_view(fmt_name, rows.plans_view(found, judged))
+        return
+    found = list(found)
+    if not found:
+        say("no plans match")
+        return
     count = f"{len(found)} plan" + ("" if len(found) == 1 else "s")
     heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count} as of {judged.isoformat()}"
     emit(

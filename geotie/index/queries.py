@@ -447,19 +447,25 @@ def fulfilled_by(ix: Index, event_id: str) -> list[Event]:
 
 
 def plans(ix: Index, actors: tuple[str, ...], today, as_of=None) -> list[Plan]:
-    """geotie.query.plans: the planned events (the timeline's SQL, status "planned"), then the
-    events fulfilling them and the dates of the sources citing them, both looked up by id."""
-    planned = list(iter_timeline(ix, TimelineQuery(actors=actors, statuses=("planned",), as_of=as_of)))
+    return list(iter_plans(ix, actors, today, as_of))
+
+
+def iter_plans(ix: Index, actors: tuple[str, ...], today, as_of=None) -> Iterator[Plan]:
+    """geotie.query.plans, a batch at a time: the planned events (the timeline's SQL, status
+    "planned"), then the events fulfilling them and the dates of the sources citing them,
+    both looked up by id for each batch."""
+    planned = iter_timeline(ix, TimelineQuery(actors=actors, statuses=("planned",), as_of=as_of))
     known = known_sources(ix, as_of) if as_of is not None else None
-    linked: dict[str, list[Event]] = {}  # each plan's are found in one batch, in timeline order
-    for part in _chunks([p.id for p in planned]):
-        where = f"e.fulfils != '' AND e.fulfils IN ({_marks(part)})"  # != '': the (partial) index is used
-        sql = f"SELECT {EVENT_COLUMNS} FROM events e WHERE {where} ORDER BY e.pos"
-        found = events(ix, sql, part)
+    while batch := list(islice(planned, BATCH)):
+        linked: dict[str, list[Event]] = {}  # each plan's, in timeline order
+        ids = [p.id for p in batch]
+        where = f"e.fulfils != '' AND e.fulfils IN ({_marks(ids)})"  # != '': the (partial) index is used
+        found = events(ix, f"SELECT {EVENT_COLUMNS} FROM events e WHERE {where} ORDER BY e.pos", ids)
         for e in found if known is None else _as_of(found, known):
             linked.setdefault(e.fulfils, []).append(e)
-    published = _published(ix, {c.source for p in planned for c in p.citations})
-    return [make_plan(p, linked.get(p.id, ()), today, published) for p in planned]
+        published = _published(ix, {c.source for p in batch for c in p.citations})
+        for p in batch:
+            yield make_plan(p, linked.get(p.id, ()), today, published)
 
 
 def _published(ix: Index, ids: Iterable[str]) -> dict:

@@ -186,9 +186,10 @@ def plan_row(p) -> tuple[str, ...]:
     )
 
 
-def plans_view(plans: list, today) -> View:
-    """`geotie plans`: `plans` are geotie.plans.Plan, their state on `today` (a date)."""
-    return View(PLAN_COLUMNS, lambda: [plan_row(p) for p in plans], lambda: [plan_json(p, today) for p in plans])
+def plans_view(plans: Iterable, today) -> View:
+    """`geotie plans`: `plans` are geotie.plans.Plan (an iterator is read once, as the rows
+    are written), their state on `today` (a date)."""
+    return View(PLAN_COLUMNS, lambda: (plan_row(p) for p in plans), lambda: (plan_json(p, today) for p in plans))
 
 
 def roles_then_json(found: list) -> list[dict]:
