@@ -124,6 +124,9 @@ QUERIES = {  # label: (geotie arguments, SQL for the sqlite3 shell on the index)
         "WHERE p.status = 'planned' ORDER BY p.pos",
     ),
 }
+#: The queries issue #11 sets targets for (their answers have about the same size at every store
+#: size, but for timeline A B's); `plans` is measured, its answer grows with the store.
+TARGETED = ("timeline A B", "who X", "search WORD")
 EXPORT_RUNS = 3  # whole-store exports take seconds to minutes
 
 
@@ -269,13 +272,13 @@ def report_targets(bundled: dict, startup: dict, growth: list[dict]) -> None:
     for r in growth:
         n = r["n"]
         if n == 100_000:
-            for label in QUERIES:
+            for label in TARGETED:
                 ratio = r[label]["median"] / bundled[label]["median"]
                 print(f"| 100k: warm `{label}` ≤ 1.5× the bundled store's | {ms(r[label])} vs {ms(bundled[label])} "
                       f"= {ratio:.2f}× | {verdict(ratio <= 1.5)} |")  # fmt: skip
         if n < 1_000_000:
             continue
-        for label in QUERIES:
+        for label in TARGETED:
             bound = 2 * (r["sqlite3 " + label]["median"] + startup["median"])
             ok = r[label]["median"] <= bound and r[label]["rss"] <= 100
             sqlite = ms(r["sqlite3 " + label])
