@@ -79,3 +79,15 @@ def test_a_tsv_line_is_one_line_and_gives_back_its_cells(cells):
     line = tsv_line(cells)
     assert "\n" not in line and "\r" not in line and line.count("\t") == len(cells) - 1
     assert tsv_cells(line) == tuple(cells)
+
+
+@given(st.lists(values, max_size=4))
+def test_a_json_array_written_an_element_at_a_time_is_what_json_writes(items):
+    import re
+
+    from geotie.render.writers import JSON_UNSAFE
+
+    out = io.StringIO()
+    write(View(("x",), [], lambda: iter(items)), "json", out, safe=False)
+    want = json.dumps(items, ensure_ascii=False, indent=2)
+    assert out.getvalue() == re.sub(JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", want) + "\n"

@@ -22,15 +22,27 @@ __all__ = ["tsv_cell", "write"]
 JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 
 
+def _element(item: Any) -> str:
+    """An element of an indented array, as json.dumps(..., indent=2) writes it there."""
+    text = indented(item, "  ")
+    if text is None:
+        return json_text(item, indent=2).replace("\n", "\n  ")
+    return _safe(text)
+
+
+def _safe(text: str) -> str:
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return re.sub(JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def json_text(obj: Any, indent: int | None = None) -> str:
     text = indented(obj) if indent == 2 else compact(obj) if indent is None else None
     if text is None:
         import json
 
         text = json.dumps(obj, ensure_ascii=False, indent=indent)
-    if text.isascii() and "\x7f" not in text:
-        return text
-    return re.sub(JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _safe(text)
 
 
 _COMPACT: Any = None
@@ -57,48 +69,65 @@ def compact(obj: Any) -> str | None:
         return None
 
 
-def indented(obj: Any) -> str | None:
+def indented(obj: Any, pad: str = "") -> str | None:
     """json.dumps(obj, ensure_ascii=False, indent=2), byte for byte, for what geotie writes
     (dicts with str keys, lists, str, int, bool, None); None for anything else (json then
-    writes it). json's C encoder is not used with an indent: its Python one was two thirds
-    of the time of a whole-store export."""
-    from json.encoder import encode_basestring as enc
+    writes it). `pad`: the text as it stands at that depth inside an indented array (its
+    lines after the first begin with `pad`). json's C encoder is not used with an indent:
+    its Python one was two thirds of the time of a whole-store export."""
+    global _enc
+    if _enc is None:
+        from json.encoder import encode_basestring
 
-    def dump(value: Any, pad: str) -> str:
-        kind = type(value)
-        if kind is str:
-            return enc(value)
-        if kind is dict:
-            if not value:
-                return "{}"
-            inner = pad + "  "
-            parts = []
-            for k, v in value.items():
-                if type(k) is not str:
-                    raise TypeError
-                kind = type(v)  # scalars inline: most values are
-                text = enc(v) if kind is str else "null" if v is None else dump(v, inner)
-                parts.append(f"{inner}{enc(k)}: {text}")
-            return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
-        if kind is list:
-            if not value:
-                return "[]"
-            inner = pad + "  "
-            if all(type(v) is str for v in value):
-                return "[\n" + ",\n".join(inner + enc(v) for v in value) + "\n" + pad + "]"
-            return "[\n" + ",\n".join(inner + dump(v, inner) for v in value) + "\n" + pad + "]"
-        if value is None:
-            return "null"
-        if kind is bool:
-            return "true" if value else "false"
-        if kind is int:
-            return int.__repr__(value)
-        raise TypeError
-
+        _enc = encode_basestring
     try:
-        return dump(obj, "")
+        return _dump(obj, pad)
     except (TypeError, RecursionError):
         return None
+
+
+_enc: Any = None
+
+
+def _dump(value: Any, pad: str) -> str:
+    enc = _enc
+    kind = type(value)
+    if kind is str:
+        return enc(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = pad + "  "
+        parts = []
+        for k, v in value.items():
+            if type(k) is not str:
+                raise TypeError
+            kind = type(v)  # scalars inline: most values are
+            if kind is str:
+                parts.append(f"{inner}{enc(k)}: {enc(v)}")
+            elif v is None:
+                parts.append(f"{inner}{enc(k)}: null")
+            elif kind is list and v and all(type(x) is str for x in v):  # lists of ids, inline too
+                more = inner + "  "
+                items = ",\n".join(more + enc(x) for x in v)
+                parts.append(f"{inner}{enc(k)}: [\n{items}\n{inner}]")
+            else:
+                parts.append(f"{inner}{enc(k)}: {_dump(v, inner)}")
+        return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
+    if kind is list:
+        if not value:
+            return "[]"
+        inner = pad + "  "
+        if all(type(v) is str for v in value):
+            return "[\n" + ",\n".join(inner + enc(v) for v in value) + "\n" + pad + "]"
+        return "[\n" + ",\n".join(inner + _dump(v, inner) for v in value) + "\n" + pad + "]"
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    raise TypeError
 
 
 def write_tsv(view: View, out: IO[str]) -> None:
@@ -128,7 +157,7 @@ def write_json(view: View, out: IO[str]) -> None:
         return
     opening = "[\n  "
     for item in data:
-        out.write(opening + json_text(item, indent=2).replace("\n", "\n  "))
+        out.write(opening + _element(item))
         opening = ",\n  "
     out.write("[]\n" if opening == "[\n  " else "\n]\n")
 
