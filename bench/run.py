@@ -219,7 +219,8 @@ def bench_size(n: int, runs: int, work: Path, env: dict) -> dict:
     times = [f[0] for f in firsts]
     first = {"median": statistics.median(times), "min": min(times), "max": max(times),
              "rss": max(f[1] for f in firsts), "ratio": None}  # fmt: skip
-    rows = [[f"first run (empty cache, {len(firsts)} runs): `timeline pakistan azerbaijan`", *fmt(first)]]
+    runs_said = f"{len(firsts)} run" + "s" * (len(firsts) > 1)
+    rows = [[f"first run (empty cache, {runs_said}): `timeline pakistan azerbaijan`", *fmt(first)]]
     index = index_path(work / "cache", [store])
     result: dict = {"n": n, "first": first, "toml_mb": size_mb, "index_mb": index.stat().st_size / 1e6}
     for label, (cmd, sql) in QUERIES.items():
