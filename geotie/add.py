@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .dates import parse_edtf
 from .errors import DateError, NotFound, StoreError, UsageError
-from .model import ACTOR_KINDS, EVENT_STATUSES, ID_PATTERN, SOURCE_KINDS, Origin, Problem, Store
+from .model import ACTOR_KINDS, EVENT_STATUSES, ID_PATTERN, SOURCE_KINDS, Origin, Problem, Store, replace
 from .query import resolve_actor
 from .text import did_you_mean, fold, suggest, suggest_ids
 
@@ -662,6 +662,4 @@ def add_batch(paths: list[Path], target: Path, batch: Batch, dry_run: bool = Fal
 
 def _as_error(p: Problem) -> Problem:
     """A problem that stops a batch: warnings of the batch stop it too, so each shows as an error."""
-    from dataclasses import replace
-
     return p if p.severity == "error" else replace(p, severity="error")

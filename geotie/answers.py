@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date
 from typing import NamedTuple, Protocol
 
 from .dates import sort_key
-from .model import Actor, Citation, DateSpan, Event, Role, Source
+from .model import Actor, Citation, DateSpan, Event, Role, Source, replace
 from .text import fold, fold_with_map
 
 

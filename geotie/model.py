@@ -1,4 +1,4 @@
-"""Domain types: frozen dataclasses with no I/O.
+"""Domain types: frozen value classes with no I/O.
 
 Everything the store loads becomes one of these; queries and renderers only see these.
 """
@@ -6,9 +6,11 @@ Everything the store loads becomes one of these; queries and renderers only see 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Any, TypeVar, dataclass_transform
+
+T = TypeVar("T")
 
 #: The store format version this geotie reads (`schema` in [meta]).
 SCHEMA_VERSION = 1
@@ -42,47 +44,141 @@ TAGS: dict[str, str] = {
 PRECISIONS = ("day", "month", "year", "decade", "century", "millennium")
 
 
-_COMPARED: dict[type, tuple[str, ...]] = {}
+class FrozenError(AttributeError):
+    """Raised on an attempt to change a field of a value (they are frozen)."""
 
 
-def _compared(cls: type) -> tuple[str, ...]:
-    names = _COMPARED.get(cls)
-    if names is None:
-        names = _COMPARED[cls] = tuple(f.name for f in fields(cls) if f.compare)
-    return names
+_MISSING = object()
+
+
+class _Field:
+    """What `field()` says of one field: its default (or factory) and whether == compares it."""
+
+    __slots__ = ("compare", "default", "factory")
+
+    def __init__(self, default: object, factory: object, compare: bool) -> None:
+        self.default, self.factory, self.compare = default, factory, compare
+
+
+def field(*, default: Any = _MISSING, default_factory: Any = _MISSING, compare: bool = True) -> Any:
+    """A field with a default, a default factory or left out of ==/hash (as dataclasses.field)."""
+    return _Field(default, default_factory, compare)
 
 
 def _eq(self, other: object) -> bool:
     if other.__class__ is not self.__class__:
         return NotImplemented
-    names = _compared(self.__class__)
+    names = self.__compared__
     return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
 
 
 def _hash(self) -> int:
-    return hash(tuple(getattr(self, n) for n in _compared(self.__class__)))
+    return hash(tuple(getattr(self, n) for n in self.__compared__))
 
 
 def _repr(self) -> str:
-    shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+    shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__fields__)
     return f"{self.__class__.__qualname__}({shown})"
 
 
-def value(cls: type) -> type:
-    """A frozen dataclass whose ==, hash and repr are the shared ones above, with the same
-    meaning as the generated ones (fields with compare=False left out of == and hash): a
-    dataclass compiles each generated method from source at import, and doing so for every
-    class was a third of geotie's own start-up time."""
-    cls.__eq__ = _eq  # type: ignore[method-assign,assignment]
-    cls.__hash__ = _hash  # type: ignore[method-assign,assignment]
-    cls.__repr__ = _repr  # type: ignore[method-assign,assignment]
-    return dataclass(frozen=True, eq=False, repr=False)(cls)  # eq/repr: dataclass would compile them anyway
+def _setattr(self, name: str, value: object) -> None:
+    raise FrozenError(f"cannot assign to field {name!r}: {self.__class__.__name__} is frozen")
+
+
+def _delattr(self, name: str) -> None:
+    raise FrozenError(f"cannot delete field {name!r}: {self.__class__.__name__} is frozen")
+
+
+def _compile_init(cls: type) -> Callable[..., None]:
+    """The class's __init__, compiled from source the first time an instance is made."""
+    defaults: dict[str, object] = cls.__field_defaults__
+    params, body, scope = ["self"], ["    d = self.__dict__"], {}
+    for name in cls.__fields__:
+        if name not in defaults:
+            params.append(name)
+        elif isinstance(defaults[name], _Field):  # a factory: called when the field is not given
+            params.append(f"{name}=_MISSING")
+            body.append(f"    if {name} is _MISSING: {name} = _f_{name}()")
+            scope[f"_f_{name}"] = defaults[name].factory  # type: ignore[attr-defined]
+        else:
+            params.append(f"{name}=_d_{name}")
+            scope[f"_d_{name}"] = defaults[name]
+        body.append(f"    d[{name!r}] = {name}")
+    source = f"def __init__({', '.join(params)}):\n" + "\n".join(body)
+    scope["_MISSING"] = _MISSING
+    exec(source, scope)
+    return scope["__init__"]
+
+
+def _first_init(self, *args: Any, **kwargs: Any) -> None:
+    cls = self.__class__
+    cls.__init__ = _compile_init(cls)  # type: ignore[misc]
+    cls.__init__(self, *args, **kwargs)
+
+
+@dataclass_transform(field_specifiers=(field,), frozen_default=True)
+def value(cls: type[T] | None = None, /, *, eq: bool = True) -> Any:
+    """A frozen value class made of the annotated fields of `cls`, in order (what a frozen
+    dataclass is, made without the dataclasses module): keyword or positional __init__, ==
+    and hash over the fields not marked `compare=False`, a repr of every field, and
+    FrozenError on assignment. Its __init__ is compiled when the first instance is made:
+    compiling dataclasses' methods for every class at import was a third of geotie's own
+    start-up time, and most runs make instances of few of these classes.
+
+    `eq=False`: == and hash are identity's (for containers of mutable mappings)."""
+    if cls is None:
+        return lambda cls: value(cls, eq=eq)
+    names = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063 (the class's own, as dataclasses reads them)
+    defaults, compared = {}, []
+    for name in names:
+        given = cls.__dict__.get(name, _MISSING)
+        if isinstance(given, _Field):
+            if given.factory is not _MISSING:
+                defaults[name] = given
+                delattr(cls, name)
+            elif given.default is not _MISSING:
+                defaults[name] = given.default
+                setattr(cls, name, given.default)
+            else:
+                delattr(cls, name)
+            if given.compare:
+                compared.append(name)
+        else:
+            if given is not _MISSING:
+                defaults[name] = given
+            elif defaults:
+                raise TypeError(f"{cls.__name__}.{name}: a field without a default after one with a default")
+            compared.append(name)
+    cls.__fields__, cls.__compared__, cls.__field_defaults__ = names, tuple(compared), defaults  # type: ignore[attr-defined]
+    cls.__match_args__ = names  # type: ignore[attr-defined]
+    cls.__init__ = _first_init  # type: ignore[misc]
+    if eq:
+        cls.__eq__ = _eq  # type: ignore[method-assign,assignment]
+        cls.__hash__ = _hash  # type: ignore[method-assign,assignment]
+        cls.__repr__ = _repr  # type: ignore[method-assign,assignment]
+    cls.__setattr__ = _setattr  # type: ignore[method-assign,assignment]
+    cls.__delattr__ = _delattr  # type: ignore[method-assign,assignment]
+    return cls
+
+
+def fields(obj: object) -> tuple[str, ...]:
+    """The field names of a value class or instance, in order."""
+    return obj.__fields__  # type: ignore[attr-defined]
+
+
+def replace(obj: T, **changes: Any) -> T:
+    """A copy of value `obj` with `changes` (field names only, as dataclasses.replace)."""
+    unknown = set(changes) - set(obj.__fields__)  # type: ignore[attr-defined]
+    if unknown:
+        raise TypeError(f"{obj.__class__.__name__} has no field {sorted(unknown)[0]!r}")
+    new = object.__new__(obj.__class__)
+    new.__dict__.update(obj.__dict__, **changes)
+    return new
 
 
 def trusted(cls, values: dict):
-    """An instance of frozen dataclass `cls` from fields already checked (all of them given),
-    without the frozen __init__, which sets each field through object.__setattr__: slow by
-    the 100,000 when a store is read."""
+    """An instance of value class `cls` from fields already checked (all of them given),
+    without calling __init__: the fields are set at once, by the 100,000 when a store is read."""
     obj = object.__new__(cls)
     obj.__dict__.update(values)
     return obj
@@ -246,7 +342,7 @@ class Problem:
         return text
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@value(eq=False)
 class Store:
     """The loaded, validated store. Mappings are read-only by convention.
 
