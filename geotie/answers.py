@@ -2,7 +2,8 @@
 (over the SQLite index): the result types, the orders they are sorted in, and how a folded
 needle is found in a field."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles each string
+# annotation at import (~0.3 ms a class), evaluated ones cost next to nothing.
 
 import re
 from collections.abc import Iterable, Mapping

@@ -18,7 +18,7 @@ from datetime import date
 from .errors import DateError
 from .model import PRECISIONS, DateSpan
 
-_SINGLE = re.compile(
+_SINGLE = (  # compiled at the first date parsed (re caches it), not at import
     r"^(?P<year>\d{4}|\d{3}X|\d{2}XX|\dXXX)"
     r"(?:-(?P<month>\d{2}|XX)(?:-(?P<day>\d{2}|XX))?)?"
     r"(?P<qual>[?~%])?$"
@@ -45,7 +45,7 @@ def _coarser(a: str, b: str) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _single(text: str) -> DateSpan:
-    m = _SINGLE.match(text)
+    m = re.match(_SINGLE, text)
     if not m:
         raise DateError(f"'{text}' is not a date this store understands; use {ACCEPTED_FORMS}")
     year_s, month_s, day_s, qual = m.group("year", "month", "day", "qual")

@@ -15,8 +15,15 @@ T = TypeVar("T")
 #: The store format version this geotie reads (`schema` in [meta]).
 SCHEMA_VERSION = 1
 
-#: Ids are slugs: lower-case letters, digits and hyphens.
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+def __getattr__(name: str) -> Any:
+    """ID_PATTERN (ids are slugs: lower-case letters, digits and hyphens), compiled when a
+    module that checks ids first asks for it: reading commands never do."""
+    if name == "ID_PATTERN":
+        pattern = globals()["ID_PATTERN"] = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+        return pattern
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 ACTOR_KINDS = ("country", "person", "organization", "region", "equipment")
 EVENT_STATUSES = ("occurred", "planned", "ongoing", "reported", "cancelled")

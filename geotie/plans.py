@@ -20,7 +20,8 @@ parsed honestly. "Announced" is the earliest publication date (in the documented
 of the sources citing the plan: when it was surely public at the latest.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles each string
+# annotation at import (~0.3 ms a class), evaluated ones cost next to nothing.
 
 from collections.abc import Iterable, Mapping
 from datetime import date

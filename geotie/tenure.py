@@ -12,7 +12,8 @@ The rule (README, "Roles on a date"), for a role and a date D (both EDTF spans):
   or a role with no dates that decide it. A missing `end` is not read as "still in office".
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles each string
+# annotation at import (~0.3 ms a class), evaluated ones cost next to nothing.
 
 from typing import NamedTuple
 

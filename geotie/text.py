@@ -153,7 +153,7 @@ def escape_control(ch: str) -> str:
 
 
 _TSV_SPECIAL = r"\\|" + CONTROL_PATTERN
-_TSV_ESCAPE = re.compile(r"\\(?:(\\)|([tnr])|x([0-9a-f]{2})|u([0-9a-f]{4}))")
+_TSV_ESCAPE = r"\\(?:(\\)|([tnr])|x([0-9a-f]{2})|u([0-9a-f]{4}))"  # compiled when first used (csv, md)
 _UNNAMED = {"t": "\t", "n": "\n", "r": "\r"}
 
 
@@ -183,7 +183,7 @@ def tsv_cells(line: str) -> tuple[str, ...]:
     cells = line.split("\t")
     if "\\" not in line:
         return tuple(cells)
-    return tuple(_TSV_ESCAPE.sub(_unescape, c) if "\\" in c else c for c in cells)
+    return tuple(re.sub(_TSV_ESCAPE, _unescape, c) if "\\" in c else c for c in cells)
 
 
 #: What `visible` escapes: the control characters, and lone surrogates (bytes of a file name or

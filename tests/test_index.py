@@ -316,3 +316,20 @@ def test_the_renderers_print_the_same_from_the_index():
     assert "pakistan" in looked_up.actors and "nobody" not in looked_up.actors
     assert looked_up.actors.get("nobody") is None
     assert len(looked_up.sources) == len(store.sources) and list(looked_up.sources) == list(store.sources)
+
+
+def test_lookups_read_the_actors_asked_for_at_once(monkeypatch):
+    """A table of many rows names its actors from one query, not one query per actor."""
+    store = load_paths([ROOT / "data" / "facts.toml"])
+    ix = memory_index(store)
+    ids = list(store.actors)[:30]
+    calls = []
+    monkeypatch.setattr(
+        iq, "actors_by_id", lambda ix, wanted, real=iq.actors_by_id: calls.append(list(wanted)) or real(ix, wanted)
+    )
+    looked_up = iq.lookups(ix, ids)
+    assert calls == [ids]
+    assert [looked_up.actors[i].name for i in ids] == [store.actors[i].name for i in ids]
+    assert calls == [ids]  # nothing asked for again
+    looked_up.actors.fetch_all([*ids, "nobody"])
+    assert calls == [ids, ["nobody"]] and "nobody" not in looked_up.actors

@@ -195,13 +195,12 @@ def timeline_cmd(
         return
     count = f"{len(events)} event" + ("" if len(events) == 1 else "s")
     heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count}"
-    emit(
-        fmt_name,
-        lambda: rows.events_view(events, roles_of, corroboration_of),
-        lambda term: term.print_timeline(
-            sys.stdout, iq.lookups(ix), events, cite, heading, set(q.actors), roles_of, corroboration_of
-        ),
-    )
+
+    def table(term) -> None:
+        store = iq.lookups(ix, dict.fromkeys(a for e in events for a in e.actors))  # every name in one query
+        term.print_timeline(sys.stdout, store, events, cite, heading, set(q.actors), roles_of, corroboration_of)
+
+    emit(fmt_name, lambda: rows.events_view(events, roles_of, corroboration_of), table)
 
 
 def _say_skipped(skipped) -> None:
