@@ -132,29 +132,26 @@ def value(cls: type[T] | None = None, /, *, eq: bool = True) -> Any:
     compiling dataclasses' methods for every class at import was a third of geotie's own
     start-up time, and most runs make instances of few of these classes.
 
-    `eq=False`: == and hash are identity's (for containers of mutable mappings)."""
+    `eq=False`: ==, hash and repr are object's (for containers of mutable mappings)."""
     if cls is None:
         return lambda cls: value(cls, eq=eq)
     names = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063 (the class's own, as dataclasses reads them)
     defaults, compared = {}, []
     for name in names:
         given = cls.__dict__.get(name, _MISSING)
-        if isinstance(given, _Field):
-            if given.factory is not _MISSING:
-                defaults[name] = given
-                delattr(cls, name)
-            elif given.default is not _MISSING:
-                defaults[name] = given.default
-                setattr(cls, name, given.default)
+        spec = given if isinstance(given, _Field) else _Field(given, _MISSING, True)
+        if spec.factory is not _MISSING:
+            defaults[name] = spec
+        elif spec.default is not _MISSING:
+            defaults[name] = spec.default
+        elif defaults:
+            raise TypeError(f"{cls.__name__}.{name}: a field without a default after one with a default")
+        if given is not _MISSING:  # the class attribute is the plain default, as in a dataclass
+            if name in defaults and not isinstance(defaults[name], _Field):
+                setattr(cls, name, defaults[name])
             else:
                 delattr(cls, name)
-            if given.compare:
-                compared.append(name)
-        else:
-            if given is not _MISSING:
-                defaults[name] = given
-            elif defaults:
-                raise TypeError(f"{cls.__name__}.{name}: a field without a default after one with a default")
+        if spec.compare:
             compared.append(name)
     cls.__fields__, cls.__compared__, cls.__field_defaults__ = names, tuple(compared), defaults  # type: ignore[attr-defined]
     cls.__match_args__ = names  # type: ignore[attr-defined]

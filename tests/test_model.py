@@ -71,6 +71,13 @@ def test_fields_declared_with_field():
             a: int = 1
             b: int
 
+    with pytest.raises(TypeError, match="without a default"):
+
+        @model.value
+        class AlsoWrong:
+            a: int = 1
+            b: int = model.field(compare=False)
+
 
 def test_store_compares_by_identity():
     store = model.Store((), (), {}, {}, (), {}, {})
