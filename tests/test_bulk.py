@@ -129,6 +129,12 @@ def damage(text: str, old: str, new: str, after: int = 0) -> str:
     return text[:at] + new + text[at + len(old) :]
 
 
+def renamed_event(text: str, ident: str, after: int) -> str:
+    """The first event after `after` characters given the id `ident`."""
+    found = re.compile(r'\nid = "event-[0-9]+"\n').search(text, after)
+    return text[: found.start()] + f'\nid = "{ident}"\n' + text[found.end() :]
+
+
 def fulfils_itself(text: str) -> str:
     """The last event that fulfils a plan made to fulfil itself (in the last chunk)."""
     at = text.rindex("\nfulfils = ")
@@ -160,6 +166,10 @@ def fulfils_itself(text: str) -> str:
         lambda t: damage(t, "[[events]]\n", "[[events]]\n# a comment\n", len(t) // 2),  # outside the fast reader
         lambda t: re.sub(r'fulfils = "[^"]*"', 'fulfils = "nowhere"', t, count=1),  # an unknown plan
         fulfils_itself,
+        lambda t: renamed_event(t, "src-1", len(t) * 3 // 4),  # an event's id is a source's
+        lambda t: renamed_event(t, "pakistan", len(t) // 2),  # an event's id is an actor's
+        lambda t: t + '\n[[sources]]\nid = "turkiye"\ntitle = "Same id as an actor"\n',  # in the last chunk
+        lambda t: t + '\n[[sources]]\nid = "src-2"\ntitle = "Same id as an earlier source"\n',
     ],
     ids=[
         "error",
@@ -177,6 +187,10 @@ def fulfils_itself(text: str) -> str:
         "comment",
         "fulfils-unknown",
         "fulfils-itself",
+        "event-is-source",
+        "event-is-actor",
+        "source-is-actor",
+        "source-twice",
     ],
 )
 def test_anything_unusual_is_read_the_ordinary_way(change, generated, tmp_path, monkeypatch, parallel):

@@ -422,7 +422,9 @@ def in_processes(
                 received[-1] = b""
     if not all(received):
         return None
-    return results + [pickle.loads(data) for data in received], aside
+    while received:  # each child's bytes freed as soon as they are decoded
+        results.append(pickle.loads(received.pop(0)))
+    return results, aside
 
 
 def _widen(pipe: int) -> None:
@@ -445,7 +447,8 @@ def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None,
     sources: dict[str, Source] = {}
     actors: dict[str, Actor] = {}
     made: dict[tuple[int, str], list[bool]] = {}
-    ids: list[str] = []
+    event_ids: set[str] = set()
+    listed = 0  # event ids as listed, duplicates counted
     actor_refs: set[str] = set()
     source_refs: set[str] = set()
     links: dict[str, str] = {}
@@ -456,14 +459,18 @@ def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None,
             made.setdefault((part.chunk.file, key), []).append(by_header)
         sources.update((s.id, s) for s in part.sources)
         actors.update((a.id, a) for a in part.actors)
-        ids += part.ids
+        event_ids.update(part.ids)
+        listed += len(part.ids)
+        part.ids = []  # the set holds them: at a million events each copy is ~100 MB at the peak
         actor_refs |= part.actor_refs
         source_refs |= part.source_refs
         links.update(part.links)
     if any(len(flags) > 1 and not all(flags) for flags in made.values()):
         return None  # e.g. `events = [...]` and [[events]] in one file: tomllib refuses it
-    every_id = [*sources, *actors, *ids]
-    if len(set(every_id)) != sum(len(p.sources) + len(p.actors) for p in parts) + len(ids):
+    entries = sum(len(p.sources) + len(p.actors) for p in parts)
+    if len(event_ids) != listed or len(sources) + len(actors) != entries:
+        return None  # an id given twice (the ordinary read says where)
+    if not (sources.keys().isdisjoint(actors) and event_ids.isdisjoint(sources) and event_ids.isdisjoint(actors)):
         return None
     if not source_refs <= sources.keys():
         return None  # an unknown source
@@ -471,14 +478,14 @@ def merge(paths: list[Path], parts: list[Part], hashes: list[str] | None = None,
         return None
     if not actor_refs <= actors.keys():
         return None  # an unknown actor
-    if links and bad_links(links, set(ids)):
+    if links and bad_links(links, event_ids):
         return None  # a `fulfils` to an unknown event, to itself or round a cycle
     return Bulk(
         metas=[m for m in metas if m is not None],
         sources=sources,
         actors=actors,
         spills=[p.chunk.spill for p in parts],
-        count=len(ids),
+        count=listed,
         hashes=hashes,
         started_ns=started_ns,
     )
