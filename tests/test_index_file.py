@@ -7,10 +7,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import MINIMAL, ROOT, write
 from geotie import query
@@ -345,3 +349,19 @@ def test_builds_at_once_and_a_reader_meanwhile_all_see_a_whole_index(folder, sto
     assert [p.stdout.read().strip() for p in procs] == ["True"] * 3
     assert all_events(open_index(target, [store_file])) == expected
     assert list(folder.iterdir()) == [target]
+
+
+@settings(max_examples=50, deadline=None)
+@given(data=st.binary(max_size=300), block=st.integers(min_value=1, max_value=40))
+def test_file_hash_is_the_whole_files_read_a_block_at_a_time(data, block):
+    """The checksum read a block at a time is the checksum of the whole file (stored hashes stay valid)."""
+    import zlib
+
+    from geotie.index import fresh
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "store.toml"
+        path.write_bytes(data)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(fresh, "HASH_BLOCK", block)
+            assert fresh.file_hash(path) == f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"

@@ -32,12 +32,18 @@ def safe_dir(folder: Path, create: bool) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
+HASH_BLOCK = 1 << 20
+
+
 def file_hash(path: Path) -> str:
     """A checksum of the file's bytes (CRC-32 and Adler-32): it is there to notice an
     accidental same-size edit within the timestamp granularity, not to resist forgery, and
     zlib is already loaded where hashlib would cost start-up time."""
-    data = path.read_bytes()
-    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+    crc, adler = 0, 1
+    with path.open("rb") as f:  # a block at a time: a store of 500 MB is not held whole
+        while block := f.read(HASH_BLOCK):
+            crc, adler = zlib.crc32(block, crc), zlib.adler32(block, adler)
+    return f"{crc:08x}{adler:08x}"
 
 
 def file_stat(path: Path) -> list[int]:
