@@ -7,7 +7,6 @@ from typing import IO
 
 from rich import box
 from rich.console import Console
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -188,6 +187,8 @@ def print_event(
     numbers.refs(e.citations)
     c = console(out)
     lines.rstrip()
+    from rich.panel import Panel  # here: a timeline or a list never draws one
+
     c.print(Panel(lines, title=t(e.title, "bold"), title_align="left", box=box.ROUNDED))
     c.print(numbers.render(store))
 
@@ -232,6 +233,8 @@ def print_profile(out: IO[str], store: Lookups, p: Profile) -> None:
         head.append(visible(a.note) + "\n", style="dim")
     head.rstrip()
     c = console(out)
+    from rich.panel import Panel
+
     c.print(Panel(head, box=box.ROUNDED))
     numbers = Citations()
     for label, pairs in (("Roles", [(a, r) for r in p.roles]), ("Office holders", list(p.holders))):
@@ -314,6 +317,8 @@ def print_source(out: IO[str], store: Lookups, s, facts: list[CitingFact]) -> No
     for f in facts:
         table.add_row(t(describe(f.date) if f.date else ""), t(f.title, "bold"), t(f"“{f.citation.quote}”"))
     c = console(out)
+    from rich.panel import Panel
+
     c.print(Panel(lines, title=t(s.title, "bold"), title_align="left", box=box.ROUNDED))
     c.print(table)
 
