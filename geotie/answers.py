@@ -86,6 +86,16 @@ class Hit(NamedTuple):
     end: int
 
 
+class Shared(NamedTuple):
+    """What a walk over shared events (geotie.ties) needs of an event: the index reads it
+    from the event's stored timeline row, without decoding the event."""
+
+    id: str
+    date: DateSpan
+    actors: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
 def needle_pattern(needle: str) -> re.Pattern:
     """The folded `needle` as a pattern over lower-case ASCII text: its words with any run of
     other characters between them (as folding makes of them)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .answers import Shared
 from .dates import sort_key
 from .model import DateSpan, Event
 
@@ -24,13 +25,21 @@ class Tie:
     first: DateSpan | None = None
     last: DateSpan | None = None
     tags: dict[str, int] = field(default_factory=dict)  # tag -> shared events with it
+    _span: tuple = field(default=(), repr=False, compare=False)  # sort keys of first and last
 
-    def add(self, e: Event) -> None:
+    def add(self, e: Event | Shared) -> None:
         self.events.append(e.id)
-        if self.first is None or sort_key(e.date) < sort_key(self.first):
-            self.first = e.date
-        if self.last is None or sort_key(e.date) > sort_key(self.last):
-            self.last = e.date
+        key = sort_key(e.date)  # once per event: a walk two steps out adds events by the 100,000
+        if self.first is None:
+            self.first = self.last = e.date
+            self._span = (key, key)
+        else:
+            lo, hi = self._span
+            if key < lo:
+                self.first, lo = e.date, key
+            if key > hi:
+                self.last, hi = e.date, key
+            self._span = (lo, hi)
         for tag in e.tags:
             self.tags[tag] = self.tags.get(tag, 0) + 1
 
@@ -39,7 +48,7 @@ class Tie:
         return len(self.events)
 
 
-def ties(root: str, events_of: Callable[[str], Iterable[Event]], depth: int = 1) -> list[Tie]:
+def ties(root: str, events_of: Callable[[str], Iterable[Event | Shared]], depth: int = 1) -> list[Tie]:
     """The ties found walking `depth` steps out from `root`: at step 1 every actor sharing an
     event with the root; at step n, every actor sharing an event with one found at step n-1.
     Each pair of actors appears once (a tie between two actors found at the same step is kept,

@@ -285,6 +285,20 @@ def test_any_valid_store_gives_the_same_answers(data, store_data, fts):
         actor_sets = data.draw(st.lists(st.lists(st.sampled_from(actor_ids), max_size=2).map(tuple), max_size=3))
         assert_same_plans(store, ix, [(), *actor_sets], data.draw(st.lists(st.sampled_from(AS_OF), min_size=1,
                           max_size=3)), [None, *as_of])  # fmt: skip
+        assert_same_ties(store, ix, actor_ids)
+
+
+def assert_same_ties(store, ix, roots) -> None:
+    """`ties` walked over the index's light rows (actor_shared) finds what it finds over the
+    events read into memory: the same pairs, depths, event ids, first and last dates, tags."""
+    from geotie.ties import ties
+
+    def events_of(actor: str):
+        return query.timeline(store, TimelineQuery(actors=(actor,)))
+
+    for root in roots:
+        for depth in (1, 2, 3):
+            assert ties(root, lambda a: iq.actor_shared(ix, a), depth) == ties(root, events_of, depth)
 
 
 def test_the_renderers_print_the_same_from_the_index():
@@ -316,6 +330,15 @@ def test_the_renderers_print_the_same_from_the_index():
     assert "pakistan" in looked_up.actors and "nobody" not in looked_up.actors
     assert looked_up.actors.get("nobody") is None
     assert len(looked_up.sources) == len(store.sources) and list(looked_up.sources) == list(store.sources)
+
+
+def test_ties_over_the_bundled_store_read_light_rows():
+    store = load_paths([ROOT / "data" / "facts.toml"])
+    ix = memory_index(store)
+    assert_same_ties(store, ix, ["pakistan", "azerbaijan", "vugar-mustafayev", "jf-17"])
+    shared = list(iq.actor_shared(ix, "azerbaijan"))
+    assert [s.id for s in shared] == [e.id for e in query.timeline(store, TimelineQuery(actors=("azerbaijan",)))]
+    assert all(s.actors and isinstance(s.tags, tuple) for s in shared)
 
 
 def test_lookups_read_the_actors_asked_for_at_once(monkeypatch):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from .. import query
-from ..answers import TimelineQuery
+from ..answers import Shared, TimelineQuery
 from ..model import Actor, Event, Source
 from . import queries as iq
 from .db import Index
@@ -43,3 +43,7 @@ class Facts:
 
     def actor_events(self, actor_id: str) -> list[Event]:
         return self.timeline(TimelineQuery(actors=(actor_id,)))
+
+    def actor_shared(self, actor_id: str) -> Iterator[Shared]:
+        """`actor_events` with only what a walk over shared events needs (geotie.ties)."""
+        return iq.actor_shared(self._ix, actor_id)

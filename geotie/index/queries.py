@@ -16,6 +16,7 @@ from ..answers import (
     CitingFact,
     Hit,
     Profile,
+    Shared,
     TimelineQuery,
     actor_as_of,
     actor_order,
@@ -426,6 +427,21 @@ def actor_events(ix: Index, actor_id: str) -> Iterator[Event]:
     store.actor_events)."""
     sql = f"SELECT {EVENT_COLUMNS} FROM event_actors a JOIN events e ON e.pos = a.pos WHERE a.actor = ? ORDER BY a.pos"
     return events(ix, sql, [actor_id])
+
+
+def actor_shared(ix: Index, actor_id: str) -> Iterator[Shared]:
+    """The events listing the actor, as `actor_events`, each with only its id, date, actors
+    and tags: read from its stored timeline row (checked), not decoded."""
+    from ..fields import LIST_SEP
+    from ..text import tsv_cells
+
+    def ids(cell: str) -> tuple[str, ...]:
+        return tuple(cell.split(LIST_SEP)) if cell else ()
+
+    sql = f"SELECT {ROW_COLUMNS} FROM event_actors a JOIN event_rows e ON e.pos = a.pos WHERE a.actor = ?"
+    for line in _checked_lines(ix, sql + " ORDER BY a.pos", [actor_id]):
+        date, _, _, _, _, ident, _, actors, tags, _ = tsv_cells(line)
+        yield Shared(ident, parse_edtf(date), ids(actors), ids(tags))
 
 
 def profile(ix: Index, actor: Actor, top: int = 5, known: frozenset[str] | None = None) -> Profile:
