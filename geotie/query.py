@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from .answers import (
     CitingFact,
@@ -27,7 +28,9 @@ from .dates import overlaps
 from .errors import Ambiguous, NotFound
 from .fields import actor_fields, event_fields, source_fields
 from .model import Actor, Event, Source, Store
-from .plans import Plan, make_plan
+
+if TYPE_CHECKING:
+    from .plans import Plan  # imported by `plans` only
 from .text import did_you_mean, fold, suggest, suggest_ids
 
 
@@ -291,6 +294,8 @@ def plans(store: Store, actors: tuple[str, ...], today: date, as_of: date | None
     """Every planned event involving all of `actors`, in timeline order, with its state on
     `today` (geotie.plans); with `as_of`, only what sources surely published by then report,
     the events that fulfil a plan included."""
+    from .plans import make_plan
+
     planned = timeline(store, TimelineQuery(actors=actors, statuses=("planned",), as_of=as_of))
     known = known_sources(store.sources.values(), as_of) if as_of is not None else None
     linked: dict[str, list[Event]] = {}

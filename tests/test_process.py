@@ -15,7 +15,7 @@ CORE += ["geotie.draft.propose", "geotie.draft.output", "geotie.draft.measure", 
 
 def modules_after(code: str) -> set[str]:
     out = subprocess.run(
-        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+        [sys.executable, "-c", code + "\nimport sys; seen = sorted(sys.modules)\nimport json; print(json.dumps(seen))"],
         capture_output=True,
         text=True,
         check=True,
@@ -79,6 +79,9 @@ def test_a_cached_command_imports_only_what_it_needs():
     mods = modules_after(run)
     assert heavy(mods, "rich", "dateutil", "tomllib", "filelock", "hashlib", "calendar", "tomli_w") == set()
     assert not {"geotie.store.convert", "geotie.store.rules", "geotie.store.lines", "geotie.add", "geotie.lint"} & mods
+    # start-up: what a tsv timeline printed from the index never needs
+    assert heavy(mods, "json", "dataclasses", "decimal", "fractions") == set()
+    assert not {"geotie.plans", "geotie.plover", "geotie.index.build", "geotie.index.bulk"} & mods
 
 
 def test_free_form_dates_load_dateutil_only_when_needed():

@@ -59,6 +59,8 @@ TypeOption = Annotated[
 
 def _types(values: list[str] | None) -> tuple[str, ...]:
     """--type values as PLOVER types (upper case); a usage error names the types."""
+    if not values:
+        return ()
     from ..plover import types_named
 
     return types_named(values or ())

@@ -10,7 +10,7 @@ a query selects, never the whole store.
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..answers import (
     CitingFact,
@@ -33,11 +33,13 @@ from ..dates import parse_edtf
 from ..errors import Ambiguous, NotFound
 from ..fields import actor_fields, event_fields, source_fields
 from ..model import Actor, Citation, Event, Origin, Problem, Role, Source, trusted
-from ..plans import Plan, make_plan
 from ..text import did_you_mean, fold, suggest, suggest_ids
 from .checksum import actor_crc, event_crc, source_crc, text_crc
 from .db import Index
 from .schema import TRIGRAM_MIN, trigrams
+
+if TYPE_CHECKING:
+    from ..plans import Plan  # imported by the plans queries only: a timeline needs none of it
 
 BATCH = 500  # rows decoded at a time (and ids bound in one IN (...))
 EVENT_COLUMNS = (
@@ -481,14 +483,16 @@ def fulfilled_by(ix: Index, event_id: str) -> list[Event]:
     return list(events(ix, sql, [event_id]))
 
 
-def plans(ix: Index, actors: tuple[str, ...], today, as_of=None) -> list[Plan]:
+def plans(ix: Index, actors: tuple[str, ...], today, as_of=None) -> "list[Plan]":
     return list(iter_plans(ix, actors, today, as_of))
 
 
-def iter_plans(ix: Index, actors: tuple[str, ...], today, as_of=None) -> Iterator[Plan]:
+def iter_plans(ix: Index, actors: tuple[str, ...], today, as_of=None) -> "Iterator[Plan]":
     """geotie.query.plans, a batch at a time: the planned events (the timeline's SQL, status
     "planned"), then the events fulfilling them and the dates of the sources citing them,
     both looked up by id for each batch."""
+    from ..plans import make_plan
+
     planned = iter_timeline(ix, TimelineQuery(actors=actors, statuses=("planned",), as_of=as_of))
     known = known_sources(ix, as_of) if as_of is not None else None
     while batch := list(islice(planned, BATCH)):
