@@ -165,11 +165,6 @@ def value(cls: type[T] | None = None, /, *, eq: bool = True) -> Any:
     return cls
 
 
-def fields(obj: object) -> tuple[str, ...]:
-    """The field names of a value class or instance, in order."""
-    return obj.__fields__  # type: ignore[attr-defined]
-
-
 def replace(obj: T, **changes: Any) -> T:
     """A copy of value `obj` with `changes` (field names only, as dataclasses.replace)."""
     unknown = set(changes) - set(obj.__fields__)  # type: ignore[attr-defined]

@@ -28,10 +28,10 @@ from .dates import overlaps
 from .errors import Ambiguous, NotFound
 from .fields import actor_fields, event_fields, source_fields
 from .model import Actor, Event, Source, Store
+from .text import did_you_mean, fold, suggest, suggest_ids
 
 if TYPE_CHECKING:
     from .plans import Plan  # imported by `plans` only
-from .text import did_you_mean, fold, suggest, suggest_ids
 
 
 def _names(actor: Actor) -> list[str]:

@@ -31,17 +31,17 @@ def test_value_classes_behave_as_the_same_frozen_dataclass(cls):
     and give an equal-looking instance: positional, keyword and default fields."""
     twin = dataclasses.make_dataclass(
         cls.__name__,
-        [(n, object, dataclasses.field(**_spec(cls, n))) for n in model.fields(cls)],
+        [(n, object, dataclasses.field(**_spec(cls, n))) for n in cls.__fields__],
         frozen=True,
     )
-    required = [n for n in model.fields(cls) if n not in cls.__field_defaults__]
+    required = [n for n in cls.__fields__ if n not in cls.__field_defaults__]
     args = [f"v{i}" for i in range(len(required))]
     ours, theirs = cls(*args), twin(*args)
     assert repr(ours) == repr(theirs)
     assert ours == cls(**dict(zip(required, args, strict=True)))
-    assert model.fields(cls) == tuple(f.name for f in dataclasses.fields(twin))
+    assert cls.__fields__ == tuple(f.name for f in dataclasses.fields(twin))
     with pytest.raises(TypeError):
-        cls(*range(len(model.fields(cls)) + 1))  # one too many
+        cls(*range(len(cls.__fields__) + 1))  # one too many
 
 
 def _spec(cls, name):

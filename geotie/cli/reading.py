@@ -63,7 +63,7 @@ def _types(values: list[str] | None) -> tuple[str, ...]:
         return ()
     from ..plover import types_named
 
-    return types_named(values or ())
+    return types_named(values)
 
 
 def _as_of(value: str | None):

@@ -41,9 +41,6 @@ class Facts:
     def iter_timeline(self, q: TimelineQuery) -> Iterator[Event]:
         return iq.iter_timeline(self._ix, q)
 
-    def actor_events(self, actor_id: str) -> list[Event]:
-        return self.timeline(TimelineQuery(actors=(actor_id,)))
-
     def actor_shared(self, actor_id: str) -> Iterator[Shared]:
-        """`actor_events` with only what a walk over shared events needs (geotie.ties)."""
+        """The events listing the actor with only what a walk over shared events needs (geotie.ties)."""
         return iq.actor_shared(self._ix, actor_id)

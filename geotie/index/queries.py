@@ -434,16 +434,18 @@ def actor_events(ix: Index, actor_id: str) -> Iterator[Event]:
 def actor_shared(ix: Index, actor_id: str) -> Iterator[Shared]:
     """The events listing the actor, as `actor_events`, each with only its id, date, actors
     and tags: read from its stored timeline row (checked), not decoded."""
-    from ..fields import LIST_SEP
+    from ..fields import LIST_SEP, TIMELINE_COLUMNS
     from ..text import tsv_cells
 
-    def ids(cell: str) -> tuple[str, ...]:
+    date, ident, actors, tags = map(TIMELINE_COLUMNS.index, ("date", "id", "actors", "tags"))
+
+    def ids(cell: str) -> tuple[str, ...]:  # LIST_SEP.join undone
         return tuple(cell.split(LIST_SEP)) if cell else ()
 
     sql = f"SELECT {ROW_COLUMNS} FROM event_actors a JOIN event_rows e ON e.pos = a.pos WHERE a.actor = ?"
     for line in _checked_lines(ix, sql + " ORDER BY a.pos", [actor_id]):
-        date, _, _, _, _, ident, _, actors, tags, _ = tsv_cells(line)
-        yield Shared(ident, parse_edtf(date), ids(actors), ids(tags))
+        cells = tsv_cells(line)
+        yield Shared(cells[ident], parse_edtf(cells[date]), ids(cells[actors]), ids(cells[tags]))
 
 
 def profile(ix: Index, actor: Actor, top: int = 5, known: frozenset[str] | None = None) -> Profile:

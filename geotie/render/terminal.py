@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Any
 
 from rich import box
 from rich.console import Console
@@ -31,6 +31,13 @@ class _Console(Console):
 
 def console(out: IO[str]) -> Console:
     return _Console(file=out, highlight=False, markup=False, emoji=False)
+
+
+def panel(body: Text, **options) -> Any:
+    """A rounded Rich panel (rich.panel imported here: a timeline or a list never draws one)."""
+    from rich.panel import Panel
+
+    return Panel(body, box=box.ROUNDED, **options)
 
 
 def t(value: str, style: str = "") -> Text:
@@ -187,9 +194,7 @@ def print_event(
     numbers.refs(e.citations)
     c = console(out)
     lines.rstrip()
-    from rich.panel import Panel  # here: a timeline or a list never draws one
-
-    c.print(Panel(lines, title=t(e.title, "bold"), title_align="left", box=box.ROUNDED))
+    c.print(panel(lines, title=t(e.title, "bold"), title_align="left"))
     c.print(numbers.render(store))
 
 
@@ -233,9 +238,7 @@ def print_profile(out: IO[str], store: Lookups, p: Profile) -> None:
         head.append(visible(a.note) + "\n", style="dim")
     head.rstrip()
     c = console(out)
-    from rich.panel import Panel
-
-    c.print(Panel(head, box=box.ROUNDED))
+    c.print(panel(head))
     numbers = Citations()
     for label, pairs in (("Roles", [(a, r) for r in p.roles]), ("Office holders", list(p.holders))):
         if not pairs:
@@ -317,9 +320,7 @@ def print_source(out: IO[str], store: Lookups, s, facts: list[CitingFact]) -> No
     for f in facts:
         table.add_row(t(describe(f.date) if f.date else ""), t(f.title, "bold"), t(f"“{f.citation.quote}”"))
     c = console(out)
-    from rich.panel import Panel
-
-    c.print(Panel(lines, title=t(s.title, "bold"), title_align="left", box=box.ROUNDED))
+    c.print(panel(lines, title=t(s.title, "bold"), title_align="left"))
     c.print(table)
 
 
