@@ -7,13 +7,13 @@ from typing import IO, Any
 
 from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from ..answers import CitingFact, Hit, Lookups, Profile
 from ..dates import describe
 from ..model import Citation, Event, Role
 from ..text import visible
+from .richtable import Table
 from .rows import _role_dates, actor_name
 
 STATUS_STYLE = {"planned": "yellow", "ongoing": "cyan", "reported": "magenta", "cancelled": "red strike"}
