@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import NamedTuple, Protocol
 
-from .dates import sort_key
+from .dates import parse_edtf, sort_key
+from .fields import LIST_SEP
 from .model import Actor, Citation, DateSpan, Event, Role, Source, replace
 from .text import fold, fold_with_map
 
@@ -169,7 +170,38 @@ def publisher_key(source_id: str, publisher: str | None) -> str:
     return f"publisher:{name}" if name else f"source:{source_id}"
 
 
-def corroboration(event: Event, publishers: Mapping[str, str]) -> int:
+def corroboration(event: "Event | RowEvent", publishers: Mapping[str, str]) -> int:
     """How many independent sources the event's citations come from (`publishers`: source id
     -> publisher)."""
-    return len({publisher_key(c.source, publishers.get(c.source)) for c in event.citations})
+    return len({publisher_key(s, publishers.get(s)) for s in cited_sources(event)})
+
+
+# --- a timeline table's rows --------------------------------------------------------------------
+
+
+class RowEvent(NamedTuple):
+    """What a timeline table shows of an event, from its stored tsv row (fields.timeline_row):
+    no event decoded. Where a table needs more (quotes for --cite, roles), it takes Events."""
+
+    date: DateSpan
+    status: str
+    title: str
+    actors: tuple[str, ...]
+    sources: tuple[str, ...]  # those its citations cite, each once, in their order
+
+
+def row_event(cells: tuple[str, ...]) -> RowEvent:
+    """The RowEvent of a timeline row's cells (fields.TIMELINE_COLUMNS, as text.tsv_cells gives them)."""
+    date_text, _, _, _, status, _, title, actors, _, sources = cells
+    return RowEvent(parse_edtf(date_text), status, title, _listed(actors), _listed(sources))
+
+
+def _listed(cell: str) -> tuple[str, ...]:
+    return tuple(cell.split(LIST_SEP)) if cell else ()  # ids hold no comma
+
+
+def cited_sources(event: "Event | RowEvent") -> tuple[str, ...]:
+    """The sources an event cites, each once, in the order of its citations."""
+    if type(event) is RowEvent:
+        return event.sources
+    return tuple(dict.fromkeys(c.source for c in event.citations))

@@ -300,3 +300,23 @@ def test_damage_met_after_the_answer_began_is_not_printed_twice(tmp_path, monkey
     base._once_more_if_damaged(damaged_before_printing, ctx=ctx)
     assert runs == [1, 2, 2] and capsys.readouterr().out == "answer\n"
     assert target.exists()
+
+
+def test_a_changed_actor_name_is_noticed_by_a_table(setup):
+    """A timeline table reads the actors' names alone (index.queries.actor_labels), each
+    checked against its own checksum: a name changed in the file is noticed, the index built
+    again, and the table names the actor as the store does."""
+    import sqlite3
+
+    store, folder, run = setup
+    want = run("timeline", "alpha", "-f", "table")
+    assert "Betaland" in want.stdout
+    target = the_index(folder, store)
+    with sqlite3.connect(target) as db:
+        db.execute("UPDATE actors SET name = 'Gammaland' WHERE id = 'beta'")
+    db.close()
+    got = run("timeline", "alpha", "-f", "table")
+    assert (got.exit_code, got.stdout, got.stderr) == (0, want.stdout, "")
+    with sqlite3.connect(target) as db:
+        assert db.execute("SELECT name FROM actors WHERE id = 'beta'").fetchone() == ("Betaland",)
+    db.close()

@@ -191,7 +191,14 @@ def timeline_cmd(
     if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
         write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q), roles_of, corroboration_of))
         return
-    events = iq.timeline(ix, q)
+    found = iq.timeline_lines(ix, q) if fmt_name == "table" and not (cite or with_roles) else None
+    if found is not None:  # a table of what the stored rows hold: no event decoded
+        from ..answers import row_event
+        from ..text import tsv_cells
+
+        events = [row_event(tsv_cells(line)) for line in found]
+    else:
+        events = iq.timeline(ix, q)
     if not events and fmt_name == "table":
         say("no events match")
         return
@@ -199,8 +206,9 @@ def timeline_cmd(
     heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count}"
 
     def table(term) -> None:
-        store = iq.lookups(ix, dict.fromkeys(a for e in events for a in e.actors))  # every name in one query
-        term.print_timeline(sys.stdout, store, events, cite, heading, set(q.actors), roles_of, corroboration_of)
+        named = iq.actor_labels(ix, (a for e in events for a in e.actors))  # every name in one query
+        term.print_timeline(sys.stdout, iq.lookups(ix), events, cite, heading, set(q.actors), roles_of,
+                            corroboration_of, named)  # fmt: skip
 
     emit(fmt_name, lambda: rows.events_view(events, roles_of, corroboration_of), table)
 

@@ -154,7 +154,8 @@ class Builder:
         actors = list(actors)
         rows, aliases, demonyms, names, roles, cites = [], [], [], [], [], []
         for seq, a in enumerate(actors, self.actors):
-            rows.append((seq, a.id, a.name, a.kind, a.country, a.note, a.origin.file, a.origin.line, actor_crc(a)))
+            rows.append((seq, a.id, a.name, a.kind, a.country, a.note, a.origin.file, a.origin.line, actor_crc(a),
+                         text_crc((a.id, a.name))))  # fmt: skip
             aliases += [(a.id, i, al) for i, al in enumerate(a.aliases)]
             demonyms += [(a.id, i, d) for i, d in enumerate(a.demonyms)]
             seen: set[str] = set()
@@ -169,7 +170,7 @@ class Builder:
                 attested = json.dumps([d.text for d in r.attested])
                 roles.append((a.id, i, r.title, r.of, _text(r.start), _text(r.end), lo, hi, r.note, attested))
                 cites += [(None, a.id, i, j, c.source, c.quote, c.note) for j, c in enumerate(r.citations)]
-        self.db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)", rows)
+        self.db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)", rows)
         self.db.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
         self.db.executemany("INSERT INTO demonyms VALUES (?, ?, ?)", demonyms)
         self.db.executemany("INSERT INTO names VALUES (NULL, ?, ?, ?)", names)

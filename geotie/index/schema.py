@@ -24,7 +24,7 @@ import sqlite3
 from datetime import date
 
 #: Bump when the tables or what they hold change: an index of another format is rebuilt.
-FORMAT = 6
+FORMAT = 7
 #: PRAGMA application_id of a geotie index ("gtix"): a foreign SQLite file is not ours.
 APPLICATION_ID = 0x67746978
 MAX_DAY = date.max.toordinal()
@@ -60,7 +60,8 @@ CREATE TABLE actors (
     id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
     note TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
     events INTEGER NOT NULL,            -- how many events list the actor
-    crc INTEGER NOT NULL                -- checksum.actor_crc
+    crc INTEGER NOT NULL,               -- checksum.actor_crc
+    name_crc INTEGER NOT NULL           -- checksum.text_crc of (id, name): the name read alone
 );
 CREATE TABLE aliases (actor TEXT NOT NULL, seq INTEGER NOT NULL, alias TEXT NOT NULL,
     PRIMARY KEY (actor, seq)) WITHOUT ROWID;

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import IO, Any
 
 from rich import box
 from rich.console import Console
 from rich.text import Text
 
-from ..answers import CitingFact, Hit, Lookups, Profile
+from ..answers import CitingFact, Hit, Lookups, Profile, RowEvent, cited_sources
 from ..dates import describe
 from ..model import Citation, Event, Role
 from ..text import visible
@@ -44,18 +45,18 @@ def t(value: str, style: str = "") -> Text:
     return Text(visible(value), style=style)
 
 
-def when(e: Event) -> Text:
+def when(e: Event | RowEvent) -> Text:
     text = t(describe(e.date))
     if e.date.approximate or e.date.uncertain:
         text.stylize("italic")
     return text
 
 
-def status(e: Event) -> Text:
+def status(e: Event | RowEvent) -> Text:
     return t(e.status, STATUS_STYLE.get(e.status, "dim"))
 
 
-def event_title(e: Event) -> Text:
+def event_title(e: Event | RowEvent) -> Text:
     """The title, with any status other than "occurred" in front of it: "planned: ..."."""
     if e.status == "occurred":
         return t(e.title, "bold")
@@ -91,9 +92,15 @@ class Citations:
         return text
 
 
-def actor_names(store: Lookups, ids: tuple[str, ...], hide: set[str], most: int = 4) -> str:
-    """Names of the actors not already named by the query, at most `most` of them."""
-    names = [actor_name(store, a) for a in ids if a not in hide]
+def actor_names(
+    store: Lookups, ids: tuple[str, ...], hide: set[str], most: int = 4, named: Mapping[str, str] | None = None
+) -> str:
+    """Names of the actors not already named by the query, at most `most` of them. `named`:
+    id -> name, read beforehand (index.queries.actor_labels); else each is looked up in `store`."""
+    if named is not None:
+        names = [named.get(a, a) for a in ids if a not in hide]
+    else:
+        names = [actor_name(store, a) for a in ids if a not in hide]
     if len(names) > most:
         names = [*names[:most], f"+{len(names) - most} more"]
     return ", ".join(names)
@@ -101,15 +108,17 @@ def actor_names(store: Lookups, ids: tuple[str, ...], hide: set[str], most: int 
 
 def events_table(
     store: Lookups,
-    events: list[Event],
+    events: list[Event] | list[RowEvent],
     cite: Citations | None,
     title: str = "",
     hide: set[str] | None = None,
     roles_of=None,
     corroboration_of=None,
+    named: Mapping[str, str] | None = None,
 ) -> Table:
     """`roles_of` (timeline --with-roles): event -> geotie.tenure.event_roles, a "Roles then"
-    column; `corroboration_of` (timeline): event -> independent sources, an "Indep" column."""
+    column; `corroboration_of` (timeline): event -> independent sources, an "Indep" column.
+    Events, or RowEvents where neither `cite` nor `roles_of` is given; `named`: see actor_names."""
     heading = t(title, "table.title") if title else None  # Text: Rich would take a str title as it is
     table = Table(title=heading, box=box.SIMPLE_HEAD, show_lines=False, title_justify="left")
     table.add_column("When", no_wrap=True, max_width=20)
@@ -121,8 +130,8 @@ def events_table(
         table.add_column("Indep", justify="right", width=5)
     table.add_column("Cites" if cite else "Sources", ratio=2 if not cite else None, min_width=5, overflow="fold")
     for e in events:
-        refs = cite.refs(e.citations) if cite else ", ".join(dict.fromkeys(c.source for c in e.citations))
-        cells = [when(e), event_title(e), t(actor_names(store, e.actors, hide or set()), "dim")]
+        refs = cite.refs(e.citations) if cite else ", ".join(cited_sources(e))  # type: ignore[union-attr]
+        cells = [when(e), event_title(e), t(actor_names(store, e.actors, hide or set(), named=named), "dim")]
         if roles_of is not None:
             cells.append(t("; ".join(f"{r.holder.name}: {r.role.title} ({r.state})" for r in roles_of(e))))
         if corroboration_of is not None:
@@ -135,16 +144,17 @@ def events_table(
 def print_timeline(
     out: IO[str],
     store: Lookups,
-    events: list[Event],
+    events: list[Event] | list[RowEvent],
     cite: bool,
     heading: str,
     hide: set[str],
     roles_of=None,
     corroboration_of=None,
+    named: Mapping[str, str] | None = None,
 ) -> None:
     c = console(out)
     numbers = Citations() if cite else None
-    c.print(events_table(store, events, numbers, heading, hide, roles_of, corroboration_of))
+    c.print(events_table(store, events, numbers, heading, hide, roles_of, corroboration_of, named))
     if numbers:
         c.print(numbers.render(store))
 
