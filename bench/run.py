@@ -3,6 +3,7 @@ shell and jq, with the targets of issue #11 checked at the end.
 
     python bench/run.py                          # bundled store, 10k and 100k events
     python bench/run.py --sizes 1000000 --runs 3 # a million (minutes)
+    python bench/run.py --features 100000        # also the analysts' and publishing commands
 
 Each command runs once to warm up (and build geotie's index), then --runs times (whole-store
 exports at most 3 times); the tables give the median, the spread (min-max) and the peak
@@ -76,8 +77,8 @@ def fmt(m: dict) -> list[str]:
     return cells
 
 
-def table(rows: list[list[str]]) -> str:
-    head = ["command", "median", "spread", "peak memory", "× python -c pass"]
+def table(rows: list[list[str]], head: list[str] | None = None) -> str:
+    head = head or ["command", "median", "spread", "peak memory", "× python -c pass"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |" for r in rows]
     return "\n".join(lines)
@@ -142,6 +143,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=_sizes, default=[10000, 100000], help="event counts, comma-separated")
     parser.add_argument("--runs", type=_runs, default=5, help="timed runs of each command (after 1 warm-up)")
+    parser.add_argument(
+        "--features", type=_runs, metavar="EVENTS", default=None,
+        help="also time the commands of FEATURES (as-of, roles on a date, corroboration, event types, "
+        "publishing) on a store of EVENTS events, at most 3 runs each",
+    )  # fmt: skip
     args = parser.parse_args()
     for tool in ("sqlite3", "jq"):
         if shutil.which(tool) is None:
@@ -193,6 +199,8 @@ def main() -> None:
             growth.append(bench_size(n, args.runs, work, env))
         report_growth(growth)
         report_targets(bundled, startup, growth)
+        if args.features:
+            bench_features(args.features, args.runs, work, env)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -246,6 +254,59 @@ def bench_size(n: int, runs: int, work: Path, env: dict) -> dict:
     print(table(rows))
     export.unlink()
     return result
+
+
+#: The commands the README's feature paragraphs quote figures for (label: geotie arguments).
+#: `{out}` is a file in the benchmark's folder.
+FEATURES = {
+    "every event, tsv": ["timeline", "-f", "tsv"],
+    "--as-of 2030 (every event kept)": ["timeline", "--as-of", "2030", "-f", "tsv"],
+    "--as-of 2015": ["timeline", "--as-of", "2015", "-f", "tsv"],
+    "actors": ["actors", "-f", "tsv"],
+    "actors --as-of 2015": ["actors", "--as-of", "2015", "-f", "tsv"],
+    "who china": ["who", "china", "-f", "tsv"],
+    "who china --on 2010": ["who", "china", "--on", "2010", "-f", "tsv"],
+    "timeline china": ["timeline", "china", "-f", "tsv"],
+    "timeline china --with-roles": ["timeline", "china", "--with-roles", "-f", "tsv"],
+    "every event --with-roles": ["timeline", "--with-roles", "-f", "tsv"],
+    "--min-sources 2": ["timeline", "--min-sources", "2", "-f", "tsv"],
+    "--type CONSULT": ["timeline", "--type", "CONSULT", "-f", "tsv"],
+    "pakistan azerbaijan --type AGREE": ["timeline", "pakistan", "azerbaijan", "--type", "AGREE", "-f", "tsv"],
+    "--type CONSULT -f plover": ["timeline", "--type", "CONSULT", "-f", "plover"],
+    "every event -f plover": ["timeline", "-f", "plover"],
+    "search pipeline --type CONSULT": ["search", "pipeline", "--type", "CONSULT", "-f", "tsv"],
+    "timeline pakistan azerbaijan, table": ["timeline", "pakistan", "azerbaijan", "-f", "table"],
+    "page -o FILE": ["page", "-o", "{out}"],
+    "timeline -f timelinejs": ["timeline", "-f", "timelinejs"],
+    "ties pakistan": ["ties", "pakistan", "-f", "tsv"],
+    "ties pakistan --depth 2 -f dot": ["ties", "pakistan", "--depth", "2", "-f", "dot"],
+    "activity": ["activity", "-f", "tsv"],
+    "timeline pakistan azerbaijan --cite -f md": ["timeline", "pakistan", "azerbaijan", "--cite", "-f", "md"],
+    "sources -f csljson": ["sources", "-f", "csljson"],
+}
+
+
+def bench_features(n: int, runs: int, work: Path, env: dict) -> None:
+    """FEATURES on a store of `n` events (generated unless the sizes made it already), its index
+    built first; the lines each command writes are counted in its warm-up run."""
+    folder = work / f"store-{n}"
+    store = folder / "facts.toml"
+    if not store.exists():
+        subprocess.run([PY, str(Path(generate.__file__)), str(n), str(folder)], check=True, stdout=subprocess.DEVNULL)
+    data = ["--no-default", "--data", str(store)]
+    run_once([GEOTIE_BIN, *data, "timeline", "-f", "tsv"], env)  # the index, built once
+    rows = []
+    some = min(runs, EXPORT_RUNS)
+    for label, args in FEATURES.items():
+        cmd = [GEOTIE_BIN, *data, *(a.format(out=work / "page.html") for a in args)]
+        with (work / "out.txt").open("w") as out:
+            run_once(cmd, env, stdout=out)
+        with (work / "out.txt").open("rb") as out:
+            lines = sum(block.count(b"\n") for block in iter(lambda: out.read(1 << 20), b""))
+        m = measure(cmd, env, some, warmup=0)
+        rows.append([f"`{' '.join(args)}` ({label})", *fmt(m)[:3], f"{lines:,}"])
+    print(f"\n## Features, {n:,} events ({some} runs each)\n")
+    print(table(rows, ["command", "median", "spread", "peak memory", "lines out"]))
 
 
 def report_growth(growth: list[dict]) -> None:

@@ -3,6 +3,7 @@ and a non-zero status, never a traceback."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -33,6 +34,7 @@ def test_help(script):
         ("generate.py", ["5", "/dev/null/x"], "cannot write"),
         ("run.py", ["--sizes", "10k"], "'10k' is not a list of whole numbers"),
         ("run.py", ["--runs", "0"], "must be at least 1"),
+        ("run.py", ["--features", "many"], "is not a whole number"),
         ("completion.py", ["lots"], "RUNS a whole number"),
         ("completion.py", ["--against"], "--against needs a folder"),
     ],
@@ -56,3 +58,19 @@ def test_a_python_without_the_dependencies_is_told_which_to_use(script, tmp_path
     env = {"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"}
     got = subprocess.run([sys.executable, str(BENCH / script), "--help"], capture_output=True, text=True, env=env)
     assert got.returncode != 0 and "Traceback" not in got.stderr and "virtual environment" in got.stderr
+
+
+def test_features_runs_every_command_it_lists(tmp_path, capsys):
+    """bench/run.py --features: each command of FEATURES runs (a failing one stops the
+    benchmark with its message) and gets a row with the lines it wrote."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import run as bench
+    finally:
+        sys.path.remove(str(BENCH))
+    env = {**os.environ, "GEOTIE_CACHE": str(tmp_path / "cache"), "XDG_DATA_HOME": str(tmp_path)}
+    bench.bench_features(400, 1, tmp_path, env)
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(bench.FEATURES) and (tmp_path / "page.html").stat().st_size > 0
+    assert all(row.rstrip(" |").split("| ")[-1].replace(",", "").isdigit() for row in rows)
