@@ -74,3 +74,37 @@ def test_features_runs_every_command_it_lists(tmp_path, capsys):
     rows = [line for line in out.splitlines() if line.startswith("| `")]
     assert len(rows) == len(bench.FEATURES) and (tmp_path / "page.html").stat().st_size > 0
     assert all(row.rstrip(" |").split("| ")[-1].replace(",", "").isdigit() for row in rows)
+
+
+def _m(seconds: float, ratio: float | None = None, rss: int = 20) -> dict:
+    return {"median": seconds, "min": seconds, "max": seconds, "rss": rss, "ratio": ratio}
+
+
+def test_the_targets_are_judged_on_the_figures(capsys):
+    """report_targets: the 100k ratio is the paired one (not the quotient of medians measured
+    minutes apart), and each verdict follows its bound."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import run as bench
+    finally:
+        sys.path.remove(str(BENCH))
+    bundled = {"tsv": _m(0.07, 6.2), "table": _m(0.11, 9.4)}
+    bundled |= {label: _m(0.07) for label in bench.TARGETED}
+    at_100k = {"n": 100_000, **{label: _m(0.2) for label in bench.TARGETED}}  # medians 2.9x apart...
+    at_100k |= {"paired " + label: _m(0.2, 1.4) for label in bench.TARGETED}  # ...but 1.4x when paired
+    at_100k["paired who X"] = _m(0.2, 1.6)
+    at_1m = {"n": 1_000_000, "first": _m(20.0, rss=900), "jq": _m(40.0)}
+    at_1m |= {label: _m(0.1) for label in bench.TARGETED} | {"sqlite3 " + label: _m(0.01) for label in bench.TARGETED}
+    at_1m |= {"json": _m(39.0, rss=50), "jsonl": _m(41.0, rss=50)}
+    bench.report_targets(bundled, _m(0.07), [at_100k, at_1m])
+    lines = capsys.readouterr().out.splitlines()
+
+    def verdict(start: str) -> str:
+        (line,) = [x for x in lines if start in x]
+        return line.rsplit("|", 2)[1].strip()
+
+    assert verdict("--format tsv` ≤ 6×") == "**not met**" and verdict("`--format table` ≤ 9.5×") == "met"
+    assert verdict("100k: warm `timeline A B`") == "met" and verdict("100k: warm `who X`") == "**not met**"
+    assert verdict("1M: warm `search WORD`") == "met"  # 0.1 s <= 2 x (0.01 + 0.07)
+    assert verdict("whole-store `-f json`") == "met" and verdict("whole-store `-f jsonl`") == "**not met**"
+    assert verdict("1M: first run") == "**not met**"
