@@ -10,8 +10,9 @@ exports at most 3 times); the tables give the median, the spread (min-max) and t
 memory (max RSS) of those runs, and the ratio to `python -c pass` measured right before each
 run (at 100k, the targeted queries are also paired with the same query on the bundled store:
 the ratio issue #11 sets a target for). "first run" is a run with an empty cache folder (the
-store read, checked and indexed). The sqlite3 rows run the same query as geotie on geotie's own index file, in the sqlite3
-shell. Stores are generated (bench/generate.py) in a temporary folder; nothing else is touched.
+store read, checked and indexed). The sqlite3 rows run the same query as geotie on geotie's
+own index file, in the sqlite3 shell. Stores are generated (bench/generate.py) in a temporary
+folder; nothing else is touched.
 """
 
 from __future__ import annotations
