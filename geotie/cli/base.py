@@ -214,6 +214,19 @@ def emit(fmt: str, view_fn: Callable[[], Any], table_fn: Callable[[Any], None]) 
         write_view(fmt, view_fn())
 
 
+def write_in_parts(fmt: str, parts: list, folder: str | None) -> None:
+    """A json or jsonl answer on stdout, written in parts made at the same time (render.parts)."""
+    from ..render.parts import write_parts
+    from ..render.writers import JsonArray
+
+    out: Any = _Noted(sys.stdout)
+    if fmt == "json":
+        out = JsonArray(out)
+    write_parts(parts, out, folder)
+    if fmt == "json":
+        out.close()
+
+
 def write_view(fmt: str, view: Any) -> None:
     """A machine format on stdout (`view`: a render.rows.View)."""
     from ..render.writers import write

@@ -25,6 +25,7 @@ from .base import (
     load,
     pick_format,
     say,
+    write_in_parts,
     write_view,
 )
 
@@ -189,6 +190,10 @@ def timeline_cmd(
             write_view(fmt_name, rows.View(rows.EVENT_COLUMNS, lambda: map(tsv_cells, found), None, found))
             return
     if fmt_name in STREAMED:  # rows written as the events are found: `| head -1` is quick
+        parts = _parts(ix, q, fmt_name) if roles_of is None else None
+        if parts:
+            write_in_parts(fmt_name, parts, str(ix.path.parent))
+            return
         write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q), roles_of, corroboration_of))
         return
     found = iq.timeline_lines(ix, q) if fmt_name == "table" and not (cite or with_roles) else None
@@ -211,6 +216,42 @@ def timeline_cmd(
                             corroboration_of, named)  # fmt: skip
 
     emit(fmt_name, lambda: rows.events_view(events, roles_of, corroboration_of), table)
+
+
+#: A whole-timeline json/jsonl export of a store of at least this many events is made in parts,
+#: one per usable CPU (at most MAX_PARTS), at the same time (render.parts); below it, the
+#: export takes well under a second and a fork would cost more than it saves.
+PARTS_MIN_EVENTS = 20_000
+MAX_PARTS = 8
+
+
+def _parts(ix, q: TimelineQuery, fmt_name: str) -> list | None:
+    """The parts of an export by timeline position, if it is made in parts: json or jsonl of
+    the whole timeline (filters by date, tag, status and type allowed), from an index file."""
+    import os
+
+    if fmt_name not in ("json", "jsonl") or ix.path is None or not hasattr(os, "fork"):
+        return None
+    if q.actors or q.reverse or q.limit is not None or q.as_of is not None or q.min_sources > 1:
+        return None
+    from ..procs import usable_cpus
+
+    total, n = int(ix.meta.get("events", 0)), usable_cpus(MAX_PARTS)
+    if n < 2 or total < PARTS_MIN_EVENTS:
+        return None
+    from ..index import queries as iq
+    from ..render import rows
+    from ..render.writers import write_elements
+
+    def part(lo: int, hi: int):
+        def make(out, here: bool) -> None:
+            own = ix if here else ix.reopened()
+            found = iq.iter_timeline(own, q, positions=(lo, hi))
+            write_elements(rows.events_view(found, None, _corroboration_of(own)), fmt_name, out)
+
+        return make
+
+    return [part(total * i // n, total * (i + 1) // n) for i in range(n)]
 
 
 def _say_skipped(skipped) -> None:

@@ -36,6 +36,7 @@ from typing import Any
 from ..dates import sort_key
 from ..fields import search_texts
 from ..model import SCHEMA_VERSION, Actor, Meta, Source
+from ..procs import die_with_parent, usable_cpus
 from .build import FULFILS_AT, event_rows
 
 BULK_MIN = 4 << 20  # bytes of TOML: below this the ordinary read takes about as long
@@ -104,9 +105,8 @@ class Bulk:
 
 
 def workers() -> int:
-    """The CPUs this process may run on (not all the machine's, under taskset or the like)."""
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(MAX_WORKERS, usable or 1))
+    """The CPUs this process may run on, at most MAX_WORKERS."""
+    return usable_cpus(MAX_WORKERS)
 
 
 def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None, aside: str | None = None) -> Bulk | None:
@@ -152,7 +152,7 @@ def _load(paths, stats, chunks, n, file_hash, started) -> Bulk | None:
 
     def work(job: list[Chunk]) -> list[Part | None]:
         if os.getpid() != me:  # a child: it dies with this process (Linux), not to run on alone
-            _die_with_parent()
+            die_with_parent()
         done = [read_chunk(str(paths[c.file]), c) for c in job]
         if os.getpid() != me and os.getppid() != me:  # orphaned meanwhile: the sweep may have run
             _remove([c.spill for c in job])
@@ -183,21 +183,6 @@ def _load(paths, stats, chunks, n, file_hash, started) -> Bulk | None:
     if found is None:
         _remove(spills)
     return found
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError, ImportError):
-        pass
 
 
 def _changed(path: Path, before: os.stat_result) -> bool:

@@ -69,6 +69,22 @@ class Index:
         except sqlite3.DatabaseError as err:
             raise self.damaged(err) from err
 
+    def reopened(self) -> Index:
+        """The same index file through a new connection, for a forked process (an SQLite
+        connection must not be used across a fork). IndexDamaged if the file at the path is no
+        longer the one this index read (built again meanwhile) or cannot be read."""
+        if self.path is None:
+            raise self.damaged("an index in memory has no file to open again")
+        try:
+            db = sqlite3.connect(f"file:{quote(str(self.path))}?mode=ro", uri=True)
+        except sqlite3.Error as err:
+            raise self.damaged(err) from err
+        again = Index(db, self.path, self.meta)
+        if dict(again.rows("SELECT key, value FROM meta")) != self.meta:
+            db.close()
+            raise self.damaged("the file was replaced since it was opened")
+        return again
+
     def damaged(self, err: object) -> IndexDamaged:
         where = self.path or "in memory"
         return IndexDamaged(f"the index {where} is damaged ({err}); it is built again on the next run")

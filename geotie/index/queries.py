@@ -314,14 +314,22 @@ def _driver(ix: Index, wanted: list[str]) -> str | None:
 
 
 def timeline_sql(
-    q: TimelineQuery, driver: str | None = None, table: str = "events", columns: str = EVENT_COLUMNS
+    q: TimelineQuery,
+    driver: str | None = None,
+    table: str = "events",
+    columns: str = EVENT_COLUMNS,
+    positions: tuple[int, int] | None = None,
 ) -> tuple[str, list]:
     """The SQL (and its parameters) of the events matching `q`, in the order asked: `columns`
     of `table` (events, or event_rows: both have pos, lo, hi and status). With a `driver` (one
     of q.actors, not q.union) the rows are read from that actor's index range, once per time
-    the event lists the actor, and q.limit is left to the caller."""
+    the event lists the actor, and q.limit is left to the caller. `positions` (lo, hi): only
+    the events at timeline positions lo <= pos < hi (a part of an export: render.parts)."""
     where: list[str] = []
     params: list = []
+    if positions is not None:
+        where.append("e.pos >= ? AND e.pos < ?")
+        params += positions
     wanted = list(dict.fromkeys(q.actors))
     if driver:
         source = f"event_actors a JOIN {table} e ON e.pos = a.pos"
@@ -372,14 +380,15 @@ def timeline_sql(
     return sql, params
 
 
-def iter_timeline(ix: Index, q: TimelineQuery) -> Iterator[Event]:
+def iter_timeline(ix: Index, q: TimelineQuery, positions: tuple[int, int] | None = None) -> Iterator[Event]:
     """geotie.query.iter_timeline: the matching events, a batch at a time. Events involving
-    all of several actors are read from the index range of the one with the fewest events."""
+    all of several actors are read from the index range of the one with the fewest events.
+    `positions`: see timeline_sql."""
     wanted = list(dict.fromkeys(q.actors))
     driver = _driver(ix, wanted) if wanted and not q.union else None
     if driver == "":
         return iter(())
-    sql, params = timeline_sql(q, driver)
+    sql, params = timeline_sql(q, driver, positions=positions)
     found = events(ix, sql, params, distinct=bool(driver))
     if q.as_of is not None:  # the SQL kept the events a known source cites; their other citations go
         found = _as_of(found, known_sources(ix, q.as_of))

@@ -162,6 +162,34 @@ def write_json(view: View, out: IO[str]) -> None:
     out.write("[]\n" if opening == "[\n  " else "\n]\n")
 
 
+class JsonArray:
+    """Where the parts of a JSON array are written (`write_elements`, each element preceded
+    by a comma): the first comma becomes the opening bracket; `close` writes the closing one.
+    The text is write_json's, byte for byte."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.begun = False
+
+    def write(self, text: str) -> int:
+        if not self.begun and text:
+            self.begun = True
+            text = "[" + text[1:]
+        return self.out.write(text)
+
+    def close(self) -> None:
+        self.out.write("\n]\n" if self.begun else "[]\n")
+
+
+def write_elements(view: View, fmt: str, out: IO[str]) -> None:
+    """A part of a json array (each element preceded by ",\n  ": see JsonArray) or of jsonl."""
+    if fmt == "jsonl":
+        write_jsonl(view, out)
+        return
+    for item in view.data:
+        out.write(",\n  " + _element(item))
+
+
 def write_jsonl(view: View, out: IO[str]) -> None:
     for record in view.records:
         out.write(json_text(record) + "\n")

@@ -1,0 +1,69 @@
+"""A long machine-format answer written in parts made at the same time, in order.
+
+The first part is made by this process and written straight to the output; each other part
+by a forked child into an anonymous file (already unlinked: nothing is left behind if the
+command is killed) in `folder`, copied to the output once this process reaches it. Memory
+stays what one part needs; the disk holds the parts not yet copied. A part whose child
+failed (it found damage, or could not open what it reads) is made again here, so whatever
+went wrong is met -- and reported -- by this process. If this process stops early (the
+reader went away: `| head -1`), the children are killed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import IO
+
+#: A part: writes its text to the stream; `here` is False in a child (it must then open its
+#: own connections: an SQLite connection must not be used across a fork).
+Part = Callable[[IO[str], bool], None]
+
+#: Characters copied at a time: under malloc's mmap threshold even at 4 bytes a character
+#: (blocks of 1M characters, made and freed again and again, left the heap ~40 MB larger).
+COPY_BLOCK = 1 << 15
+
+
+def write_parts(parts: Sequence[Part], out: IO[str], folder: str | None) -> None:
+    import tempfile
+
+    from ..procs import die_with_parent
+
+    children: list[tuple[int, IO[bytes]]] = []
+    try:
+        for part in parts[1:]:
+            spool = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed once copied, or in `finally`
+            pid = os.fork()
+            if pid == 0:  # the child: make the part, and leave without running the parent's exit code
+                status = 1
+                try:
+                    die_with_parent()
+                    with open(os.dup(spool.fileno()), "w", encoding="utf-8") as text:
+                        part(text, False)
+                    status = 0
+                finally:
+                    os._exit(status)
+            children.append((pid, spool))
+        parts[0](out, True)
+        for part, (pid, spool) in zip(parts[1:], children, strict=True):
+            _, status = os.waitpid(pid, 0)
+            children = children[1:]
+            if status != 0:
+                spool.close()
+                part(out, True)
+                continue
+            spool.seek(0)
+            with open(os.dup(spool.fileno()), encoding="utf-8") as text:
+                spool.close()
+                while block := text.read(COPY_BLOCK):
+                    out.write(block)
+    finally:
+        for pid, spool in children:  # stopped early: the parts not reached are not needed
+            import signal
+
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+            spool.close()
