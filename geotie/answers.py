@@ -179,15 +179,18 @@ def corroboration(event: "Event | RowEvent", publishers: Mapping[str, str]) -> i
 # --- a timeline table's rows --------------------------------------------------------------------
 
 
-class RowEvent(NamedTuple):
+class RowEvent:
     """What a timeline table shows of an event, from its stored tsv row (fields.timeline_row):
-    no event decoded. Where a table needs more (quotes for --cite, roles), it takes Events."""
+    no event decoded. Where a table needs more (quotes for --cite, roles), it takes Events.
+    A plain class: a NamedTuple would cost every command that imports this module ~0.2 ms."""
 
-    date: DateSpan
-    status: str
-    title: str
-    actors: tuple[str, ...]
-    sources: tuple[str, ...]  # those its citations cite, each once, in their order
+    __slots__ = ("actors", "date", "sources", "status", "title")
+
+    def __init__(
+        self, date: DateSpan, status: str, title: str, actors: tuple[str, ...], sources: tuple[str, ...]
+    ) -> None:
+        self.date, self.status, self.title, self.actors = date, status, title, actors
+        self.sources = sources  # those its citations cite, each once, in their order
 
 
 def row_event(cells: tuple[str, ...]) -> RowEvent:
