@@ -77,7 +77,7 @@ def test_features_runs_every_command_it_lists(tmp_path, capsys):
 
 
 def _m(seconds: float, ratio: float | None = None, rss: int = 20) -> dict:
-    return {"median": seconds, "min": seconds, "max": seconds, "rss": rss, "ratio": ratio}
+    return {"median": seconds, "min": seconds, "max": seconds, "rss": rss, "ratio": ratio, "base": seconds}
 
 
 def test_the_targets_are_judged_on_the_figures(capsys):
