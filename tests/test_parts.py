@@ -88,6 +88,17 @@ def test_write_parts_keeps_the_order_and_remakes_failed_parts():
     assert out.getvalue() == ",a0,a1,a2,b0,b1,b2,ç0,ç1,ç2,d0,d1,d2"
 
 
+@pytest.mark.parametrize("broken", ["tempfile.TemporaryFile", "os.fork"])
+def test_parts_are_made_here_when_no_child_can_be_started(monkeypatch, broken):
+    def refuse(*a, **kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(broken, refuse)
+    out = io.StringIO()
+    write_parts([_text("a"), _text("b"), _text("c")], out, None)
+    assert out.getvalue() == ",a0,a1,a2,b0,b1,b2,c0,c1,c2"
+
+
 def test_a_reader_gone_early_leaves_no_child_running():
     class Gone(io.StringIO):
         def write(self, text: str) -> int:

@@ -5,7 +5,8 @@ by a forked child into an anonymous file (already unlinked: nothing is left behi
 command is killed) in `folder`, copied to the output once this process reaches it. Memory
 stays what one part needs; the disk holds the parts not yet copied. A part whose child
 failed (it found damage, or could not open what it reads) is made again here, so whatever
-went wrong is met -- and reported -- by this process. If this process stops early (the
+went wrong is met -- and reported -- by this process; so is a part for which no file or no
+child could be made. If this process stops early (the
 reader went away: `| head -1`), the children are killed.
 """
 
@@ -25,29 +26,17 @@ COPY_BLOCK = 1 << 15
 
 
 def write_parts(parts: Sequence[Part], out: IO[str], folder: str | None) -> None:
-    import tempfile
-
-    from ..procs import die_with_parent
-
-    children: list[tuple[int, IO[bytes]]] = []
+    children: list[tuple[int, IO[bytes]] | None] = []
     try:
-        for part in parts[1:]:
-            spool = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed once copied, or in `finally`
-            pid = os.fork()
-            if pid == 0:  # the child: make the part, and leave without running the parent's exit code
-                status = 1
-                try:
-                    die_with_parent()
-                    with open(os.dup(spool.fileno()), "w", encoding="utf-8") as text:
-                        part(text, False)
-                    status = 0
-                finally:
-                    os._exit(status)
-            children.append((pid, spool))
+        children += [_start(part, folder) for part in parts[1:]]
         parts[0](out, True)
-        for part, (pid, spool) in zip(parts[1:], children, strict=True):
+        for part in parts[1:]:
+            child = children.pop(0)
+            if child is None:  # no child could be started: made here
+                part(out, True)
+                continue
+            pid, spool = child
             _, status = os.waitpid(pid, 0)
-            children = children[1:]
             if status != 0:
                 spool.close()
                 part(out, True)
@@ -58,12 +47,45 @@ def write_parts(parts: Sequence[Part], out: IO[str], folder: str | None) -> None
                 while block := text.read(COPY_BLOCK):
                     out.write(block)
     finally:
-        for pid, spool in children:  # stopped early: the parts not reached are not needed
-            import signal
+        for child in children:  # stopped early: the parts not reached are not needed
+            if child is not None:
+                _stop(*child)
 
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
-            spool.close()
+
+def _start(part: Part, folder: str | None) -> tuple[int, IO[bytes]] | None:
+    """A child making `part` into an anonymous file; None if the file or the process could
+    not be made (the folder is not writable any more, no more processes...)."""
+    import tempfile
+
+    try:
+        spool = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed once copied, or by _stop
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        spool.close()
+        return None
+    if pid == 0:  # the child: make the part, and leave without running the parent's exit code
+        status = 1
+        try:
+            from ..procs import die_with_parent
+
+            die_with_parent()
+            with open(os.dup(spool.fileno()), "w", encoding="utf-8") as text:
+                part(text, False)
+            status = 0
+        finally:
+            os._exit(status)
+    return pid, spool
+
+
+def _stop(pid: int, spool: IO[bytes]) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
+    spool.close()
