@@ -87,16 +87,6 @@ class Hit(NamedTuple):
     end: int
 
 
-class Shared(NamedTuple):
-    """What a walk over shared events (geotie.ties) needs of an event: the index reads it
-    from the event's stored timeline row, without decoding the event."""
-
-    id: str
-    date: DateSpan
-    actors: tuple[str, ...]
-    tags: tuple[str, ...]
-
-
 def needle_pattern(needle: str) -> re.Pattern:
     """The folded `needle` as a pattern over lower-case ASCII text: its words with any run of
     other characters between them (as folding makes of them)."""
@@ -176,27 +166,23 @@ def corroboration(event: "Event | RowEvent", publishers: Mapping[str, str]) -> i
     return len({publisher_key(s, publishers.get(s)) for s in cited_sources(event)})
 
 
-# --- a timeline table's rows --------------------------------------------------------------------
+# --- events as their stored timeline rows tell them --------------------------------------------
 
 
 class RowEvent:
-    """What a timeline table shows of an event, from its stored tsv row (fields.timeline_row):
-    no event decoded. Where a table needs more (quotes for --cite, roles), it takes Events.
-    A plain class: a NamedTuple would cost every command that imports this module ~0.2 ms."""
+    """An event as its stored tsv row tells it (fields.timeline_row): what a timeline table and
+    a walk over shared events (geotie.ties) need, read without decoding the event. Where more
+    is needed (quotes for --cite, roles, JSON), Events are decoded. A plain class: a NamedTuple
+    would cost every command that imports this module ~0.2 ms."""
 
-    __slots__ = ("actors", "date", "sources", "status", "title")
+    __slots__ = ("actors", "date", "id", "sources", "status", "tags", "title")
 
-    def __init__(
-        self, date: DateSpan, status: str, title: str, actors: tuple[str, ...], sources: tuple[str, ...]
-    ) -> None:
-        self.date, self.status, self.title, self.actors = date, status, title, actors
-        self.sources = sources  # those its citations cite, each once, in their order
-
-
-def row_event(cells: tuple[str, ...]) -> RowEvent:
-    """The RowEvent of a timeline row's cells (fields.TIMELINE_COLUMNS, as text.tsv_cells gives them)."""
-    date_text, _, _, _, status, _, title, actors, _, sources = cells
-    return RowEvent(parse_edtf(date_text), status, title, _listed(actors), _listed(sources))
+    def __init__(self, cells: tuple[str, ...]) -> None:
+        """From a timeline row's cells (fields.TIMELINE_COLUMNS, as text.tsv_cells gives them)."""
+        date_text, _, _, _, self.status, self.id, self.title, actors, tags, sources = cells
+        self.date = parse_edtf(date_text)
+        self.actors, self.tags = _listed(actors), _listed(tags)
+        self.sources = _listed(sources)  # those its citations cite, each once, in their order
 
 
 def _listed(cell: str) -> tuple[str, ...]:

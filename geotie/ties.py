@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .answers import Shared
+from .answers import RowEvent
 from .dates import sort_key
 from .model import DateSpan, Event
 
@@ -27,7 +27,7 @@ class Tie:
     tags: dict[str, int] = field(default_factory=dict)  # tag -> shared events with it
     _span: tuple = field(default=(), repr=False, compare=False)  # sort keys of first and last
 
-    def add(self, e: Event | Shared) -> None:
+    def add(self, e: Event | RowEvent) -> None:
         self.events.append(e.id)
         key = sort_key(e.date)  # once per event: a walk two steps out adds events by the 100,000
         if self.first is None:
@@ -48,7 +48,7 @@ class Tie:
         return len(self.events)
 
 
-def ties(root: str, events_of: Callable[[str], Iterable[Event | Shared]], depth: int = 1) -> list[Tie]:
+def ties(root: str, events_of: Callable[[str], Iterable[Event | RowEvent]], depth: int = 1) -> list[Tie]:
     """The ties found walking `depth` steps out from `root`: at step 1 every actor sharing an
     event with the root; at step n, every actor sharing an event with one found at step n-1.
     Each pair of actors appears once (a tie between two actors found at the same step is kept,

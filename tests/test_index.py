@@ -289,7 +289,7 @@ def test_any_valid_store_gives_the_same_answers(data, store_data, fts):
 
 
 def assert_same_ties(store, ix, roots) -> None:
-    """`ties` walked over the index's light rows (actor_shared) finds what it finds over the
+    """`ties` walked over the index's stored rows (actor_rows) finds what it finds over the
     events read into memory: the same pairs, depths, event ids, first and last dates, tags."""
     from geotie.ties import ties
 
@@ -298,7 +298,7 @@ def assert_same_ties(store, ix, roots) -> None:
 
     for root in roots:
         for depth in (1, 2, 3):
-            assert ties(root, lambda a: iq.actor_shared(ix, a), depth) == ties(root, events_of, depth)
+            assert ties(root, lambda a: iq.actor_rows(ix, a), depth) == ties(root, events_of, depth)
 
 
 def test_the_renderers_print_the_same_from_the_index():
@@ -336,23 +336,6 @@ def test_ties_over_the_bundled_store_read_light_rows():
     store = load_paths([ROOT / "data" / "facts.toml"])
     ix = memory_index(store)
     assert_same_ties(store, ix, ["pakistan", "azerbaijan", "vugar-mustafayev", "jf-17"])
-    shared = list(iq.actor_shared(ix, "azerbaijan"))
+    shared = list(iq.actor_rows(ix, "azerbaijan"))
     assert [s.id for s in shared] == [e.id for e in query.timeline(store, TimelineQuery(actors=("azerbaijan",)))]
     assert all(s.actors and isinstance(s.tags, tuple) for s in shared)
-
-
-def test_lookups_read_the_actors_asked_for_at_once(monkeypatch):
-    """A table of many rows names its actors from one query, not one query per actor."""
-    store = load_paths([ROOT / "data" / "facts.toml"])
-    ix = memory_index(store)
-    ids = list(store.actors)[:30]
-    calls = []
-    monkeypatch.setattr(
-        iq, "actors_by_id", lambda ix, wanted, real=iq.actors_by_id: calls.append(list(wanted)) or real(ix, wanted)
-    )
-    looked_up = iq.lookups(ix, ids)
-    assert calls == [ids]
-    assert [looked_up.actors[i].name for i in ids] == [store.actors[i].name for i in ids]
-    assert calls == [ids]  # nothing asked for again
-    looked_up.actors.fetch_all([*ids, "nobody"])
-    assert calls == [ids, ["nobody"]] and "nobody" not in looked_up.actors

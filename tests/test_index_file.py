@@ -365,3 +365,18 @@ def test_file_hash_is_the_whole_files_read_a_block_at_a_time(data, block):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(fresh, "HASH_BLOCK", block)
             assert fresh.file_hash(path) == f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
+def test_reopened_is_the_same_file_or_refused(folder, store_file):
+    """Index.reopened (a forked process's own connection): the file it opened, or IndexDamaged
+    when another build has replaced it meanwhile; an index in memory has no file to reopen."""
+    _, ix = built(folder, store_file)
+    again = ix.reopened()
+    assert again.db is not ix.db and all_events(again) == all_events(ix)
+    again.close()
+    built(folder, store_file)  # built again: renamed over the file, with another written_ns
+    with pytest.raises(IndexDamaged, match="replaced"):
+        ix.reopened()
+    in_memory = build_module.memory_index(load_paths([store_file]))
+    with pytest.raises(IndexDamaged, match="in memory"):
+        in_memory.reopened()

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from conftest import write
-from geotie.answers import RowEvent, TimelineQuery, corroboration, row_event
+from geotie.answers import RowEvent, TimelineQuery, corroboration
 from geotie.index import queries as iq
 from geotie.index.use import index_for
 from geotie.render import terminal
@@ -106,8 +106,8 @@ def test_the_table_from_rows_is_the_table_from_events(which, actors, tmp_path, m
     ix = index_for([bundled_store() if which == "bundled" else write(tmp_path, TRICKY)], None)
     q = TimelineQuery(actors=actors)
     events = iq.timeline(ix, q)
-    rows = [row_event(tsv_cells(line)) for line in iq.timeline_lines(ix, q)]
-    assert events and all(type(r) is RowEvent for r in rows)
+    rows = [RowEvent(tsv_cells(line)) for line in iq.timeline_lines(ix, q)]
+    assert events and [r.id for r in rows] == [e.id for e in events]
     named = iq.actor_labels(ix, (a for e in events for a in e.actors))
     want = drawn(ix, events, set(actors))
     assert drawn(ix, rows, set(actors), named) == want

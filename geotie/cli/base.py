@@ -219,12 +219,12 @@ def write_in_parts(fmt: str, parts: list, folder: str | None) -> None:
     from ..render.parts import write_parts
     from ..render.writers import JsonArray
 
-    out: Any = _Noted(sys.stdout)
-    if fmt == "json":
-        out = JsonArray(out)
-    write_parts(parts, out, folder)
-    if fmt == "json":
-        out.close()
+    if fmt != "json":
+        write_parts(parts, _Noted(sys.stdout), folder)
+        return
+    array = JsonArray(_Noted(sys.stdout))
+    write_parts(parts, array, folder)
+    array.close()
 
 
 def write_view(fmt: str, view: Any) -> None:

@@ -136,7 +136,7 @@ def ties_cmd(
 
     facts = _facts(ctx)
     root = facts.resolve_actor(" ".join(actor))
-    found = ties(root.id, facts.actor_shared, depth)
+    found = ties(root.id, facts.actor_rows, depth)
     names = {a.id: a.name for a in (facts.actors.get(i) for t in found for i in (t.near, t.far)) if a}
     names[root.id] = root.name
     fmt_name = pick_format(fmt)

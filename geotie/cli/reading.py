@@ -198,10 +198,10 @@ def timeline_cmd(
         return
     found = iq.timeline_lines(ix, q) if fmt_name == "table" and not (cite or with_roles) else None
     if found is not None:  # a table of what the stored rows hold: no event decoded
-        from ..answers import row_event
+        from ..answers import RowEvent
         from ..text import tsv_cells
 
-        events = [row_event(tsv_cells(line)) for line in found]
+        events = [RowEvent(tsv_cells(line)) for line in found]
     else:
         events = iq.timeline(ix, q)
     if not events and fmt_name == "table":

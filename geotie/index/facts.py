@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from .. import query
-from ..answers import Shared, TimelineQuery
+from ..answers import RowEvent, TimelineQuery
 from ..model import Actor, Event, Source
 from . import queries as iq
 from .db import Index
@@ -41,6 +41,6 @@ class Facts:
     def iter_timeline(self, q: TimelineQuery) -> Iterator[Event]:
         return iq.iter_timeline(self._ix, q)
 
-    def actor_shared(self, actor_id: str) -> Iterator[Shared]:
-        """The events listing the actor with only what a walk over shared events needs (geotie.ties)."""
-        return iq.actor_shared(self._ix, actor_id)
+    def actor_rows(self, actor_id: str) -> Iterator[RowEvent]:
+        """The events listing the actor, as their stored rows tell them (what geotie.ties walks over)."""
+        return iq.actor_rows(self._ix, actor_id)

@@ -16,7 +16,7 @@ from ..answers import (
     CitingFact,
     Hit,
     Profile,
-    Shared,
+    RowEvent,
     TimelineQuery,
     actor_as_of,
     actor_order,
@@ -247,12 +247,6 @@ class Lookup(Mapping):
             self._made[key] = made
         return made
 
-    def fetch_all(self, keys: Iterable[str]) -> None:
-        """Read these entries now, with one query (a table of many rows looks up each of them)."""
-        missing = [k for k in keys if k not in self._made]
-        if missing:
-            self._made.update(self._fetch(self._ix, missing))
-
     def __iter__(self) -> Iterator[str]:
         return (row[0] for row in self._ix.rows(f"SELECT id FROM {self._table} ORDER BY seq"))
 
@@ -267,12 +261,9 @@ class Lookups(NamedTuple):
     sources: Lookup
 
 
-def lookups(ix: Index, actors: Iterable[str] = ()) -> Lookups:
-    """Stand-in for the `store` argument of geotie.render's functions; `actors`: ids read at
-    once, the others as they are asked for."""
-    found = Lookups(Lookup(ix, "actors"), Lookup(ix, "sources"))
-    found.actors.fetch_all(actors)
-    return found
+def lookups(ix: Index) -> Lookups:
+    """Stand-in for the `store` argument of geotie.render's functions."""
+    return Lookups(Lookup(ix, "actors"), Lookup(ix, "sources"))
 
 
 # --- the queries -----------------------------------------------------------------------------------
@@ -452,21 +443,13 @@ def actor_events(ix: Index, actor_id: str) -> Iterator[Event]:
     return events(ix, sql, [actor_id])
 
 
-def actor_shared(ix: Index, actor_id: str) -> Iterator[Shared]:
-    """The events listing the actor, as `actor_events`, each with only its id, date, actors
-    and tags: read from its stored timeline row (checked), not decoded."""
-    from ..fields import LIST_SEP, TIMELINE_COLUMNS
+def actor_rows(ix: Index, actor_id: str) -> Iterator[RowEvent]:
+    """The events listing the actor, as `actor_events`, read from their stored timeline rows
+    (checked), not decoded (what geotie.ties walks over)."""
     from ..text import tsv_cells
 
-    date, ident, actors, tags = map(TIMELINE_COLUMNS.index, ("date", "id", "actors", "tags"))
-
-    def ids(cell: str) -> tuple[str, ...]:  # LIST_SEP.join undone
-        return tuple(cell.split(LIST_SEP)) if cell else ()
-
     sql = f"SELECT {ROW_COLUMNS} FROM event_actors a JOIN event_rows e ON e.pos = a.pos WHERE a.actor = ?"
-    for line in _checked_lines(ix, sql + " ORDER BY a.pos", [actor_id]):
-        cells = tsv_cells(line)
-        yield Shared(cells[ident], parse_edtf(cells[date]), ids(cells[actors]), ids(cells[tags]))
+    return (RowEvent(tsv_cells(line)) for line in _checked_lines(ix, sql + " ORDER BY a.pos", [actor_id]))
 
 
 def profile(ix: Index, actor: Actor, top: int = 5, known: frozenset[str] | None = None) -> Profile:

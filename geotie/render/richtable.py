@@ -64,12 +64,11 @@ class Table(RichTable):
         if not self.pad_edge:
             left = 0 if first else left
             right = 0 if last else right
-        padded = any(self.padding)
+        padded, extra = any(self.padding), left + right
         lows, highs = [], []
         for plain in plains:
             low, high = _got(*_text_width(plain), width)  # type: ignore[arg-type]
             if padded:  # Padding.__rich_measure__, then Measurement.get on the Padding
-                extra = left + right
                 low, high = (width, width) if width - extra < 1 else (min(low + extra, width), min(high + extra, width))
                 low, high = _got(low, high, width)
             lows.append(low)
