@@ -1,5 +1,6 @@
-"""geotie.render.richtable.Table measures its columns itself: whatever the cells, options
-and console width, it must print exactly what Rich's own Table prints."""
+"""geotie.render.richtable.Table measures its columns and draws its plain Text cells itself:
+whatever the cells, their styles, the options and the console width, it must print exactly
+what Rich's own Table prints, styles included."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich import box
 from rich.console import Console
+from rich.errors import MissingStyle
+from rich.padding import Padding
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -32,6 +35,32 @@ def texts(draw) -> str:
     return out[: draw(st.integers(0, len(out)))] if draw(st.booleans()) else out
 
 
+STYLES = st.sampled_from(["", "dim", "bold red", "italic on blue", "underline", "not-a-style"])
+
+
+@st.composite
+def cells(draw) -> Text:
+    """A Text as a view makes it, or with what else a Text can carry: spans, its own
+    justify, overflow, no_wrap, end and tab size."""
+    plain = draw(texts())
+    style = draw(STYLES)
+    if draw(st.integers(0, 2)):
+        return Text(plain, style=style or "dim")
+    text = Text(
+        plain,
+        style=style if style != "not-a-style" else "",
+        justify=draw(st.sampled_from([None, "left", "center", "right", "full", "default"])),
+        overflow=draw(st.sampled_from([None, "fold", "crop", "ellipsis"])),
+        no_wrap=draw(st.sampled_from([None, True, False])),
+        end=draw(st.sampled_from(["\n", "", "\n\n"])),
+        tab_size=draw(st.sampled_from([None, 1, 4])),
+    )
+    for _ in range(draw(st.integers(0, 3))):
+        start = draw(st.integers(0, len(plain)))
+        text.stylize(draw(STYLES.filter(bool)), start, draw(st.integers(start, len(plain) + 2)))
+    return text
+
+
 @st.composite
 def tables(draw):
     options = {
@@ -41,6 +70,10 @@ def tables(draw):
         "collapse_padding": draw(st.booleans()),
         "show_header": draw(st.booleans()),
         "expand": draw(st.booleans()),
+        "show_lines": draw(st.booleans()),
+        "leading": draw(st.integers(0, 1)),
+        "row_styles": draw(st.sampled_from([None, ["", "dim"], ["on red"]])),
+        "header_style": draw(st.sampled_from([None, "bold", "italic magenta"])),
     }
     columns = []
     for _ in range(draw(st.integers(1, 5))):
@@ -52,11 +85,14 @@ def tables(draw):
             "ratio": draw(st.none() | st.integers(1, 4)),
             "width": draw(st.none() | st.integers(0, 12)) if draw(st.integers(0, 4)) == 0 else None,
             "overflow": draw(st.sampled_from(["fold", "ellipsis", "crop"])),
+            "justify": draw(st.sampled_from(["left", "center", "right", "full", "default"])),
+            "vertical": draw(st.sampled_from(["top", "middle", "bottom"])),
+            "style": draw(st.sampled_from([None, "green", "on yellow"])),
         }
         header_obj = Text(header) if draw(st.booleans()) else header
         columns.append((header_obj, column))
-    rows = draw(st.lists(st.lists(texts(), min_size=len(columns), max_size=len(columns)), max_size=6))
-    as_str = draw(st.integers(0, 9)) == 0  # a str cell: Rich measures that column itself
+    rows = draw(st.lists(st.lists(cells(), min_size=len(columns), max_size=len(columns)), max_size=6))
+    as_str = draw(st.integers(0, 9)) == 0  # a str cell: Rich measures and draws that column itself
     return options, columns, rows, as_str
 
 
@@ -66,17 +102,26 @@ def made(cls, spec):
     for header, column in columns:
         table.add_column(header, **column)
     for n, row in enumerate(rows):
-        table.add_row(*(cell if as_str and n == 0 else Text(cell, style="dim") for cell in row))
+        table.add_row(*(cell.plain if as_str and n == 0 else cell.copy() for cell in row))
     return table
 
 
 def console(out: io.StringIO, width: int) -> Console:
-    return Console(file=out, width=width, highlight=False, markup=False, emoji=False, color_system=None)
+    """A terminal of `width` columns with true colour: every style is printed."""
+    return Console(
+        file=out, width=width, highlight=False, markup=False, emoji=False, force_terminal=True,
+        color_system="truecolor", legacy_windows=False,
+    )  # fmt: skip
 
 
 def printed(cls, spec, width: int) -> str:
+    """What the table prints, or the error Rich raised (an unknown style, where a fully
+    justified line asks for it)."""
     out = io.StringIO()
-    console(out, width).print(made(cls, spec))
+    try:
+        console(out, width).print(made(cls, spec))
+    except MissingStyle as err:
+        return f"error: {err}"
     return out.getvalue()
 
 
@@ -107,6 +152,21 @@ def test_the_quick_measure_is_taken(monkeypatch) -> None:
     table.add_row(Text("2025-05-21"))
     Console(file=io.StringIO(), width=40).print(table)
     assert calls[:2] == ["When", "2025-05-21"]
+
+
+def test_plain_text_cells_are_drawn_here(monkeypatch) -> None:
+    """The property above would hold trivially if every cell went to Rich's renderer."""
+    drawn = []
+    quick = richtable._cell_lines
+    monkeypatch.setattr(richtable, "_cell_lines", lambda *a: drawn.append(a[1].renderable) or quick(*a))
+    table = Table()
+    table.add_column("When")
+    table.add_row(Text("2025-05-21"))
+    out = io.StringIO()
+    Console(file=out, width=40).print(table)
+    assert [str(cell) for cell in drawn] == ["When", "2025-05-21"]
+    assert quick(Console(), drawn[0] and Padding("When", 1), Console().options, None) is None  # a str: Rich draws it
+    assert "2025-05-21" in out.getvalue()
 
 
 def test_other_cells_are_left_to_rich() -> None:
