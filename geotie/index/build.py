@@ -23,7 +23,7 @@ from .. import __version__
 from ..fields import actor_fields, search_texts, searchable, source_fields, timeline_row
 from ..model import SCHEMA_VERSION, Actor, DateSpan, Meta, Problem, Source, Store
 from ..text import fold, fold_lines, tsv_line
-from . import schema
+from . import aside, schema
 from .checksum import actor_crc, event_crc, source_crc, text_crc
 from .db import Index
 from .fresh import file_hash, file_stat, safe_dir
@@ -89,6 +89,8 @@ class Builder:
         self.db = sqlite3.connect(self.tmp or ":memory:", isolation_level=None)
         self.meta: dict[str, str] = {}
         self.files: list[str] = []
+        self.part_aside = False  # aside.PART_TABLES are built by another process
+        self.part_copied = False  # and copied in: their full-text table is merged already
         self.pos = self.actors = self.sources = 0  # the rows added so far
         try:
             for pragma in PRAGMAS:
@@ -191,32 +193,33 @@ class Builder:
             texts = search_texts([e for e, _, _ in items])
         self.add_rows([event_rows(e, file, line) for e, file, line in items], texts)
 
-    def add_rows(self, items: Sequence[tuple], texts: Sequence[str]) -> None:
-        """`add_events` of events already made into rows (`event_rows`, as index.bulk's workers do)."""
-        if len(texts) != len(items):
-            raise ValueError(f"{len(items)} events but {len(texts)} search texts")
+    def add_rows(self, items: Sequence[tuple], texts: Sequence[str] | None = None) -> None:
+        """`add_events` of events already made into rows (`event_rows`, as index.bulk's workers
+        do). `texts` None: aside.PART_TABLES are built by another process (`part_aside`)."""
+        if (texts is None) != self.part_aside or (texts is not None and len(texts) != len(items)):
+            raise ValueError(f"{len(items)} events but {'no' if texts is None else len(texts)} search texts")
         start = self.pos
-        rows, actors, tags, cites, cells = [], [], [], [], []
-        for pos, (row, listed, tagged, cited, printed) in enumerate(items, start):
+        rows, tags, cites, cells = [], [], [], []
+        for pos, (row, _, tagged, cited, printed) in enumerate(items, start):
             rows.append((pos, *row))
             cells.append((pos, *printed))
-            actors += [(pos, i, a) for i, a in enumerate(listed)]
             tags += [(pos, i, t) for i, t in enumerate(tagged)]
             cites += [(pos, None, None, j, *c) for j, c in enumerate(cited)]
         db = self.db
         db.executemany("INSERT INTO events VALUES (" + ", ".join("?" * 21) + ")", rows)
         db.executemany("INSERT INTO event_rows VALUES (?, ?, ?, ?, ?, ?)", cells)
-        db.executemany("INSERT INTO event_actors VALUES (?, ?, ?)", actors)
         db.executemany("INSERT INTO event_tags VALUES (?, ?, ?)", tags)
         db.executemany("INSERT INTO citations VALUES (?, ?, ?, ?, ?, ?, ?)", cites)
-        self._search_text("event_search", start, texts)
+        if texts is not None:  # else a second process builds them (index.aside)
+            aside.insert_part(db, *aside.part_rows(start, ((r[1], t) for r, t in zip(items, texts, strict=True))))
         self.pos = start + len(items)
 
     def finish(self, paths: Sequence[Path | str], written_ns: int | None = None) -> Index | None:
         """Index the rows, record what the index was built from, and put it in place: the
         index (open) in memory, or written at `target` (closed, then the Index is None)."""
         db = self.db
-        schema.create_indexes(db, self.fts)
+        merged = ("event_search",) if self.part_copied else ()
+        schema.create_indexes(db, self.fts, search=tuple(t for t in schema.SEARCH_TABLES if t not in merged))
         db.execute("INSERT INTO tags SELECT tag, count(DISTINCT pos) FROM event_tags GROUP BY tag")
         db.execute("UPDATE actors SET events = (SELECT count(*) FROM event_actors WHERE actor = actors.id)")
         meta = {
@@ -269,9 +272,23 @@ def add_bulk(builder: Builder, bulk: Bulk) -> None:
     builder.add_actors(bulk.actors.values())
     from itertools import islice
 
-    records = bulk.records()
-    while batch := list(islice(records, BATCH)):
-        builder.add_rows([rows for rows, _ in batch], [text for _, text in batch])
+    part = aside.start(builder.db, builder.target, bulk.count, builder.fts, bulk.links, BATCH)
+    try:
+        if part is None:
+            records = bulk.records()
+            while batch := list(islice(records, BATCH)):
+                builder.add_rows([rows for rows, _ in batch], [text for _, text in batch])
+            return
+        builder.part_aside = True
+        rows = bulk.rows()
+        while batch := list(islice(rows, BATCH)):
+            builder.add_rows(batch)
+        builder.part_copied = part.join(builder.db, builder.fts)
+        if not builder.part_copied:  # the child failed: its tables are made here
+            aside.fill_part(builder.db, bulk.links, BATCH)
+    finally:
+        if part is not None:
+            part.stop()
 
 
 #: Fills a Builder with the store's parts (after add_files): add_store or add_bulk, bound to what they add.

@@ -26,6 +26,7 @@ import contextlib
 import os
 import pickle
 import stat
+import struct
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -95,10 +96,24 @@ class Bulk:
     def records(self) -> Iterator[tuple[tuple, str]]:
         """(rows for the index as build.event_rows gives them, folded search text) of every
         event, in timeline order."""
+        for (_, rows), (_, _, text) in zip(self._merged(ROWS), self._merged(LINKS), strict=True):
+            yield rows, text
+
+    def rows(self) -> Iterator[tuple]:
+        """The rows for the index (build.event_rows) of every event, in timeline order."""
+        for _, rows in self._merged(ROWS):
+            yield rows
+
+    def links(self) -> Iterator[tuple[tuple, str]]:
+        """(actors, folded search text) of every event, in timeline order (what index.aside's
+        second process needs: it reads only these)."""
+        for _, actors, text in self._merged(LINKS):
+            yield actors, text
+
+    def _merged(self, stream: int) -> Iterator[tuple]:
         import heapq
 
-        for _, rows, text in heapq.merge(*(_spilled(p) for p in self.spills), key=itemgetter(0)):
-            yield rows, text
+        return heapq.merge(*(_spilled(p, stream) for p in self.spills), key=itemgetter(0))
 
     def discard(self) -> None:
         _remove(self.spills)
@@ -205,15 +220,35 @@ def _remove_folder_when_empty(folder: str) -> None:
         os.rmdir(folder)
 
 
-def _spilled(path: str) -> Iterator[tuple]:
-    """The records a chunk spilled, in order."""
+#: The two streams of a spill file: each batch is written as a header (the byte lengths of
+#: both pickles) then a pickle of [(key, rows)] and one of [(key, actors, search text)],
+#: so that a reader of one stream skips the other's bytes without decoding them.
+ROWS, LINKS = 0, 1
+_LENGTHS = struct.Struct("<QQ")
+
+
+def _spill(out, events: list) -> None:
+    """A chunk's sorted records into its spill file, a batch at a time."""
+    for i in range(0, len(events), SPILL_BATCH):
+        batch = events[i : i + SPILL_BATCH]
+        rows = pickle.dumps([(e[0], e[4]) for e in batch], pickle.HIGHEST_PROTOCOL)
+        links = pickle.dumps([(e[0], e[4][1], e[5]) for e in batch], pickle.HIGHEST_PROTOCOL)
+        out.write(_LENGTHS.pack(len(rows), len(links)))
+        out.write(rows)
+        out.write(links)
+
+
+def _spilled(path: str, stream: int) -> Iterator[tuple]:
+    """One stream of the records a chunk spilled, in order."""
     with open(path, "rb") as f:
-        while True:
-            try:
-                batch = pickle.load(f)
-            except EOFError:
-                return
-            yield from batch
+        while header := f.read(_LENGTHS.size):
+            lengths = _LENGTHS.unpack(header)
+            if stream == LINKS:
+                f.seek(lengths[ROWS], os.SEEK_CUR)
+            data = f.read(lengths[stream])
+            if stream == ROWS:
+                f.seek(lengths[LINKS], os.SEEK_CUR)
+            yield from pickle.loads(data)
 
 
 def cut(file: int, path: Path, n: int) -> list[Chunk]:
@@ -326,8 +361,7 @@ def read_chunk(path: str, chunk: Chunk) -> Part | None:
     part.source_refs = _split("".join(e[3] for e in events))
     part.links = {row[0]: row[FULFILS_AT] for row in (e[4][0] for e in events) if row[FULFILS_AT]}
     with open(chunk.spill, "wb") as out:
-        for i in range(0, len(events), SPILL_BATCH):
-            pickle.dump([(e[0], e[4], e[5]) for e in events[i : i + SPILL_BATCH]], out, pickle.HIGHEST_PROTOCOL)
+        _spill(out, events)
     return part
 
 
