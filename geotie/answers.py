@@ -6,7 +6,7 @@ needle is found in a field."""
 # annotation at import (~0.3 ms a class), evaluated ones cost next to nothing.
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import NamedTuple, Protocol
 
@@ -45,7 +45,7 @@ class Profile(NamedTuple):
     actor: Actor
     roles: tuple[Role, ...]  # in time order
     holders: tuple[tuple[Actor, Role], ...]  # people/organizations with a role of this actor
-    events: tuple[Event, ...]
+    events: Collection[Event]  # a tuple; from the index, ActorEvents: read each time it is gone through
     together: tuple[tuple[Actor, int], ...]  # actors met most often in the same events
 
 

@@ -91,3 +91,34 @@ def test_a_json_array_written_an_element_at_a_time_is_what_json_writes(items):
     write(View(("x",), [], lambda: iter(items)), "json", out, safe=False)
     want = json.dumps(items, ensure_ascii=False, indent=2)
     assert out.getvalue() == re.sub(JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", want) + "\n"
+
+
+@given(obj=objects, arrays=st.dictionaries(st.text(max_size=6), st.lists(values, max_size=4), max_size=3))
+def test_an_object_with_lazy_arrays_is_what_dumping_it_writes(obj, arrays):
+    """rows.Lazy values (a profile's events) are written an element at a time, at the object's
+    own keys: the same text, indented (json) and on one line (jsonl), as the whole object."""
+    from geotie.render.rows import Lazy
+    from geotie.render.writers import json_text
+
+    whole = {**obj, **arrays}
+    lazy = {key: (Lazy(lambda v=value: iter(v)) if key in arrays else value) for key, value in whole.items()}
+    for fmt, want in (("json", json_text(whole, indent=2)), ("jsonl", json_text(whole))):
+        out = io.StringIO()
+        write(View(("x",), [], lambda: dict(lazy)), fmt, out, safe=False)
+        assert out.getvalue() == want + "\n"
+
+
+def test_a_lazy_array_is_made_as_it_is_written():
+    from geotie.render.rows import Lazy
+
+    out = io.StringIO()
+    made = []
+
+    def items():
+        for i in range(3):
+            made.append((i, out.getvalue().count("{")))  # what was written when the element was made
+            yield {"n": i}
+
+    write(View(("x",), [], {"a": "x", "events": Lazy(items), "z": []}), "json", out, safe=False)
+    assert [written for _, written in made] == [1, 2, 3]  # the object's brace, then one per element
+    assert json.loads(out.getvalue()) == {"a": "x", "events": [{"n": 0}, {"n": 1}, {"n": 2}], "z": []}

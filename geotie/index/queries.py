@@ -452,14 +452,70 @@ def actor_rows(ix: Index, actor_id: str) -> Iterator[RowEvent]:
     return (RowEvent(tsv_cells(line)) for line in _checked_lines(ix, sql + " ORDER BY a.pos", [actor_id]))
 
 
+class ActorEvents:
+    """The events listing an actor (once per time it is listed), in timeline order, as a
+    profile holds them: read from the index each time they are gone through, never held (a
+    country of a large store is listed by hundreds of thousands of events). Equal to a tuple
+    or list of the same events; `cells` gives their stored timeline rows without decoding."""
+
+    __slots__ = ("_actor", "_count", "_ix", "_known")
+
+    def __init__(self, ix: Index, actor_id: str, known: frozenset[str] | None = None) -> None:
+        self._ix, self._actor, self._known = ix, actor_id, known
+        self._count: int | None = None
+
+    def __iter__(self) -> Iterator[Event]:
+        found = actor_events(self._ix, self._actor)
+        return found if self._known is None else _as_of(found, self._known)
+
+    def cells(self) -> Iterator[tuple[str, ...]] | None:
+        """Each event's timeline row (fields.TIMELINE_COLUMNS) as stored, checked; None with
+        --as-of (what each event's citations say decides which are kept)."""
+        if self._known is not None:
+            return None
+        from ..text import tsv_cells
+
+        sql = f"SELECT {ROW_COLUMNS} FROM event_actors a JOIN event_rows e ON e.pos = a.pos WHERE a.actor = ?"
+        return (tsv_cells(line) for line in _checked_lines(self._ix, sql + " ORDER BY a.pos", [self._actor]))
+
+    def __len__(self) -> int:
+        if self._count is None:
+            if self._known is None:
+                self._count = self._ix.rows("SELECT count(*) FROM event_actors WHERE actor = ?", [self._actor])[0][0]
+            else:
+                self._count = sum(1 for _ in self)
+        return self._count
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ActorEvents | tuple | list):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ActorEvents({self._actor!r}, {len(self)} events)"
+
+
+def most_together(ix: Index, actor_id: str, top: int) -> list[tuple[str, int]]:
+    """The `top` actors listed most often in the actor's events (each listing counted, as
+    geotie.query.profile counts them), most first, then by id; counted in SQL."""
+    sql = (
+        "SELECT o.actor, count(*) AS n FROM event_actors m JOIN event_actors o ON o.pos = m.pos "
+        "WHERE m.actor = ? AND o.actor != m.actor GROUP BY o.actor ORDER BY n DESC, o.actor LIMIT ?"
+    )
+    return [(other, n) for other, n in ix.rows(sql, [actor_id, top])]
+
+
 def profile(ix: Index, actor: Actor, top: int = 5, known: frozenset[str] | None = None) -> Profile:
-    """geotie.query.profile."""
-    found = tuple(actor_events(ix, actor.id))
-    if known is not None:
+    """geotie.query.profile, its events read as they are gone through (ActorEvents)."""
+    found = ActorEvents(ix, actor.id, known)
+    if known is None:
+        best = most_together(ix, actor.id, top)
+    else:
         actor = actor_as_of(actor, known)
-        found = tuple(_as_of(iter(found), known))
-    counts = Counter(other for e in found for other in e.actors if other != actor.id)
-    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        counts = Counter(other for e in found for other in e.actors if other != actor.id)
+        best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     others = actors_by_id(ix, [i for i, _ in best])
     together = tuple((others[i], n) for i, n in best)
     roles = tuple(sorted(actor.roles, key=role_order))

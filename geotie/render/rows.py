@@ -7,7 +7,7 @@ object per line for jsonl.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..answers import CitingFact, Hit, Lookups, Profile
@@ -225,34 +225,57 @@ def _role_dates(r: Role) -> str:
     return LIST_SEP.join([b for b in bounds if b] + [d.text for d in r.attested])
 
 
+class Lazy:
+    """A JSON array inside a view's object, made an element at a time as it is written, never
+    held (the events of a profile: a country of a large store has hundreds of thousands).
+    Only as a value of the object's own keys (render.writers writes it there)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Callable[[], Iterable[Any]]) -> None:
+        self.items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items())
+
+
 def profile_view(p: Profile) -> View:
+    """The profile's events are gone through as they are written: from their stored rows
+    where the index has them (`cells`), decoded for json."""
     a = p.actor
-    obj = {
-        "id": a.id,
-        "name": a.name,
-        "kind": a.kind,
-        "aliases": list(a.aliases),
-        "demonyms": list(a.demonyms),
-        "country": a.country or None,
-        "roles": [role_json(r) for r in p.roles],
-        "office_holders": [{"actor": h.id, "name": h.name, **role_json(r)} for h, r in p.holders],
-        "events": [event_json(e) for e in p.events],
-        "appears_with": [{"id": o.id, "name": o.name, "events": n} for o, n in p.together],
-    }
-    rows: list[tuple[str, ...]] = [("name", a.id, "", a.name, a.kind)]
-    rows += [("alias", a.id, "", alias, "") for alias in a.aliases]
-    rows += [("demonym", a.id, "", demonym, "") for demonym in a.demonyms]
-    if a.country:
-        rows.append(("country", a.country, "", a.country, ""))
-    for r in p.roles:
-        rows.append(("role", r.of, _role_dates(r), r.title, LIST_SEP.join(c.source for c in r.citations)))
-    for h, r in p.holders:
-        rows.append(
-            ("holder", h.id, _role_dates(r), f"{h.name}: {r.title}", LIST_SEP.join(c.source for c in r.citations))
-        )
-    rows += [("event", e.id, e.date.text, e.title, e.status) for e in p.events]
-    rows += [("with", o.id, "", o.name, str(n)) for o, n in p.together]
-    return View(PROFILE_COLUMNS, rows, obj)
+
+    def data() -> dict:
+        return {
+            "id": a.id,
+            "name": a.name,
+            "kind": a.kind,
+            "aliases": list(a.aliases),
+            "demonyms": list(a.demonyms),
+            "country": a.country or None,
+            "roles": [role_json(r) for r in p.roles],
+            "office_holders": [{"actor": h.id, "name": h.name, **role_json(r)} for h, r in p.holders],
+            "events": Lazy(lambda: (event_json(e) for e in p.events)),
+            "appears_with": [{"id": o.id, "name": o.name, "events": n} for o, n in p.together],
+        }
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        yield ("name", a.id, "", a.name, a.kind)
+        yield from (("alias", a.id, "", alias, "") for alias in a.aliases)
+        yield from (("demonym", a.id, "", demonym, "") for demonym in a.demonyms)
+        if a.country:
+            yield ("country", a.country, "", a.country, "")
+        for r in p.roles:
+            yield ("role", r.of, _role_dates(r), r.title, LIST_SEP.join(c.source for c in r.citations))
+        for h, r in p.holders:
+            yield ("holder", h.id, _role_dates(r), f"{h.name}: {r.title}", LIST_SEP.join(c.source for c in r.citations))
+        stored = getattr(p.events, "cells", lambda: None)()
+        if stored is not None:  # timeline rows: date, start, end, precision, status, id, title...
+            yield from (("event", c[5], c[0], c[6], c[4]) for c in stored)
+        else:
+            yield from (("event", e.id, e.date.text, e.title, e.status) for e in p.events)
+        yield from (("with", o.id, "", o.name, str(n)) for o, n in p.together)
+
+    return View(PROFILE_COLUMNS, rows, data)
 
 
 def actor_json(a: Actor, events: int) -> dict:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from ..text import tsv_cell, tsv_line, visible
-from .rows import View
+from .rows import Lazy, View
 
 __all__ = ["tsv_cell", "write"]
 
@@ -153,7 +153,8 @@ def write_json(view: View, out: IO[str]) -> None:
     writes for the whole list, byte for byte, without holding it)."""
     data = view.data
     if isinstance(data, dict):
-        out.write(json_text(data, indent=2) + "\n")
+        write_object(data, out, indent=True)
+        out.write("\n")
         return
     opening = "[\n  "
     for item in data:
@@ -191,8 +192,46 @@ def write_elements(view: View, fmt: str, out: IO[str]) -> None:
 
 
 def write_jsonl(view: View, out: IO[str]) -> None:
-    for record in view.records:
+    data = view.data
+    if isinstance(data, dict):
+        write_object(data, out, indent=False)
+        out.write("\n")
+        return
+    for record in data:
         out.write(json_text(record) + "\n")
+
+
+def write_object(obj: dict, out: IO[str], indent: bool) -> None:
+    """One JSON object (indented as json.dumps(..., indent=2) or on one line as json.dumps),
+    each rows.Lazy value of its keys written as an array an element at a time: the same
+    text, byte for byte, as the object with lists there."""
+    lazy = {key: f"\0geotie-lazy-{i}\0" for i, (key, value) in enumerate(obj.items()) if type(value) is Lazy}
+    text = json_text({key: lazy.get(key, value) for key, value in obj.items()}, indent=2 if indent else None)
+    for key, mark in lazy.items():
+        before, found, text = text.partition(json_text(mark))
+        if not found:  # pragma: no cover - the mark is a string of the object's own
+            raise ValueError(f"{key}: not found in the object's text")
+        out.write(before)
+        _write_array(obj[key], out, indent)
+    out.write(text)
+
+
+def _write_array(items: Lazy, out: IO[str], indent: bool) -> None:
+    """An array as the value of an object's own key: its elements at depth 2 (indented) or
+    separated by ", " (one line)."""
+    if not indent:
+        separator = "["
+        for item in items:
+            out.write(separator + json_text(item))
+            separator = ", "
+        out.write("[]" if separator == "[" else "]")
+        return
+    separator = "[\n    "
+    for item in items:
+        text = indented(item, "    ")
+        out.write(separator + (_safe(text) if text is not None else json_text(item, indent=2).replace("\n", "\n    ")))
+        separator = ",\n    "
+    out.write("[]" if separator == "[\n    " else "\n  ]")
 
 
 def md_cell(value: str) -> str:

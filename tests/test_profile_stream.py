@@ -1,0 +1,71 @@
+"""A profile read from the index goes through its events as it prints them (a country of a
+million-event store is listed by hundreds of thousands): never held, tsv from the stored rows
+without decoding, json decoded a batch at a time; the same text as the profile held whole."""
+
+import io
+
+import pytest
+
+from geotie import query
+from geotie.index import queries as iq
+from geotie.index.use import index_for
+from geotie.render import rows
+from geotie.render.writers import write
+from geotie.store import bundled_store, load_paths
+
+
+@pytest.fixture(scope="module")
+def both():
+    path = bundled_store()
+    return load_paths([path]), index_for([path], None)
+
+
+def written(p, fmt: str) -> str:
+    out = io.StringIO()
+    write(rows.profile_view(p), fmt, out, safe=False)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "md", "json", "jsonl"])
+def test_every_actor_prints_as_the_profile_held_whole(both, fmt):
+    store, ix = both
+    for actor in store.actors.values():
+        streamed, held = iq.profile(ix, actor), query.profile(store, actor)
+        assert isinstance(streamed.events, iq.ActorEvents) and type(held.events) is tuple
+        assert written(streamed, fmt) == written(held, fmt), actor.id
+
+
+def test_as_of_prints_as_the_profile_held_whole(both):
+    from datetime import date
+
+    from geotie.answers import known_sources
+
+    store, ix = both
+    known = known_sources(store.sources.values(), date(2020, 1, 1))
+    for actor in store.actors.values():
+        streamed, held = iq.profile(ix, actor, known=known), query.profile(store, actor, known=known)
+        assert streamed.events.cells() is None  # each event's citations decide: decoded
+        for fmt in ("tsv", "json"):
+            assert written(streamed, fmt) == written(held, fmt), actor.id
+
+
+def test_the_events_are_read_each_time_not_held(both, monkeypatch):
+    store, ix = both
+    p = iq.profile(ix, store.actors["pakistan"])
+    batches: list[int] = []
+    decode = iq._decode_events
+    monkeypatch.setattr(iq, "_decode_events", lambda ix, found: batches.append(len(found)) or decode(ix, found))
+    assert written(p, "tsv").count("\nevent\t") == len(p.events) > 30
+    assert batches == []  # tsv: the stored rows, no event decoded
+    written(p, "json")
+    written(p, "json")
+    assert batches and sum(batches) == 2 * len(p.events)  # read again for each writing, a batch at a time
+    assert max(batches) <= iq.BATCH
+
+
+def test_appears_with_is_counted_as_the_store_counts_it(both):
+    store, ix = both
+    for actor in store.actors.values():
+        counted = [(a.id, n) for a, n in iq.profile(ix, actor).together]
+        assert counted == [(a.id, n) for a, n in query.profile(store, actor).together]
+        assert iq.most_together(ix, actor.id, 100)[: len(counted)] == counted
