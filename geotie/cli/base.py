@@ -188,13 +188,14 @@ def pick_format(fmt: Format | None) -> str:
     return "table" if sys.stdout.isatty() else "tsv"
 
 
-#: Set once a command has written some of its answer in a machine format (see
-#: `_once_more_if_damaged`; a table is written once its rows are all read).
+#: Set once a command has written some of its answer (see `_once_more_if_damaged`): in a
+#: machine format, or a table of more than one part (render.terminal.print_in_parts).
 _writing = False
 
 
 class _Noted:
-    """stdout, noting that the answer has begun at the first write."""
+    """stdout, noting that the answer has begun at the first write (anything else is stdout's:
+    a table drawn a part at a time is written through it too)."""
 
     def __init__(self, out: IO[str]) -> None:
         self.out = out
@@ -203,6 +204,14 @@ class _Noted:
         global _writing
         _writing = True
         return self.out.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.out, name)
+
+
+def noted_stdout() -> IO[str]:
+    """stdout for an answer written before all of it is read (see `_once_more_if_damaged`)."""
+    return _Noted(sys.stdout)  # type: ignore[return-value]
 
 
 def emit(fmt: str, view_fn: Callable[[], Any], table_fn: Callable[[Any], None]) -> None:

@@ -23,6 +23,7 @@ from .base import (
     emit,
     format_option,
     load,
+    noted_stdout,
     pick_format,
     say,
     write_in_parts,
@@ -196,26 +197,29 @@ def timeline_cmd(
             return
         write_view(fmt_name, rows.events_view(iq.iter_timeline(ix, q), roles_of, corroboration_of))
         return
-    found = iq.timeline_lines(ix, q) if fmt_name == "table" and not (cite or with_roles) else None
+    # A table (every other format is written above): counted first, for its heading, then
+    # drawn a part at a time as the events are read (render.terminal.print_in_parts).
+    total = iq.count_timeline(ix, q)
+    if not total:
+        say("no events match")
+        return
+    found = iq.timeline_lines(ix, q) if not (cite or with_roles) else None
     if found is not None:  # a table of what the stored rows hold: no event decoded
         from ..answers import RowEvent
         from ..text import tsv_cells
 
-        events = [RowEvent(tsv_cells(line)) for line in found]
+        events = (RowEvent(tsv_cells(line)) for line in found)
     else:
-        events = iq.timeline(ix, q)
-    if not events and fmt_name == "table":
-        say("no events match")
-        return
-    count = f"{len(events)} event" + ("" if len(events) == 1 else "s")
-    heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count}"
+        events = iq.iter_timeline(ix, q)
+    heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {total} event" + "s" * (total != 1)
 
-    def table(term) -> None:
-        named = iq.actor_labels(ix, (a for e in events for a in e.actors))  # every name in one query
-        term.print_timeline(sys.stdout, iq.lookups(ix), events, cite, heading, set(q.actors), roles_of,
+    def named(part: list) -> dict[str, str]:
+        return iq.actor_labels(ix, (a for e in part for a in e.actors))  # a part's names in one query
+
+    from ..render import terminal
+
+    terminal.print_timeline(noted_stdout(), iq.lookups(ix), events, cite, heading, set(q.actors), roles_of,
                             corroboration_of, named)  # fmt: skip
-
-    emit(fmt_name, lambda: rows.events_view(events, roles_of, corroboration_of), table)
 
 
 #: A whole-timeline json/jsonl export of a store of at least this many events is made in parts,
@@ -381,7 +385,11 @@ def who_cmd(
         )
         return
 
-    emit(pick_format(fmt), lambda: rows.profile_view(p), lambda term: term.print_profile(sys.stdout, iq.lookups(ix), p))
+    emit(
+        pick_format(fmt),
+        lambda: rows.profile_view(p),
+        lambda term: term.print_profile(noted_stdout(), iq.lookups(ix), p),  # its events' table in parts
+    )
 
 
 @command("event")

@@ -391,16 +391,22 @@ def iter_timeline(ix: Index, q: TimelineQuery, positions: tuple[int, int] | None
 
 
 def count_untyped(ix: Index, q: TimelineQuery) -> int:
-    """How many events match `q` (but its limit) and have no PLOVER type: counted in SQL,
-    but with --min-sources (corroboration is worked out on each event)."""
-    q = q._replace(types=("",), limit=None, reverse=False)
+    """How many events match `q` (but its limit) and have no PLOVER type."""
+    return count_timeline(ix, q._replace(types=("",), limit=None))
+
+
+def count_timeline(ix: Index, q: TimelineQuery) -> int:
+    """How many events `iter_timeline(ix, q)` gives: counted in SQL, but with --min-sources
+    (corroboration is worked out on each event)."""
+    q = q._replace(reverse=False)
     if q.min_sources > 1:
         return sum(1 for _ in iter_timeline(ix, q))
     wanted = list(dict.fromkeys(q.actors))
     if wanted and not q.union and _driver(ix, wanted) == "":
         return 0
-    sql, params = timeline_sql(q)
-    return ix.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]
+    sql, params = timeline_sql(q._replace(limit=None))
+    found = ix.rows(f"SELECT count(*) FROM ({sql})", params)[0][0]
+    return found if q.limit is None else min(found, q.limit)
 
 
 def timeline_lines(ix: Index, q: TimelineQuery) -> Iterator[str] | None:

@@ -64,8 +64,21 @@ class Table(RichTable):
     """rich.table.Table, but for how its columns of plain Text are measured and their cells
     drawn (see the module)."""
 
+    #: The widths of the columns (padding included) the table was last drawn with.
+    widths: list[int] | None = None
+
     def _render(self, console, options, widths):  # type: ignore[override]
+        self.widths = list(widths)
         return super()._render(_Console(console), options, widths)
+
+    def fix_widths(self, widths: list[int]) -> None:
+        """Each column drawn exactly `widths[i]` wide, padding included (as another table of
+        the same columns was laid out: `widths`), whatever its cells."""
+        for i, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
+            column.width = max(0, width - self._get_padding_width(i))
+            column.ratio = column.min_width = column.max_width = None
+        self.expand = False
+        self.width = sum(widths) + self._extra_width  # also where Rich drew it wider than the console
 
     def _measure_column(self, console, options, column) -> Measurement:  # type: ignore[override]
         texts = [column.header] if self.show_header else []

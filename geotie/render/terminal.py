@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import islice
 from typing import IO, Any
 
 from rich import box
@@ -141,20 +142,61 @@ def events_table(
     return table
 
 
+#: Rows of a table laid out at a time: a longer table is printed a part at a time (print_in_parts).
+TABLE_PART = 1000
+
+
+def print_in_parts(c: Console, items: Iterable, table_for: Callable[[list], Table]) -> None:
+    """The table `table_for(items)` makes. Up to TABLE_PART items: that table, as Rich lays it
+    out. More: a part of TABLE_PART items at a time, so that neither the items nor Rich's
+    drawing of them are all held (a country of a million-event store has hundreds of
+    thousands of rows): the first part laid out by Rich, each later one with the first
+    one's column widths and no title or header, the parts joined where their edges meet --
+    the text of one table of every row with those widths."""
+    found = iter(items)
+    table = table_for(list(islice(found, TABLE_PART)))
+    following = list(islice(found, TABLE_PART))
+    if not following:
+        c.print(table)
+        return
+    lines = c.render_lines(table, pad=False, new_lines=True)
+    _print_lines(c, lines[:-1])  # but its bottom edge
+    widths = table.widths
+    while following:
+        part = table_for(following)
+        following = list(islice(found, TABLE_PART))
+        part.title, part.show_header = None, False
+        part.fix_widths(widths)
+        lines = c.render_lines(part, pad=False, new_lines=True)
+        _print_lines(c, lines[1:-1] if following else lines[1:])  # but its top edge (and bottom)
+
+
+def _print_lines(c: Console, lines: list) -> None:
+    from rich.segment import Segments
+
+    c.print(Segments([segment for line in lines for segment in line]), end="")
+
+
 def print_timeline(
     out: IO[str],
     store: Lookups,
-    events: list[Event] | list[RowEvent],
+    events: Iterable[Event] | Iterable[RowEvent],
     cite: bool,
     heading: str,
     hide: set[str],
     roles_of=None,
     corroboration_of=None,
-    named: Mapping[str, str] | None = None,
+    named: Mapping[str, str] | Callable[[list], Mapping[str, str]] | None = None,
 ) -> None:
+    """`named`: see actor_names; a function: the names of a part's events' actors (print_in_parts)."""
     c = console(out)
     numbers = Citations() if cite else None
-    c.print(events_table(store, events, numbers, heading, hide, roles_of, corroboration_of, named))
+
+    def table_for(part: list) -> Table:
+        names = named(part) if callable(named) else named
+        return events_table(store, part, numbers, heading, hide, roles_of, corroboration_of, names)
+
+    print_in_parts(c, events, table_for)
     if numbers:
         c.print(numbers.render(store))
 
@@ -264,7 +306,8 @@ def print_profile(out: IO[str], store: Lookups, p: Profile) -> None:
             )
         c.print(table)
     if p.events:
-        c.print(events_table(store, list(p.events), numbers, f"Events ({len(p.events)})", {a.id}))
+        heading = f"Events ({len(p.events)})"
+        print_in_parts(c, p.events, lambda part: events_table(store, part, numbers, heading, {a.id}))
     if p.together:
         c.print(t("Appears most with: " + ", ".join(f"{o.name} ({n})" for o, n in p.together)))
     if numbers.numbers:

@@ -1,0 +1,86 @@
+"""A long table is printed a part at a time (render.terminal.print_in_parts): the first part
+laid out by Rich, the others with its widths, and the text is that of one table of every
+row with those widths; the rows are read as the parts are printed, not all at once."""
+
+import io
+
+import pytest
+
+from geotie.cli import base
+from geotie.index import queries as iq
+from geotie.index.use import index_for
+from geotie.render import terminal
+from geotie.store import bundled_store
+
+
+@pytest.fixture(scope="module")
+def ix():
+    return index_for([bundled_store()], None)
+
+
+def one_table(store, events, first: int, cite: bool, hide: set[str]) -> str:
+    """One table of every event, its columns as wide as Rich makes them for the first `first`."""
+    numbers = terminal.Citations() if cite else None
+    part = terminal.events_table(store, events[:first], numbers, "heading", hide)
+    terminal.console(io.StringIO()).render_lines(part)  # laid out: part.widths
+    numbers = terminal.Citations() if cite else None
+    table = terminal.events_table(store, events, numbers, "heading", hide)
+    table.fix_widths(part.widths)
+    out = io.StringIO()
+    c = terminal.console(out)
+    c.print(table)
+    if numbers:
+        c.print(numbers.render(store))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("width", [40, 80, 150])
+@pytest.mark.parametrize("part", [1, 7, 15])
+@pytest.mark.parametrize("cite", [False, True])
+@pytest.mark.parametrize("actors", [("pakistan",), ("azerbaijan", "pakistan")])
+def test_the_parts_make_one_table(ix, monkeypatch, width, part, cite, actors):
+    monkeypatch.setenv("COLUMNS", str(width))
+    store = iq.lookups(ix)
+    events = iq.timeline(ix, iq.TimelineQuery(actors=actors))
+    assert len(events) > 2 * part
+    monkeypatch.setattr(terminal, "TABLE_PART", part)
+    out = io.StringIO()
+    terminal.print_timeline(out, store, iter(events), cite, "heading", set(actors))
+    assert out.getvalue() == one_table(store, events, part, cite, set(actors))
+    assert out.getvalue().count("heading") == 1 and out.getvalue().count("When") == 1  # one title, one header
+
+
+def test_a_table_of_one_part_is_richs(ix, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "90")
+    store = iq.lookups(ix)
+    events = iq.timeline(ix, iq.TimelineQuery(actors=("pakistan",)))
+    out = io.StringIO()
+    terminal.print_timeline(out, store, iter(events), False, "heading", {"pakistan"})
+    want = io.StringIO()
+    terminal.console(want).print(terminal.events_table(store, events, None, "heading", {"pakistan"}))
+    assert out.getvalue() == want.getvalue()
+
+
+def test_the_rows_are_read_as_the_parts_are_printed(ix, monkeypatch):
+    store = iq.lookups(ix)
+    events = iq.timeline(ix, iq.TimelineQuery())
+    monkeypatch.setattr(terminal, "TABLE_PART", 5)
+    out = io.StringIO()
+    ahead = []
+
+    def read():
+        for n, e in enumerate(events):
+            ahead.append(n - out.getvalue().count("\n"))  # rows read beyond the lines written
+            yield e
+
+    terminal.print_timeline(out, store, read(), False, "heading", set())
+    assert len(ahead) == len(events) > 20
+    assert max(ahead) <= 2 * 5 + 4  # a part printed, the next one read (and the heading's lines)
+
+
+def test_a_table_in_parts_counts_as_written(monkeypatch):
+    """Once a part is out, an index found damaged later is not answered again from the start."""
+    monkeypatch.setattr(base, "_writing", False)
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    terminal.console(base.noted_stdout()).print(terminal.t("a row"))  # Rich asks it isatty(), then writes
+    assert base._writing is True and "a row" in base.sys.stdout.getvalue()
