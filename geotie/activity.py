@@ -57,9 +57,9 @@ class Activity:
     unplaced: dict[str, int]  # group -> events with an open end or a date wider than MAX_SPREAD periods
 
 
-def _add(bucket: dict[str, int], groups: tuple[str, ...]) -> None:
+def _add(bucket: dict[str, int], groups: tuple[str, ...], n: int = 1) -> None:
     for g in groups:
-        bucket[g] = bucket.get(g, 0) + 1
+        bucket[g] = bucket.get(g, 0) + n
 
 
 def activity(events: Iterable[Event], by: str = "year", split: str = "status") -> Activity:
@@ -67,7 +67,7 @@ def activity(events: Iterable[Event], by: str = "year", split: str = "status") -
     (with zeros), so gaps show."""
     if by not in PERIODS:
         raise ValueError(by)
-    spans: list[tuple[int, int, tuple[str, ...]]] = []
+    spans: dict[tuple[int, int, tuple[str, ...]], int] = {}  # (first, last period, groups) -> events
     unplaced: dict[str, int] = {}
     for e in events:
         groups = groups_of(e, split)
@@ -77,13 +77,14 @@ def activity(events: Iterable[Event], by: str = "year", split: str = "status") -
         a, b = _index(e.date.start, by), _index(e.date.end, by)
         if b - a >= MAX_SPREAD:
             _add(unplaced, groups)
-        else:
-            spans.append((a, b, groups))
+        else:  # counted, not kept: the events of a large store are many, their spans few
+            key = (a, b, groups)
+            spans[key] = spans.get(key, 0) + 1
     if not spans:
         return Activity([], unplaced)
     lo, hi = min(a for a, _, _ in spans), max(b for _, b, _ in spans)
     periods = [_period(i, by) for i in range(lo, hi + 1)]
-    for a, b, groups in spans:
+    for (a, b, groups), n in spans.items():
         for i in range(a - lo, b - lo + 1):
-            _add(periods[i].events if a == b else periods[i].spanning, groups)
+            _add(periods[i].events if a == b else periods[i].spanning, groups, n)
     return Activity(periods, unplaced)

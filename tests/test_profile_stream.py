@@ -69,3 +69,42 @@ def test_appears_with_is_counted_as_the_store_counts_it(both):
         counted = [(a.id, n) for a, n in iq.profile(ix, actor).together]
         assert counted == [(a.id, n) for a, n in query.profile(store, actor).together]
         assert iq.most_together(ix, actor.id, 100)[: len(counted)] == counted
+
+
+def test_search_finds_its_hits_as_they_are_written(both, monkeypatch):
+    """A common word is in most of a large store: the hits are found a batch of events at a
+    time as they are written, not gathered first."""
+    _, ix = both
+    batches: list[int] = []
+    decode = iq._decode_events
+    monkeypatch.setattr(iq, "_decode_events", lambda ix, found: batches.append(len(found)) or decode(ix, found))
+    monkeypatch.setattr(iq, "BATCH", 4)
+    hits = iq.iter_search(ix, "pakistan")
+    first = next(hits)
+    assert first.kind == "event" and batches == [4]  # one batch read for the first hit
+    rest = list(hits)
+    assert [first, *rest] == iq.search(ix, "pakistan") and len(batches) > 5
+
+
+@pytest.mark.parametrize(
+    "args", [("pakistan",), ("pakistan", "--type", "consult"), ("azerbaijan", "--min-sources", "2")]
+)
+def test_search_through_the_cli_is_the_search_held_whole(cli, args):
+    """The filters (--type a batch at a time, --min-sources event by event) keep what the
+    whole list kept, in its order."""
+    from geotie import query
+    from geotie.answers import corroboration
+    from geotie.text import tsv_line
+
+    store = load_paths([bundled_store()])
+    event = {e.id: e for e in store.events}
+    hits = query.search(store, args[0])
+    if "--type" in args:
+        hits = [h for h in hits if h.kind == "event" and event[h.id].type == "CONSULT"]
+    if "--min-sources" in args:
+        pubs = {s.id: s.publisher for s in store.sources.values()}
+        hits = [h for h in hits if h.kind == "event" and corroboration(event[h.id], pubs) >= 2]
+    got = cli("search", *args, "-f", "tsv")
+    assert got.exit_code == 0
+    assert got.stdout.splitlines() == [tsv_line((h.kind, h.id, h.field, rows.snippet(h))) for h in hits]
+    assert hits

@@ -2,8 +2,10 @@
 store's index (`load`: geotie.index) through geotie.index.queries; the renderers look up
 names through `iq.lookups`."""
 
+import itertools
 import re
 import sys
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
@@ -572,28 +574,50 @@ def search_cmd(
     type_names = _types(types)
     ix = load(ctx)
     known = iq.known_sources(ix, day) if day is not None else None
-    hits = iq.search(ix, text, known)
+    hits = iq.iter_search(ix, text, known)
     if type_names:
-        typed = iq.event_types(ix, [h.id for h in hits if h.kind == "event"])
-        hits = [h for h in hits if h.kind == "event" and typed.get(h.id) in type_names]
+        hits = _typed_hits(ix, hits, type_names)
     if min_sources > 1:
-        from ..answers import event_as_of
-
-        count = _corroboration_of(ix)
-        backed: dict[str, bool] = {}
-        for hit_id in dict.fromkeys(h.id for h in hits if h.kind == "event"):
-            e = iq.get_event(ix, hit_id)
-            e = event_as_of(e, known) if known is not None else e
-            backed[hit_id] = e is not None and count(e) >= min_sources
-        hits = [h for h in hits if h.kind == "event" and backed[h.id]]
+        hits = _backed_hits(ix, hits, min_sources, known)
+    first = next(hits, None)
     fmt_name = pick_format(fmt)
-    if not hits and fmt_name == "table":
+    if first is None and fmt_name == "table":
         say(f"nothing matches '{text}'")
         return
+    found = itertools.chain([first] if first is not None else [], hits)  # each hit written as it is found
     from ..render import rows
 
     emit(
         fmt_name,
-        lambda: rows.search_view(hits),
-        lambda term: term.print_search(sys.stdout, hits, [rows.snippet(h) for h in hits]),
+        lambda: rows.search_view(found),
+        lambda term: term.print_search(noted_stdout(), found),
     )
+
+
+def _typed_hits(ix, hits, type_names) -> Iterator:
+    """The hits in events of those PLOVER types (actors and sources left out), a batch at a time."""
+    from ..index import queries as iq
+
+    events = (h for h in hits if h.kind == "event")
+    while batch := list(itertools.islice(events, iq.BATCH)):
+        typed = iq.event_types(ix, [h.id for h in batch])
+        yield from (h for h in batch if typed.get(h.id) in type_names)
+
+
+def _backed_hits(ix, hits, min_sources: int, known) -> Iterator:
+    """The hits in events backed by at least `min_sources` independent sources (actors and
+    sources left out); each event judged once (its hits follow one another)."""
+    from ..answers import event_as_of
+    from ..index import queries as iq
+
+    count = _corroboration_of(ix)
+    judged, backed = None, False
+    for h in hits:
+        if h.kind != "event":
+            continue
+        if h.id != judged:
+            e = iq.get_event(ix, h.id)
+            e = event_as_of(e, known) if known is not None else e
+            judged, backed = h.id, e is not None and count(e) >= min_sources
+        if backed:
+            yield h

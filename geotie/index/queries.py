@@ -706,44 +706,51 @@ def _where_found(ix: Index, table: str, needle: str, column: str) -> tuple[str, 
 
 
 def search(ix: Index, text: str, known: frozenset[str] | None = None) -> list[Hit]:
+    return list(iter_search(ix, text, known))
+
+
+def iter_search(ix: Index, text: str, known: frozenset[str] | None = None) -> Iterator[Hit]:
     """geotie.query.search: every field holding the folded `text`, events in timeline order,
-    then actors, then sources; one hit per field. The index finds the entries whose folded
-    text holds the needle; each field of those is then matched as geotie.query does."""
+    then actors, then sources; one hit per field, found as they are written (the events a
+    batch at a time: a common word is in most of a large store's). The index finds the
+    entries whose folded text holds the needle; each field of those is then matched as
+    geotie.query does. Actors and sources are sorted (by kind and name, by date) once found."""
     needle = fold(text)
     if not needle:
-        return []
+        return
     pattern = needle_pattern(needle)
-    hits: list[Hit] = []
 
-    def scan(kind: str, ident: str, fields: list[tuple[str, str]]) -> None:
+    def scan(kind: str, ident: str, fields: list[tuple[str, str]]) -> Iterator[Hit]:
         for name, value in fields:
             span = find(needle, value, pattern) if value else None
             if span:
-                hits.append(Hit(kind, ident, name, value, *span))
+                yield Hit(kind, ident, name, value, *span)
 
     where, params = _where_found(ix, "event_search", needle, "e.pos")
     found_events = events(ix, f"SELECT {EVENT_COLUMNS} FROM events e{where} ORDER BY e.pos", params)
     for e in found_events if known is None else _as_of(found_events, known):
-        scan("event", e.id, event_fields(e))
+        yield from scan("event", e.id, event_fields(e))
     where, params = _where_found(ix, "actor_search", needle, "seq")
     found = [row[0] for row in ix.rows(f"SELECT id FROM actors{where} ORDER BY seq", params)]
     for a in actor_order(actors_by_id(ix, found).values()):
-        scan("actor", a.id, actor_fields(a if known is None else actor_as_of(a, known)))
+        yield from scan("actor", a.id, actor_fields(a if known is None else actor_as_of(a, known)))
     where, params = _where_found(ix, "source_search", needle, "seq")
     found = [row[0] for row in ix.rows(f"SELECT id FROM sources{where} ORDER BY seq", params)]
     for s in source_order(sources_by_id(ix, found).values()):
         if known is None or s.id in known:
-            scan("source", s.id, source_fields(s))
-    return hits
+            yield from scan("source", s.id, source_fields(s))
 
 
 __all__ = [
+    "ActorEvents",
     "actor_events",
     "actor_names",
+    "actor_rows",
     "actors",
     "actors_by_id",
     "citation_counts",
     "citing",
+    "count_timeline",
     "count_untyped",
     "event_counts",
     "event_ids",
@@ -753,9 +760,11 @@ __all__ = [
     "fulfilled_by",
     "get_event",
     "get_source",
+    "iter_search",
     "iter_timeline",
     "known_sources",
     "lookups",
+    "most_together",
     "plans",
     "profile",
     "publishers",

@@ -355,12 +355,17 @@ def snippet(hit: Hit, width: int = 60) -> str:
     return ("…" if lo else "") + text + ("…" if hi < len(hit.text) else "")
 
 
-def search_view(hits: list[Hit]) -> View:
-    data = [
-        {"kind": h.kind, "id": h.id, "field": h.field, "snippet": snippet(h), "match": h.text[h.start : h.end]}
-        for h in hits
-    ]
-    rows = [(h.kind, h.id, h.field, snippet(h)) for h in hits]
+def search_view(hits: Iterable[Hit]) -> View:
+    """`hits` may be gone through once: each format makes its rows or objects as it writes them."""
+
+    def data() -> Iterator[dict]:
+        for h in hits:
+            match = h.text[h.start : h.end]
+            yield {"kind": h.kind, "id": h.id, "field": h.field, "snippet": snippet(h), "match": match}
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        return ((h.kind, h.id, h.field, snippet(h)) for h in hits)
+
     return View(SEARCH_COLUMNS, rows, data)
 
 

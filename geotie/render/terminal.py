@@ -16,7 +16,7 @@ from ..dates import describe
 from ..model import Citation, Event, Role
 from ..text import visible
 from .richtable import Table
-from .rows import _role_dates, actor_name
+from .rows import _role_dates, actor_name, snippet
 
 STATUS_STYLE = {"planned": "yellow", "ongoing": "cyan", "reported": "magenta", "cancelled": "red strike"}
 
@@ -377,18 +377,23 @@ def print_source(out: IO[str], store: Lookups, s, facts: list[CitingFact]) -> No
     c.print(table)
 
 
-def print_search(out: IO[str], hits: list[Hit], snippets: list[str]) -> None:
-    table = Table(box=box.SIMPLE_HEAD)
-    for col in ("Kind", "Id", "Field", "Match"):
-        table.add_column(col)
-    for h, snip in zip(hits, snippets, strict=True):
-        text = t(snip)
-        match = visible(h.text[h.start : h.end])
-        at = text.plain.find(match)
-        if at >= 0:
-            text.stylize("bold reverse", at, at + len(match))
-        table.add_row(t(h.kind, "dim"), t(h.id), t(h.field, "dim"), text)
-    console(out).print(table)
+def print_search(out: IO[str], hits: Iterable[Hit]) -> None:
+    """The hits in a table, a part at a time as they are found (print_in_parts)."""
+
+    def table_for(part: list[Hit]) -> Table:
+        table = Table(box=box.SIMPLE_HEAD)
+        for col in ("Kind", "Id", "Field", "Match"):
+            table.add_column(col)
+        for h in part:
+            text = t(snippet(h))
+            match = visible(h.text[h.start : h.end])
+            at = text.plain.find(match)
+            if at >= 0:
+                text.stylize("bold reverse", at, at + len(match))
+            table.add_row(t(h.kind, "dim"), t(h.id), t(h.field, "dim"), text)
+        return table
+
+    print_in_parts(console(out), hits, table_for)
 
 
 def print_draft(out: IO[str], candidates: list) -> None:
