@@ -4,8 +4,8 @@ After a store is read in parallel (index.bulk), its events go into the index one
 a time in a single process: at a million events that took about two thirds of a first run,
 with the machine's other CPUs idle. So a forked child reads the same spill files (the
 records are merged in the same order: the same positions) and builds, in a file of its own
-beside the index, the event-actor links with their index and the full-text search table,
-merged (`PART_TABLES`: about half the work); this process builds the rest, then copies the child's tables in (for the
+beside the index, the event-actor links and the full-text search table, merged
+(`PART_TABLES`: about half the work); this process builds the rest, then copies the child's tables in (for the
 full-text table, its shadow tables, which FTS5 reads back as it wrote them: the same
 SQLite library built both).
 
@@ -32,10 +32,10 @@ from . import schema
 #: child's own pass over the spill files and the copy cost about what they save).
 PART_MIN = 20_000
 
-#: What the child builds (the two tables of the most rows, and the search table's merge),
-#: and the indexes it makes of them.
+#: What the child builds: the two tables of the most rows, and the search table's merge (the
+#: index of the links is made by this process once they are copied in: at a million events
+#: that is about what the child did more than this process meanwhile).
 PART_TABLES = ("event_actors", "event_search")
-PART_INDEXES = ("event_actors_actor",)
 
 #: (actors, folded search text) of each event, in timeline order: index.bulk.Bulk.links.
 Links = Callable[[], Iterator[tuple[tuple, str]]]
@@ -124,7 +124,7 @@ def start(db: sqlite3.Connection, target: Path | None, count: int, fts: bool, li
 
 
 def build_part(path: str, fts: bool, links: Links, batch: int) -> None:
-    """The part file: the index's schema, PART_TABLES filled and indexed, the search table merged."""
+    """The part file: the index's schema, PART_TABLES filled, the search table merged."""
     from .build import PRAGMAS
 
     with contextlib.suppress(FileNotFoundError):
@@ -136,7 +136,7 @@ def build_part(path: str, fts: bool, links: Links, batch: int) -> None:
         db.execute("BEGIN")
         schema.create(db, fts)
         fill_part(db, links, batch)
-        schema.create_indexes(db, fts, only=PART_INDEXES, search=("event_search",))
+        schema.create_indexes(db, fts, only=(), search=("event_search",))
         db.execute("COMMIT")
     finally:
         db.close()
@@ -152,13 +152,11 @@ def shadow_writable(db: sqlite3.Connection) -> bool:
 
 
 def copy_part(db: sqlite3.Connection, path: str, fts: bool) -> None:
-    """The child's PART_TABLES into `db`, inside its transaction: the plain tables with their
-    indexes (made here first, empty, so SQLite copies their entries as they are), and for
-    full-text search, the shadow tables, replacing the empty index FTS5 set up here. Nothing
-    here uses the full-text table afterwards: this connection's FTS5 may have remembered the
-    empty one."""
+    """The child's PART_TABLES into `db`, inside its transaction: the links by SQLite's
+    transfer of whole records (the table is empty and not indexed yet), and for full-text
+    search, the shadow tables, replacing the empty index FTS5 set up here. Nothing here uses
+    the full-text table afterwards: this connection's FTS5 may have remembered the empty one."""
     db.execute("ATTACH DATABASE ? AS part", (path,))
-    schema.create_indexes(db, fts, only=PART_INDEXES, search=())
     names = ["event_actors"]
     if fts:
         shadows = "SELECT name FROM part.sqlite_master WHERE type = 'table' AND substr(name, 1, 13) = 'event_search_'"
