@@ -114,7 +114,7 @@ QUERIES = {  # label: (geotie arguments, SQL for the sqlite3 shell on the index)
     "timeline A B": (
         ["timeline", "pakistan", "azerbaijan", "-f", "tsv"],
         "SELECT e.* FROM event_actors a JOIN events e ON e.pos = a.pos WHERE a.actor = 'pakistan' AND EXISTS "
-        "(SELECT 1 FROM event_actors x WHERE x.actor = 'azerbaijan' AND x.pos = e.pos) ORDER BY a.pos",
+        "(SELECT 1 FROM event_actors x WHERE x.actor = 'azerbaijan' AND x.pos = a.pos) ORDER BY a.pos",
     ),
     "who X": (
         ["who", "vugar-mustafayev", "-f", "tsv"],

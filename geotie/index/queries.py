@@ -334,8 +334,9 @@ def timeline_sql(
         where.append(f"e.pos IN (SELECT pos FROM event_actors WHERE actor IN ({_marks(wanted)}))")
         params += wanted
     else:
+        at = "a.pos" if driver else "e.pos"  # the driver's: checked before the event's row is read
         for actor in wanted:
-            where.append("EXISTS (SELECT 1 FROM event_actors x WHERE x.actor = ? AND x.pos = e.pos)")
+            where.append(f"EXISTS (SELECT 1 FROM event_actors x WHERE x.actor = ? AND x.pos = {at})")
             params.append(actor)
     if q.since is not None:
         where.append("e.hi >= ?")
