@@ -246,12 +246,7 @@ def profile_view(p: Profile) -> View:
 
     def data() -> dict:
         return {
-            "id": a.id,
-            "name": a.name,
-            "kind": a.kind,
-            "aliases": list(a.aliases),
-            "demonyms": list(a.demonyms),
-            "country": a.country or None,
+            **_actor_names_json(a),
             "roles": [role_json(r) for r in p.roles],
             "office_holders": [{"actor": h.id, "name": h.name, **role_json(r)} for h, r in p.holders],
             "events": Lazy(lambda: (event_json(e) for e in p.events)),
@@ -278,7 +273,8 @@ def profile_view(p: Profile) -> View:
     return View(PROFILE_COLUMNS, rows, data)
 
 
-def actor_json(a: Actor, events: int) -> dict:
+def _actor_names_json(a: Actor) -> dict:
+    """The first keys of an actor's JSON object, in a profile as in `actors`."""
     return {
         "id": a.id,
         "name": a.name,
@@ -286,9 +282,11 @@ def actor_json(a: Actor, events: int) -> dict:
         "aliases": list(a.aliases),
         "demonyms": list(a.demonyms),
         "country": a.country or None,
-        "roles": [role_json(r) for r in a.roles],
-        "events": events,
     }
+
+
+def actor_json(a: Actor, events: int) -> dict:
+    return {**_actor_names_json(a), "roles": [role_json(r) for r in a.roles], "events": events}
 
 
 def actors_view(actors: list[Actor], counts: dict[str, int]) -> View:
