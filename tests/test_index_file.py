@@ -70,6 +70,8 @@ def test_a_user_can_query_it_with_sqlite(folder, store_file):
             "SELECT e.id FROM events e JOIN event_actors a ON a.pos = e.pos WHERE a.actor = 'beta' ORDER BY e.pos"
         ).fetchall()
     assert rows == [("first",), ("second",)]
+    with sqlite3.connect(target) as db:
+        assert db.execute("PRAGMA page_size").fetchone() == (16384,)  # build.PRAGMAS: quicker reads
 
 
 def test_a_changed_file_is_not_answered_from_the_index(folder, store_file):

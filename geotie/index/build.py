@@ -31,9 +31,17 @@ from .fresh import file_hash, file_stat, safe_dir
 if TYPE_CHECKING:
     from .bulk import Bulk
 
-#: While building: no journal and no syncs (the file is aside until it is whole, then synced
-#: and renamed), nobody else reading it, 64 MB of page cache.
-PRAGMAS = ("journal_mode = OFF", "synchronous = OFF", "locking_mode = EXCLUSIVE", "cache_size = -65536")
+#: While building: pages of 16 KB (SQLite's default is 4 KB: at 100,000 events the build took
+#: 2.3-2.5 s instead of 2.7-3.0, and a two-actor timeline's query 20 instead of 23.5 ms in a
+#: fresh process), no journal and no syncs (the file is aside until it is whole, then synced and
+#: renamed), nobody else reading it, 64 MB of page cache.
+PRAGMAS = (
+    "page_size = 16384",
+    "journal_mode = OFF",
+    "synchronous = OFF",
+    "locking_mode = EXCLUSIVE",
+    "cache_size = -65536",
+)
 
 BATCH = 4096  # events added at a time: the rows of the whole store are never in memory at once
 
