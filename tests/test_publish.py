@@ -659,3 +659,45 @@ def test_streamed_timelinejs_is_the_document_byte_for_byte(count, group_by):
     stream_timelinejs(iter(events), store.sources.get, title, streamed, group_by)
     assert streamed.getvalue() == whole.getvalue()
     assert len(json.loads(streamed.getvalue())["events"]) == len(events)
+
+
+DATES = st.sampled_from(
+    ["2024", "2024-03", "2024-03-05", "2023/2025", "2024-11/2025-02", "2024~", "2020?", "201X", "2024/..", "../2016",
+     "2000/2013", "2019-12-31", "2021-06/2021-06-30"]
+)  # fmt: skip
+
+
+@given(
+    st.lists(st.tuples(DATES, st.sampled_from(["occurred", "planned"]), st.lists(st.sampled_from("abc"))), max_size=30)
+)
+def test_activity_counts_as_one_entry_per_event_would(specs):
+    """activity counts the events of each span of periods (not one entry kept per event): the
+    counts are those of adding each event to each period it may fall in, one at a time."""
+    from geotie.activity import _index, groups_of
+
+    events = [ev(f"e{i}", d, status=s, tags=tuple(t)) for i, (d, s, t) in enumerate(specs)]
+    for by, split in (("year", "status"), ("month", "tag")):
+        act = activity(events, by, split)
+        want: dict[tuple[str, str], dict[str, int]] = {}
+        unplaced: dict[str, int] = {}
+        for e in events:
+            groups = groups_of(e, split)
+            if (
+                e.date.start is None
+                or e.date.end is None
+                or _index(e.date.end, by) - _index(e.date.start, by) >= MAX_SPREAD
+            ):
+                for g in groups:
+                    unplaced[g] = unplaced.get(g, 0) + 1
+                continue
+            a, b = _index(e.date.start, by), _index(e.date.end, by)
+            for i in range(a, b + 1):
+                bucket = want.setdefault((str(i), "events" if a == b else "spanning"), {})
+                for g in groups:
+                    bucket[g] = bucket.get(g, 0) + 1
+        got = {}
+        for i, p in enumerate(act.periods, _index(act.periods[0].start, by) if act.periods else 0):
+            for kind in ("events", "spanning"):
+                if getattr(p, kind):
+                    got[(str(i), kind)] = getattr(p, kind)
+        assert got == want and act.unplaced == unplaced
