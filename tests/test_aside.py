@@ -6,6 +6,7 @@ still right, or not there, and nothing is left behind."""
 
 import os
 import sqlite3
+import time
 
 import pytest
 from test_bulk import TABLES, generated, parallel, rows  # noqa: F401 (fixtures)
@@ -149,3 +150,25 @@ def test_the_spill_streams_hold_the_same_events(generated, tmp_path, monkeypatch
         assert len(records) == 1500
     finally:
         read.discard()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="zombies are seen through /proc (Linux)")
+def test_the_part_file_of_an_ended_unreaped_child_is_swept(tmp_path):
+    """A killed build's child is a zombie until the system reaps it: its file is a leftover."""
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    try:
+        for _ in range(200):  # until it has ended (not reaped: this process does not wait yet)
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                if f.read().rsplit(b")", 1)[1][1:2] == b"Z":
+                    break
+            time.sleep(0.01)
+        leftover = tmp_path / f"0123456789abcdef.sqlite.tmp-part-{pid}"
+        leftover.write_bytes(b"half a part")
+        assert sweep(tmp_path) == [leftover]
+        alive = tmp_path / f"0123456789abcdef.sqlite.tmp-part-{os.getpid()}"  # this process: running
+        alive.write_bytes(b"being built")
+        assert sweep(tmp_path) == [] and alive.exists()
+    finally:
+        os.waitpid(pid, 0)

@@ -181,4 +181,16 @@ def _running(pid: int) -> bool:
         return False
     except PermissionError:  # someone else's
         return True
-    return True
+    return not _ended(pid)
+
+
+def _ended(pid: int) -> bool:
+    """Whether the process has ended but not been reaped yet (a zombie: Linux's state Z). A
+    killed build's second process (index.aside) is one until the system reaps it."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:  # no /proc (not Linux), or gone meanwhile
+        return False
+    after = stat.rfind(b")")  # the command name, in parentheses, may hold anything
+    return stat[after + 2 : after + 3] == b"Z"
