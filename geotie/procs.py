@@ -1,8 +1,11 @@
-"""Forked helper processes: how many may run, and that they end with the process that made them."""
+"""Forked helper processes: how many may run, how one is started, waited for and stopped, and
+that they end with the process that made them."""
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 
 
 def usable_cpus(most: int) -> int:
@@ -23,4 +26,40 @@ def die_with_parent() -> None:
 
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError, ImportError):
+        pass
+
+
+def fork(work: Callable[[], object]) -> int:
+    """A forked child that runs `work` and ends at once (os._exit: none of this process's exit
+    code runs twice), with status 0 if `work` returned and 1 if it raised; it dies with this
+    process (Linux). stdout and stderr are flushed first, so nothing buffered is written twice.
+    The child's pid; OSError when no process can be made."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            die_with_parent()
+            work()
+            status = 0
+        finally:
+            os._exit(status)
+    return pid
+
+
+def finished(pid: int) -> bool:
+    """Wait for the child; whether `work` returned (status 0)."""
+    _, status = os.waitpid(pid, 0)
+    return status == 0
+
+
+def stop(pid: int) -> None:
+    """The child killed, if still running, and waited for (no zombie is left)."""
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:  # ended and waited for already
         pass

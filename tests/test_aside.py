@@ -127,7 +127,7 @@ def test_an_interrupted_build_stops_the_child_and_leaves_nothing(generated, tmp_
     with pytest.raises(KeyboardInterrupt):
         index_for([generated], tmp_path / "part")
     (part,) = parts[0]
-    assert part is not None and part.status is not None  # waited for: no zombie
+    assert part is not None and part.ended  # waited for: no zombie
     with pytest.raises(ProcessLookupError):
         os.kill(part.pid, 0)
     assert list((tmp_path / "part").iterdir()) == []
@@ -172,3 +172,14 @@ def test_the_part_file_of_an_ended_unreaped_child_is_swept(tmp_path):
         assert sweep(tmp_path) == [] and alive.exists()
     finally:
         os.waitpid(pid, 0)
+
+
+def test_no_process_to_be_had_means_the_tables_are_made_here(generated, tmp_path, monkeypatch, parts):  # noqa: F811
+    def no_more(work):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(aside, "fork", no_more)
+    with_part = index_for([generated], tmp_path / "part")
+    assert parts[0] == [None]
+    monkeypatch.undo()
+    assert rows(with_part) == rows(without_part([generated], tmp_path / "alone", monkeypatch))

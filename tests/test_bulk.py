@@ -226,6 +226,28 @@ def test_a_failing_worker_means_the_ordinary_read(generated, tmp_path, monkeypat
     assert open_index(ix.path, [generated]) is not None  # indexed the ordinary way
 
 
+def test_no_more_processes_means_the_ordinary_read(generated, tmp_path, monkeypatch, parallel):
+    """The second child cannot be made: the first is stopped and waited for, nothing spilled
+    is left, and the store is read the ordinary way."""
+    fork, made = os.fork, []
+
+    def second_fails():
+        if made:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        made.append(fork())
+        return made[-1]
+
+    monkeypatch.setattr(os, "fork", second_fails)
+    ix = index_for([generated], tmp_path / "cache")
+    monkeypatch.undo()
+    assert not parallel and len(made) == 1
+    if made[0]:  # in this process (a child would have ended in procs.fork)
+        with pytest.raises(ChildProcessError):
+            os.waitpid(made[0], os.WNOHANG)  # reaped already
+    assert list((tmp_path / "cache").iterdir()) == [ix.path]
+    assert len(iq.timeline(ix, iq.TimelineQuery())) == 1500
+
+
 def test_cut_starts_chunks_at_event_headers_and_counts_lines(generated, monkeypatch):
     data = generated.read_bytes()
     monkeypatch.setattr(bulk, "CHUNK_MIN", 50_000)

@@ -108,3 +108,39 @@ def test_search_through_the_cli_is_the_search_held_whole(cli, args):
     assert got.exit_code == 0
     assert got.stdout.splitlines() == [tsv_line((h.kind, h.id, h.field, rows.snippet(h))) for h in hits]
     assert hits
+
+
+def test_the_events_are_counted_as_they_would_be_gone_through(both):
+    """A profile's events counted in SQL (its table's heading), and by going through them with
+    --as-of (each event's citations decide), as the profile held whole has them."""
+    from datetime import date
+
+    from geotie.answers import known_sources
+
+    store, ix = both
+    known = known_sources(store.sources.values(), date(2018, 1, 1))
+    for actor in store.actors.values():
+        for k in (None, known):
+            streamed = iq.profile(ix, actor, known=k).events
+            assert len(streamed) == len(query.profile(store, actor, known=k).events) == sum(1 for _ in streamed)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        iq.TimelineQuery(),
+        iq.TimelineQuery(limit=7),
+        iq.TimelineQuery(limit=7, reverse=True),
+        iq.TimelineQuery(actors=("pakistan", "azerbaijan")),
+        iq.TimelineQuery(actors=("pakistan", "azerbaijan"), limit=3),
+        iq.TimelineQuery(actors=("pakistan", "turkiye"), union=True),
+        iq.TimelineQuery(actors=("pakistan", "no-such-actor")),
+        iq.TimelineQuery(min_sources=2),
+        iq.TimelineQuery(min_sources=2, limit=2),
+        iq.TimelineQuery(statuses=("planned",), tags=("defence",)),
+    ],
+)
+def test_a_timeline_is_counted_as_it_is_gone_through(both, q):
+    """count_timeline (a table's heading, before its rows are read) = what iter_timeline gives."""
+    _, ix = both
+    assert iq.count_timeline(ix, q) == len(list(iq.iter_timeline(ix, q)))

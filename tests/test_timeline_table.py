@@ -92,7 +92,10 @@ def drawn(ix, events, hide: set[str], named=None) -> str:
     pubs = iq.publishers(ix)
     out = io.StringIO()
     store = iq.lookups(ix)
-    terminal.print_timeline(out, store, events, False, "heading", hide, None, lambda e: corroboration(e, pubs), named)
+    names_of = None if named is None else lambda part: named
+    terminal.print_timeline(
+        out, store, events, False, "heading", hide, None, lambda e: corroboration(e, pubs), names_of
+    )
     return out.getvalue()
 
 

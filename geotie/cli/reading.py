@@ -5,7 +5,6 @@ names through `iq.lookups`."""
 import itertools
 import re
 import sys
-from collections.abc import Iterator
 from typing import Annotated
 
 import typer
@@ -576,9 +575,9 @@ def search_cmd(
     known = iq.known_sources(ix, day) if day is not None else None
     hits = iq.iter_search(ix, text, known)
     if type_names:
-        hits = _typed_hits(ix, hits, type_names)
+        hits = iq.typed_hits(ix, hits, type_names)
     if min_sources > 1:
-        hits = _backed_hits(ix, hits, min_sources, known)
+        hits = iq.backed_hits(ix, hits, min_sources, known)
     first = next(hits, None)
     fmt_name = pick_format(fmt)
     if first is None and fmt_name == "table":
@@ -592,32 +591,3 @@ def search_cmd(
         lambda: rows.search_view(found),
         lambda term: term.print_search(noted_stdout(), found),
     )
-
-
-def _typed_hits(ix, hits, type_names) -> Iterator:
-    """The hits in events of those PLOVER types (actors and sources left out), a batch at a time."""
-    from ..index import queries as iq
-
-    events = (h for h in hits if h.kind == "event")
-    while batch := list(itertools.islice(events, iq.BATCH)):
-        typed = iq.event_types(ix, [h.id for h in batch])
-        yield from (h for h in batch if typed.get(h.id) in type_names)
-
-
-def _backed_hits(ix, hits, min_sources: int, known) -> Iterator:
-    """The hits in events backed by at least `min_sources` independent sources (actors and
-    sources left out); each event judged once (its hits follow one another)."""
-    from ..answers import event_as_of
-    from ..index import queries as iq
-
-    count = _corroboration_of(ix)
-    judged, backed = None, False
-    for h in hits:
-        if h.kind != "event":
-            continue
-        if h.id != judged:
-            e = iq.get_event(ix, h.id)
-            e = event_as_of(e, known) if known is not None else e
-            judged, backed = h.id, e is not None and count(e) >= min_sources
-        if backed:
-            yield h

@@ -11,9 +11,9 @@ SQLite library built both).
 
 Only where it can pay and be done: a file index (not one in memory), a fork, two usable
 CPUs, PART_MIN events, and a connection allowed to write FTS5's shadow tables (SQLite's
-"defensive" setting forbids it). If the child fails, or the copy cannot start, this process
-adds those rows itself from the spill files, as it would have without the child: the
-index is the same either way (a test compares them table by table).
+"defensive" setting forbids it). If the child cannot be started or fails, this process adds
+those rows itself from the spill files, as it would have without the child: the index is
+the same either way (a test compares them table by table).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
-from ..procs import die_with_parent, usable_cpus
+from ..procs import finished, fork, stop, usable_cpus
 from . import schema
 
 #: Events from which a second process builds part of the index (measured: below it the
@@ -70,21 +70,13 @@ class Part:
 
     def __init__(self, pid: int, path: str) -> None:
         self.pid, self.path = pid, path
-        self.status: int | None = None
-
-    def wait(self) -> bool:
-        """Whether the child finished its file."""
-        if self.status is None:
-            _, self.status = os.waitpid(self.pid, 0)
-        return self.status == 0
+        self.ended = False  # waited for
 
     def stop(self) -> None:
         """The child killed (if still running) and its file removed."""
-        if self.status is None:
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, 9)
-            with contextlib.suppress(OSError):
-                self.wait()
+        if not self.ended:
+            stop(self.pid)
+            self.ended = True
         with contextlib.suppress(OSError):
             os.unlink(self.path)
 
@@ -92,7 +84,9 @@ class Part:
         """Wait for the child and copy its tables into `db` (their tables are still empty);
         False when the child failed (nothing was copied). The part file is removed."""
         try:
-            if not self.wait():
+            done = finished(self.pid)
+            self.ended = True
+            if not done:
                 return False
             copy_part(db, self.path, fts)
             return True
@@ -107,19 +101,10 @@ def start(db: sqlite3.Connection, target: Path | None, count: int, fts: bool, li
         return None
     if fts and not shadow_writable(db):
         return None
-    import sys
-
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: build its file, and leave without running the parent's exit code
-        status = 1
-        try:
-            die_with_parent()
-            build_part(f"{target}.tmp-part-{os.getpid()}", fts, links, batch)
-            status = 0
-        finally:
-            os._exit(status)
+    try:
+        pid = fork(lambda: build_part(f"{target}.tmp-part-{os.getpid()}", fts, links, batch))
+    except OSError:  # no more processes: built here
+        return None
     return Part(pid, f"{target}.tmp-part-{pid}")
 
 

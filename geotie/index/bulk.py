@@ -34,10 +34,10 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from .. import procs
 from ..dates import sort_key
 from ..fields import search_texts
 from ..model import SCHEMA_VERSION, Actor, Meta, Source
-from ..procs import die_with_parent, usable_cpus
 from .build import FULFILS_AT, event_rows
 
 BULK_MIN = 4 << 20  # bytes of TOML: below this the ordinary read takes about as long
@@ -121,7 +121,7 @@ class Bulk:
 
 def workers() -> int:
     """The CPUs this process may run on, at most MAX_WORKERS."""
-    return usable_cpus(MAX_WORKERS)
+    return procs.usable_cpus(MAX_WORKERS)
 
 
 def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None, aside: str | None = None) -> Bulk | None:
@@ -166,8 +166,6 @@ def _load(paths, stats, chunks, n, file_hash, started) -> Bulk | None:
     me = os.getpid()
 
     def work(job: list[Chunk]) -> list[Part | None]:
-        if os.getpid() != me:  # a child: it dies with this process (Linux), not to run on alone
-            die_with_parent()
         done = [read_chunk(str(paths[c.file]), c) for c in job]
         if os.getpid() != me and os.getppid() != me:  # orphaned meanwhile: the sweep may have run
             _remove([c.spill for c in job])
@@ -405,27 +403,27 @@ def in_processes(
 ) -> tuple[list[list], Any] | None:
     """`work(job)` for each job: the first here, the others in forked children at the same
     time; then, here, `meanwhile(the first job's results)` while the children finish. The
-    results and what `meanwhile` returned; None when a child fails."""
+    results and what `meanwhile` returned; None when a child fails or cannot be started."""
     import pickle
-    import sys
 
-    sys.stdout.flush()
-    sys.stderr.flush()
+    def send(job: list[Chunk], read_end: int, write_end: int) -> None:  # in the child
+        os.close(read_end)
+        data = pickle.dumps(work(job), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as out:
+            out.write(data)
+
     children = []
     for job in jobs[1:]:
         read_end, write_end = os.pipe()
         _widen(write_end)
-        pid = os.fork()
-        if pid == 0:  # the child: work, send, and leave without running the parent's exit code
-            status = 1
-            try:
-                os.close(read_end)
-                data = pickle.dumps(work(job), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(data)
-                status = 0
-            finally:
-                os._exit(status)
+        try:
+            pid = procs.fork(lambda job=job, r=read_end, w=write_end: send(job, r, w))
+        except OSError:  # no more processes: the ordinary read instead
+            for fd in (read_end, write_end, *(r for _, r in children)):
+                os.close(fd)
+            for started, _ in children:
+                procs.stop(started)
+            return None
         os.close(write_end)
         children.append((pid, read_end))
     try:
@@ -436,8 +434,7 @@ def in_processes(
         for pid, read_end in children:
             with os.fdopen(read_end, "rb") as f:
                 received.append(f.read())
-            _, status = os.waitpid(pid, 0)
-            if status != 0:
+            if not procs.finished(pid):
                 received[-1] = b""
     if not all(received):
         return None

@@ -450,13 +450,18 @@ def actor_events(ix: Index, actor_id: str) -> Iterator[Event]:
     return events(ix, sql, [actor_id])
 
 
-def actor_rows(ix: Index, actor_id: str) -> Iterator[RowEvent]:
-    """The events listing the actor, as `actor_events`, read from their stored timeline rows
-    (checked), not decoded (what geotie.ties walks over)."""
+def actor_cells(ix: Index, actor_id: str) -> Iterator[tuple[str, ...]]:
+    """The events listing the actor, as `actor_events`, as the cells of their stored timeline
+    rows (fields.TIMELINE_COLUMNS; checked), not decoded."""
     from ..text import tsv_cells
 
     sql = f"SELECT {ROW_COLUMNS} FROM event_actors a JOIN event_rows e ON e.pos = a.pos WHERE a.actor = ?"
-    return (RowEvent(tsv_cells(line)) for line in _checked_lines(ix, sql + " ORDER BY a.pos", [actor_id]))
+    return map(tsv_cells, _checked_lines(ix, sql + " ORDER BY a.pos", [actor_id]))
+
+
+def actor_rows(ix: Index, actor_id: str) -> Iterator[RowEvent]:
+    """`actor_cells` as RowEvents (what geotie.ties walks over)."""
+    return map(RowEvent, actor_cells(ix, actor_id))
 
 
 class ActorEvents:
@@ -478,12 +483,7 @@ class ActorEvents:
     def cells(self) -> Iterator[tuple[str, ...]] | None:
         """Each event's timeline row (fields.TIMELINE_COLUMNS) as stored, checked; None with
         --as-of (what each event's citations say decides which are kept)."""
-        if self._known is not None:
-            return None
-        from ..text import tsv_cells
-
-        sql = f"SELECT {ROW_COLUMNS} FROM event_actors a JOIN event_rows e ON e.pos = a.pos WHERE a.actor = ?"
-        return (tsv_cells(line) for line in _checked_lines(self._ix, sql + " ORDER BY a.pos", [self._actor]))
+        return actor_cells(self._ix, self._actor) if self._known is None else None
 
     def __len__(self) -> int:
         if self._count is None:
@@ -742,13 +742,43 @@ def iter_search(ix: Index, text: str, known: frozenset[str] | None = None) -> It
             yield from scan("source", s.id, source_fields(s))
 
 
+def typed_hits(ix: Index, hits: Iterable[Hit], types: Iterable[str]) -> Iterator[Hit]:
+    """The hits in events of those PLOVER types (actors and sources left out: `search
+    --type`), their types read a batch of hits at a time."""
+    wanted = set(types)
+    found = (h for h in hits if h.kind == "event")
+    while batch := list(islice(found, BATCH)):
+        typed = event_types(ix, [h.id for h in batch])
+        yield from (h for h in batch if typed.get(h.id) in wanted)
+
+
+def backed_hits(ix: Index, hits: Iterable[Hit], min_sources: int, known: frozenset[str] | None = None) -> Iterator[Hit]:
+    """The hits in events backed by at least `min_sources` independent sources (actors and
+    sources left out: `search --min-sources`); with `known` (--as-of), by what those sources
+    report. Each event is judged once: its hits follow one another."""
+    pubs: dict[str, str] | None = None
+    judged, backed = None, False
+    for h in hits:
+        if h.kind != "event":
+            continue
+        if h.id != judged:
+            pubs = publishers(ix) if pubs is None else pubs
+            e: Event | None = get_event(ix, h.id)
+            e = event_as_of(e, known) if known is not None and e is not None else e
+            judged, backed = h.id, e is not None and corroboration(e, pubs) >= min_sources
+        if backed:
+            yield h
+
+
 __all__ = [
     "ActorEvents",
+    "actor_cells",
     "actor_events",
     "actor_names",
     "actor_rows",
     "actors",
     "actors_by_id",
+    "backed_hits",
     "citation_counts",
     "citing",
     "count_timeline",
@@ -777,6 +807,7 @@ __all__ = [
     "tags",
     "timeline",
     "timeline_sql",
+    "typed_hits",
     "types",
     "warnings",
 ]

@@ -16,6 +16,8 @@ import os
 from collections.abc import Callable, Sequence
 from typing import IO
 
+from ..procs import finished, fork, stop
+
 #: A part: writes its text to the stream; `here` is False in a child (it must then open its
 #: own connections: an SQLite connection must not be used across a fork).
 Part = Callable[[IO[str], bool], None]
@@ -36,8 +38,7 @@ def write_parts(parts: Sequence[Part], out: IO[str], folder: str | None) -> None
                 part(out, True)
                 continue
             pid, spool = child
-            _, status = os.waitpid(pid, 0)
-            if status != 0:
+            if not finished(pid):
                 spool.close()
                 part(out, True)
                 continue
@@ -61,31 +62,18 @@ def _start(part: Part, folder: str | None) -> tuple[int, IO[bytes]] | None:
         spool = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed once copied, or by _stop
     except OSError:
         return None
+
+    def make() -> None:
+        with open(os.dup(spool.fileno()), "w", encoding="utf-8") as text:
+            part(text, False)
+
     try:
-        pid = os.fork()
+        return fork(make), spool
     except OSError:
         spool.close()
         return None
-    if pid == 0:  # the child: make the part, and leave without running the parent's exit code
-        status = 1
-        try:
-            from ..procs import die_with_parent
-
-            die_with_parent()
-            with open(os.dup(spool.fileno()), "w", encoding="utf-8") as text:
-                part(text, False)
-            status = 0
-        finally:
-            os._exit(status)
-    return pid, spool
 
 
 def _stop(pid: int, spool: IO[bytes]) -> None:
-    import signal
-
-    try:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except OSError:
-        pass
+    stop(pid)
     spool.close()

@@ -1,8 +1,8 @@
 """One row schema per view, and the JSON objects of the documented contract.
 
 Every view is built once as a `View`: `columns` and `rows` feed tsv/csv/md, `data` is what
-`--format json` prints (a list, or one object for single-record views), `records` one
-object per line for jsonl.
+`--format json` prints (a list, or one object for single-record views) and jsonl prints one
+element (or the one object) per line.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ NAME_SEP = "; "  # joins names/titles, which may themselves hold commas
 
 
 class View:
-    """What a command prints: `columns` and `rows` for tsv/csv/md, `data` for json, `records`
-    (one per line) for jsonl. `rows` and `data` may be given as functions, so that a format
-    computes only what it prints. `data` is a dict (one object) or an iterable of them (an
-    array, which json and jsonl write one element at a time, as it is made)."""
+    """What a command prints: `columns` and `rows` for tsv/csv/md, `data` for json and jsonl.
+    `rows` and `data` may be given as functions, so that a format computes only what it
+    prints. `data` is a dict (one object, whose `Lazy` values are arrays made as they are
+    written) or an iterable of them (an array, which json and jsonl write one element at a
+    time, as it is made)."""
 
     def __init__(self, columns: tuple[str, ...], rows: Any, data: Any, tsv_lines: Iterable[str] | None = None) -> None:
         """`tsv_lines`: the rows already written as TSV records (text.tsv_line), if at hand."""
@@ -49,11 +50,6 @@ class View:
         if callable(self._data):
             self._data = self._data()
         return self._data
-
-    @property
-    def records(self) -> Iterable[Any]:
-        data = self.data
-        return [data] if isinstance(data, dict) else data
 
 
 def iso(day) -> str | None:

@@ -186,15 +186,16 @@ def print_timeline(
     hide: set[str],
     roles_of=None,
     corroboration_of=None,
-    named: Mapping[str, str] | Callable[[list], Mapping[str, str]] | None = None,
+    names_of: Callable[[list], Mapping[str, str]] | None = None,
 ) -> None:
-    """`named`: see actor_names; a function: the names of a part's events' actors (print_in_parts)."""
+    """`names_of(part)`: the names of a part's events' actors (print_in_parts; see
+    actor_names), read once per part; None: each is looked up in `store`."""
     c = console(out)
     numbers = Citations() if cite else None
 
     def table_for(part: list) -> Table:
-        names = named(part) if callable(named) else named
-        return events_table(store, part, numbers, heading, hide, roles_of, corroboration_of, names)
+        named = names_of(part) if names_of is not None else None
+        return events_table(store, part, numbers, heading, hide, roles_of, corroboration_of, named)
 
     print_in_parts(c, events, table_for)
     if numbers:

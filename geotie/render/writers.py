@@ -22,11 +22,12 @@ __all__ = ["tsv_cell", "write"]
 JSON_UNSAFE = "[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 
 
-def _element(item: Any) -> str:
-    """An element of an indented array, as json.dumps(..., indent=2) writes it there."""
-    text = indented(item, "  ")
+def _element(item: Any, pad: str = "  ") -> str:
+    """An element of an indented array whose elements begin with `pad` (the top level's:
+    two spaces), as json.dumps(..., indent=2) writes it there."""
+    text = indented(item, pad)
     if text is None:
-        return json_text(item, indent=2).replace("\n", "\n  ")
+        return json_text(item, indent=2).replace("\n", "\n" + pad)
     return _safe(text)
 
 
@@ -228,8 +229,7 @@ def _write_array(items: Lazy, out: IO[str], indent: bool) -> None:
         return
     separator = "[\n    "
     for item in items:
-        text = indented(item, "    ")
-        out.write(separator + (_safe(text) if text is not None else json_text(item, indent=2).replace("\n", "\n    ")))
+        out.write(separator + _element(item, "    "))
         separator = ",\n    "
     out.write("[]" if separator == "[\n    " else "\n  ]")
 
