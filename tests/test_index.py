@@ -73,6 +73,13 @@ def assert_same_answers(store, ix, timelines=(), names=(), needles=(), as_of=())
         for needle in needles:
             assert iq.search(ix, needle, known) == query.search(store, needle, known)
         assert iq.event_counts(ix, day) == query.event_counts(store, day)
+        counts = query.event_counts(store, day)  # what `actors --as-of` lists
+        for kind in (None, "country", "person"):
+            want = [(a, counts.get(a.id, 0)) for a in query.actors(store, kind)]
+            assert list(iq.iter_actors(ix, kind, day)) == want
+        cited = query.citation_counts(store)  # what `sources --as-of` lists
+        want = [(s, cited.get(s.id, 0)) for s in query.sources(store) if s.id in known]
+        assert list(iq.iter_sources(ix, day)) == want
     for actor in store.actors.values():
         got, want = iq.profile(ix, actor), query.profile(store, actor)
         assert got == want
@@ -95,6 +102,11 @@ def assert_same_answers(store, ix, timelines=(), names=(), needles=(), as_of=())
         assert got == want and [a.origin for a in got] == [a.origin for a in want]
     assert iq.sources(ix) == query.sources(store)
     assert iq.citation_counts(ix) == query.citation_counts(store)
+    counts, cited = query.event_counts(store), query.citation_counts(store)
+    assert list(iq.iter_actors(ix)) == [(a, counts.get(a.id, 0)) for a in query.actors(store)]
+    assert list(iq.iter_sources(ix)) == [(s, cited.get(s.id, 0)) for s in query.sources(store)]
+    for table, entries in (("actors", store.actors), ("sources", store.sources)):
+        assert iq.id_width(ix, table) == max((len(i) for i in entries), default=0)
     assert iq.tags(ix) == store.tags
     assert iq.event_counts(ix) == query.event_counts(store)
     assert iq.warnings(ix) == store.warnings

@@ -320,3 +320,33 @@ def test_a_changed_actor_name_is_noticed_by_a_table(setup):
     with sqlite3.connect(target) as db:
         assert db.execute("SELECT name FROM actors WHERE id = 'beta'").fetchone() == ("Betaland",)
     db.close()
+
+
+@pytest.mark.parametrize(
+    ("command", "change"),
+    [
+        (("actors", "-f", "tsv"), "UPDATE actors SET sort_name = 'aaa' WHERE id = 'jo-smith'"),
+        (("actors", "-f", "table"), "UPDATE actors SET sort_name = 'zzz' WHERE id = 'alpha'"),
+        (("sources", "-f", "json"), "UPDATE sources SET sort_day = 0"),
+        (("search", "alpha", "-f", "tsv"), "UPDATE actors SET sort_name = 'zzz' WHERE id = 'alpha'"),
+    ],
+)
+def test_a_changed_sort_key_is_noticed(setup, command, change):
+    """`actors` and `sources` list in the order of stored sort keys (folded name; first day
+    of the publication date), each checked against its entry as it is read: a key changed in
+    the file is noticed, the index built again, and the answer is the store's."""
+    import sqlite3
+
+    store, folder, run = setup
+    want = run(*command)
+    target = the_index(folder, store)
+    with sqlite3.connect(target) as db:
+        db.execute(change)
+    db.close()
+    got = run(*command)
+    assert (got.exit_code, got.stdout, got.stderr) == (0, want.stdout, "")
+    assert want.stdout
+    ix = open_index(target, [store])
+    assert ix is not None
+    assert ix.rows("SELECT count(*) FROM actors WHERE sort_name IN ('aaa', 'zzz')") == [(0,)]
+    assert ix.rows("SELECT count(*) FROM sources WHERE sort_day = 0") == [(0,)]

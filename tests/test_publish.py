@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 import tomli_w
 
-from conftest import write
+from conftest import ROOT, write
 from geotie.activity import MAX_SPREAD, activity
 from geotie.dates import parse_edtf
 from geotie.model import Event
@@ -218,6 +218,25 @@ def test_source_csljson_and_bibtex_of_one_source(cli):
     r = cli("source", "azernews-2025-02-23", "-f", "bibtex")
     assert r.stdout.startswith("@article{azernews-2025-02-23,\n")
     assert "  author = {Qabil Ashirov},\n" in r.stdout and "  date = {2025-02-23},\n" in r.stdout
+
+
+def test_csljson_and_bibtex_are_written_as_made(cli, hostile):
+    """The list written an item at a time is the text of the whole list, byte for byte; the
+    items are made as they are written (a generator of sources is gone through once)."""
+    import io
+
+    from geotie.render.citations import bib_entry, csl_item, write_bibtex, write_csljson
+    from geotie.store import load_paths
+
+    for store in (load_paths([ROOT / "data" / "facts.toml"]), load_paths([hostile])):
+        sources = list(store.sources.values())
+        for items in (sources, sources[:1], []):
+            out = io.StringIO()
+            write_csljson(iter(items), out)
+            assert out.getvalue() == json.dumps([csl_item(s) for s in items], ensure_ascii=False, indent=2) + "\n"
+            out = io.StringIO()
+            write_bibtex(iter(items), out)
+            assert out.getvalue() == "\n".join(bib_entry(s) for s in items)
 
 
 def balanced(text: str) -> bool:

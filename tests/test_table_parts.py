@@ -84,3 +84,38 @@ def test_a_table_in_parts_counts_as_written(monkeypatch):
     monkeypatch.setattr("sys.stdout", io.StringIO())
     terminal.console(base.noted_stdout()).print(terminal.t("a row"))  # Rich asks it isatty(), then writes
     assert base._writing is True and "a row" in base.sys.stdout.getvalue()
+
+
+
+@pytest.mark.parametrize("width", [50, 120])
+@pytest.mark.parametrize("part", [1, 2])
+@pytest.mark.parametrize(("printer", "items", "table"), [
+    (terminal.print_actors, iq.iter_actors, "actors"),
+    (terminal.print_sources, iq.iter_sources, "sources"),
+])  # fmt: skip
+def test_actors_and_sources_in_parts_make_one_table(ix, monkeypatch, width, part, printer, items, table):
+    """`actors` and `sources` as tables: a part at a time, the text of one table of every
+    row with the first part's widths, the Id column as wide as the longest id."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    entries, id_width = list(items(ix)), iq.id_width(ix, table)
+    assert len(entries) > 2 * part
+    makers = []
+    real = terminal.print_in_parts
+
+    def caught(c, found, table_for):  # the printer's way of making a table of some rows
+        makers.append(table_for)
+        return real(c, found, table_for)
+
+    monkeypatch.setattr(terminal, "print_in_parts", caught)
+    monkeypatch.setattr(terminal, "TABLE_PART", part)
+    out = io.StringIO()
+    printer(out, iter(entries), id_width)
+    (table_for,) = makers
+    first = table_for(entries[:part])
+    terminal.console(io.StringIO()).render_lines(first)  # laid out: first.widths
+    one = table_for(entries)
+    one.fix_widths(first.widths)
+    want = io.StringIO()
+    terminal.console(want).print(one)
+    assert out.getvalue() == want.getvalue()
+    assert first.widths[0] >= id_width and all(e.id in out.getvalue() for e, _ in entries)

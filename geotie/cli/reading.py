@@ -491,22 +491,17 @@ def sources_cmd(ctx: typer.Context, as_of: AsOfOption = None, fmt: SourcesFormat
 
     day = _as_of(as_of)
     ix = load(ctx)
-    items = iq.sources(ix)
-    if day is not None:
-        known = iq.known_sources(ix, day)
-        items = [s for s in items if s.id in known]
     if pick_format(fmt) in ("csljson", "bibtex"):
         from . import export
 
-        export.publish_sources(pick_format(fmt), items)
+        export.publish_sources(pick_format(fmt), (s for s, _ in iq.iter_sources(ix, day)))
         return
-    counts = iq.citation_counts(ix)
     from ..render import rows
 
     emit(
         pick_format(fmt),
-        lambda: rows.sources_view(items, counts),
-        lambda term: term.print_sources(sys.stdout, items, counts),
+        lambda: rows.sources_view(lambda: iq.iter_sources(ix, day)),
+        lambda term: term.print_sources(noted_stdout(), iq.iter_sources(ix, day), iq.id_width(ix, "sources")),
     )
 
 
@@ -522,14 +517,16 @@ def actors_cmd(
 
     day = _as_of(as_of)
     ix = load(ctx)
-    items = iq.actors(ix, kind.value if kind else None)
-    counts = iq.event_counts(ix, day)
+    kind_name = kind.value if kind else None
     from ..render import rows
+
+    def items():
+        return iq.iter_actors(ix, kind_name, day)
 
     emit(
         pick_format(fmt),
-        lambda: rows.actors_view(items, counts),
-        lambda term: term.print_actors(sys.stdout, items, counts),
+        lambda: rows.actors_view(items),
+        lambda term: term.print_actors(noted_stdout(), items(), iq.id_width(ix, "actors", kind_name)),
     )
 
 

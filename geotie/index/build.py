@@ -152,10 +152,11 @@ class Builder:
         rows, authors = [], []
         for seq, s in enumerate(sources, self.sources):
             lo, hi = _days(s.published)
+            order = schema.sort_day(s.published)
             rows.append((seq, s.id, s.title, s.publisher, _text(s.published), lo, hi, s.published_note, s.url, s.kind,
-                         s.archive, s.origin.file, s.origin.line, source_crc(s)))  # fmt: skip
+                         s.archive, s.origin.file, s.origin.line, source_crc(s), order))  # fmt: skip
             authors += [(s.id, i, name) for i, name in enumerate(s.authors)]
-        self.db.executemany("INSERT INTO sources VALUES (" + ", ".join("?" * 14) + ")", rows)
+        self.db.executemany("INSERT INTO sources VALUES (" + ", ".join("?" * 15) + ")", rows)
         self.db.executemany("INSERT INTO source_authors VALUES (?, ?, ?)", authors)
         self._search_text("source_search", self.sources, fold_lines([searchable(source_fields(s)) for s in sources]))
         self.sources += len(sources)
@@ -165,7 +166,7 @@ class Builder:
         rows, aliases, demonyms, names, roles, cites = [], [], [], [], [], []
         for seq, a in enumerate(actors, self.actors):
             rows.append((seq, a.id, a.name, a.kind, a.country, a.note, a.origin.file, a.origin.line, actor_crc(a),
-                         text_crc((a.id, a.name))))  # fmt: skip
+                         text_crc((a.id, a.name)), fold(a.name)))  # fmt: skip
             aliases += [(a.id, i, al) for i, al in enumerate(a.aliases)]
             demonyms += [(a.id, i, d) for i, d in enumerate(a.demonyms)]
             seen: set[str] = set()
@@ -180,7 +181,7 @@ class Builder:
                 attested = json.dumps([d.text for d in r.attested])
                 roles.append((a.id, i, r.title, r.of, _text(r.start), _text(r.end), lo, hi, r.note, attested))
                 cites += [(None, a.id, i, j, c.source, c.quote, c.note) for j, c in enumerate(r.citations)]
-        self.db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)", rows)
+        self.db.executemany("INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)", rows)
         self.db.executemany("INSERT INTO aliases VALUES (?, ?, ?)", aliases)
         self.db.executemany("INSERT INTO demonyms VALUES (?, ?, ?)", demonyms)
         self.db.executemany("INSERT INTO names VALUES (NULL, ?, ?, ?)", names)

@@ -19,7 +19,6 @@ from ..answers import (
     RowEvent,
     TimelineQuery,
     actor_as_of,
-    actor_order,
     corroboration,
     event_as_of,
     find,
@@ -27,7 +26,6 @@ from ..answers import (
     needle_pattern,
     role_as_of,
     role_order,
-    source_order,
 )
 from ..dates import parse_edtf
 from ..errors import Ambiguous, NotFound
@@ -36,7 +34,7 @@ from ..model import Actor, Citation, Event, Origin, Problem, Role, Source, trust
 from ..text import did_you_mean, fold, suggest, suggest_ids
 from .checksum import actor_crc, event_crc, source_crc, text_crc
 from .db import Index
-from .schema import TRIGRAM_MIN, trigrams
+from .schema import TRIGRAM_MIN, sort_day, trigrams
 
 if TYPE_CHECKING:
     from ..plans import Plan  # imported by the plans queries only: a timeline needs none of it
@@ -619,17 +617,66 @@ def citing(ix: Index, source_id: str) -> list[CitingFact]:
     return out
 
 
+def _in_order(ix: Index, sql: str, params: Sequence, fetch, sort_of) -> Iterator[tuple]:
+    """(entry, count) for the rows (id, its stored sort key, count) of `sql`, in its order: a
+    batch of ids at a time made into Actors or Sources (`fetch`), each sort key checked
+    against what `sort_of(entry)` makes of it (a damaged one would list it out of place)."""
+    cursor = ix.cursor(sql, params)
+    while rows := ix.fetch(cursor, BATCH):
+        found = fetch(ix, [r[0] for r in rows])
+        batch = [(found[ident], count) for ident, _, count in rows]
+        for (entry, _), (ident, stored, _) in zip(batch, rows, strict=True):  # all before any is printed
+            if sort_of(entry) != stored:
+                raise ix.damaged(f"the sort key of {ident!r} does not match it")
+        yield from batch
+
+
+def _actor_sort(a: Actor) -> str:
+    return fold(a.name)
+
+
+def _source_sort(s: Source) -> int:
+    return sort_day(s.published)
+
+
+def iter_actors(ix: Index, kind: str | None = None, as_of=None) -> Iterator[tuple[Actor, int]]:
+    """geotie.query.actors (by kind, then folded name, then store order), each actor with
+    event_counts' count, read a batch at a time (a large store has tens of thousands)."""
+    where, params = (" WHERE a.kind = ?", [kind]) if kind is not None else ("", [])
+    if as_of is None:
+        count = "a.events"
+    else:
+        listing = "FROM event_actors x JOIN events e ON e.pos = x.pos WHERE x.actor = a.id"
+        count = f"(SELECT count(*) {listing} AND {KNOWN_EVENT})"
+        params = [as_of.toordinal(), *params]
+    sql = f"SELECT a.id, a.sort_name, {count} FROM actors a{where} ORDER BY a.kind, a.sort_name, a.seq"
+    return _in_order(ix, sql, params, actors_by_id, _actor_sort)
+
+
+def iter_sources(ix: Index, as_of=None) -> Iterator[tuple[Source, int]]:
+    """geotie.query.sources (by publication date, undated last, then id), each source with
+    how often it is cited, read a batch at a time; `as_of` (a date): only the sources surely
+    published by then (answers.known_sources)."""
+    where, params = (" WHERE s.published_hi <= ?", [as_of.toordinal()]) if as_of is not None else ("", [])
+    count = "(SELECT count(*) FROM citations c WHERE c.source = s.id)"
+    sql = f"SELECT s.id, s.sort_day, {count} FROM sources s{where} ORDER BY s.sort_day, s.published_hi, s.id"
+    return _in_order(ix, sql, params, sources_by_id, _source_sort)
+
+
+def id_width(ix: Index, table: str, kind: str | None = None) -> int:
+    """The length of the longest id of `table` ("actors" or "sources"; actors of `kind`)."""
+    where, params = (" WHERE kind = ?", [kind]) if kind is not None else ("", [])
+    return ix.rows(f"SELECT coalesce(max(length(id)), 0) FROM {table}{where}", params)[0][0]
+
+
 def actors(ix: Index, kind: str | None = None) -> list[Actor]:
     """geotie.query.actors: by kind, then name (folded)."""
-    where, params = (" WHERE kind = ?", [kind]) if kind is not None else ("", [])
-    ids = [row[0] for row in ix.rows(f"SELECT id FROM actors{where} ORDER BY seq", params)]
-    return actor_order(actors_by_id(ix, ids).values())
+    return [a for a, _ in iter_actors(ix, kind)]
 
 
 def sources(ix: Index) -> list[Source]:
     """geotie.query.sources: by publication date (undated last), then id."""
-    ids = [row[0] for row in ix.rows("SELECT id FROM sources ORDER BY seq")]
-    return source_order(sources_by_id(ix, ids).values())
+    return [s for s, _ in iter_sources(ix)]
 
 
 def citation_counts(ix: Index) -> Counter:
@@ -715,7 +762,7 @@ def iter_search(ix: Index, text: str, known: frozenset[str] | None = None) -> It
     then actors, then sources; one hit per field, found as they are written (the events a
     batch at a time: a common word is in most of a large store's). The index finds the
     entries whose folded text holds the needle; each field of those is then matched as
-    geotie.query does. Actors and sources are sorted (by kind and name, by date) once found."""
+    geotie.query does. Actors and sources follow (by kind and name, by date), a batch at a time."""
     needle = fold(text)
     if not needle:
         return
@@ -732,12 +779,12 @@ def iter_search(ix: Index, text: str, known: frozenset[str] | None = None) -> It
     for e in found_events if known is None else _as_of(found_events, known):
         yield from scan("event", e.id, event_fields(e))
     where, params = _where_found(ix, "actor_search", needle, "seq")
-    found = [row[0] for row in ix.rows(f"SELECT id FROM actors{where} ORDER BY seq", params)]
-    for a in actor_order(actors_by_id(ix, found).values()):
+    sql = f"SELECT id, sort_name, 0 FROM actors{where} ORDER BY kind, sort_name, seq"
+    for a, _ in _in_order(ix, sql, params, actors_by_id, _actor_sort):
         yield from scan("actor", a.id, actor_fields(a if known is None else actor_as_of(a, known)))
     where, params = _where_found(ix, "source_search", needle, "seq")
-    found = [row[0] for row in ix.rows(f"SELECT id FROM sources{where} ORDER BY seq", params)]
-    for s in source_order(sources_by_id(ix, found).values()):
+    sql = f"SELECT id, sort_day, 0 FROM sources{where} ORDER BY sort_day, published_hi, id"
+    for s, _ in _in_order(ix, sql, params, sources_by_id, _source_sort):
         if known is None or s.id in known:
             yield from scan("source", s.id, source_fields(s))
 

@@ -23,8 +23,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+from ..dates import sort_key
+from ..model import DateSpan
+
 #: Bump when the tables or what they hold change: an index of another format is rebuilt.
-FORMAT = 7
+FORMAT = 8
 #: PRAGMA application_id of a geotie index ("gtix"): a foreign SQLite file is not ours.
 APPLICATION_ID = 0x67746978
 MAX_DAY = date.max.toordinal()
@@ -51,7 +54,8 @@ CREATE TABLE sources (
     published TEXT, published_lo INTEGER, published_hi INTEGER, published_note TEXT NOT NULL,
     url TEXT NOT NULL, kind TEXT NOT NULL, archive TEXT NOT NULL,
     file TEXT NOT NULL, line INTEGER NOT NULL,
-    crc INTEGER NOT NULL                -- checksum.source_crc
+    crc INTEGER NOT NULL,               -- checksum.source_crc
+    sort_day INTEGER NOT NULL           -- the first day of dates.sort_key(published), MAX_DAY + 1 if undated
 );
 CREATE TABLE source_authors (source TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL,
     PRIMARY KEY (source, seq)) WITHOUT ROWID;
@@ -61,7 +65,8 @@ CREATE TABLE actors (
     note TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
     events INTEGER NOT NULL,            -- how many events list the actor
     crc INTEGER NOT NULL,               -- checksum.actor_crc
-    name_crc INTEGER NOT NULL           -- checksum.text_crc of (id, name): the name read alone
+    name_crc INTEGER NOT NULL,          -- checksum.text_crc of (id, name): the name read alone
+    sort_name TEXT NOT NULL             -- text.fold(name): `actors` lists by kind, then this
 );
 CREATE TABLE aliases (actor TEXT NOT NULL, seq INTEGER NOT NULL, alias TEXT NOT NULL,
     PRIMARY KEY (actor, seq)) WITHOUT ROWID;
@@ -111,6 +116,8 @@ CREATE TABLE citations (                -- of an event (event = its pos) or of a
 INDEXES = """
 CREATE UNIQUE INDEX IF NOT EXISTS sources_id ON sources (id);
 CREATE UNIQUE INDEX IF NOT EXISTS actors_id ON actors (id);
+CREATE INDEX IF NOT EXISTS actors_order ON actors (kind, sort_name, seq);
+CREATE INDEX IF NOT EXISTS sources_order ON sources (sort_day, published_hi, id);
 CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events (id);
 CREATE INDEX IF NOT EXISTS events_lo ON events (lo);
 CREATE INDEX IF NOT EXISTS events_hi ON events (hi);
@@ -188,6 +195,12 @@ def create_indexes(
             db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
             for option, value in (("automerge", 4), ("crisismerge", 16), ("hashsize", 1 << 20)):  # the defaults
                 db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
+
+
+def sort_day(published: DateSpan | None) -> int:
+    """`sources.sort_day` of a source published on `published`: with (published_hi, id), the
+    order of answers.source_order (dated by dates.sort_key, undated last)."""
+    return sort_key(published)[0].toordinal() if published is not None else MAX_DAY + 1
 
 
 def trigrams(needle: str) -> str:

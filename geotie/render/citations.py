@@ -10,7 +10,8 @@ from typing import IO
 from ..dates import _single, describe
 from ..model import DateSpan, Event, Source
 from ..text import visible
-from .writers import json_text
+from .rows import View
+from .writers import write_json
 
 #: geotie's source kinds as CSL types (biblatex types in BIBLATEX_TYPES).
 CSL_TYPES = {
@@ -75,7 +76,8 @@ def csl_item(s: Source) -> dict:
 
 
 def write_csljson(sources: Iterable[Source], out: IO[str]) -> None:
-    out.write(json_text([csl_item(s) for s in sources], indent=2) + "\n")
+    """A CSL-JSON array, written an item at a time."""
+    write_json(View((), (), (csl_item(s) for s in sources)), out)
 
 
 _BIB_SPECIAL = re.compile(r"[\\{}$&%#_^~]")
@@ -114,7 +116,11 @@ def bib_entry(s: Source) -> str:
 
 
 def write_bibtex(sources: Iterable[Source], out: IO[str]) -> None:
-    out.write("\n".join(bib_entry(s) for s in sources))
+    """The entries one after another, an empty line between them, written as made."""
+    separator = ""
+    for s in sources:
+        out.write(separator + bib_entry(s))
+        separator = "\n"
 
 
 def write_md_cited(events: Iterable[Event], source_of: Callable[[str], Source | None], out: IO[str]) -> None:

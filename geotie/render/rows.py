@@ -285,10 +285,14 @@ def actor_json(a: Actor, events: int) -> dict:
     return {**_actor_names_json(a), "roles": [role_json(r) for r in a.roles], "events": events}
 
 
-def actors_view(actors: list[Actor], counts: dict[str, int]) -> View:
-    data = [actor_json(a, counts.get(a.id, 0)) for a in actors]
-    rows = [(a.id, a.kind, a.name, a.country, NAME_SEP.join(a.aliases), str(counts.get(a.id, 0))) for a in actors]
-    return View(ACTOR_COLUMNS, rows, data)
+def actors_view(items: Callable[[], Iterable[tuple[Actor, int]]]) -> View:
+    """`items()`: each actor with its event count, in order (gone through as written)."""
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        for a, n in items():
+            yield (a.id, a.kind, a.name, a.country, NAME_SEP.join(a.aliases), str(n))
+
+    return View(ACTOR_COLUMNS, rows, lambda: (actor_json(a, n) for a, n in items()))
 
 
 def source_json(s: Source, citations: int | None = None) -> dict:
@@ -308,21 +312,15 @@ def source_json(s: Source, citations: int | None = None) -> dict:
     return obj
 
 
-def sources_view(sources: list[Source], counts: dict[str, int]) -> View:
-    data = [source_json(s, counts.get(s.id, 0)) for s in sources]
-    rows = [
-        (
-            s.id,
-            s.published.text if s.published else "",
-            s.kind,
-            s.publisher,
-            s.title,
-            NAME_SEP.join(s.authors),
-            str(counts.get(s.id, 0)),
-        )
-        for s in sources
-    ]
-    return View(SOURCE_COLUMNS, rows, data)
+def sources_view(items: Callable[[], Iterable[tuple[Source, int]]]) -> View:
+    """`items()`: each source with how often it is cited, in order (gone through as written)."""
+
+    def rows() -> Iterator[tuple[str, ...]]:
+        for s, n in items():
+            yield (s.id, s.published.text if s.published else "", s.kind, s.publisher, s.title,
+                   NAME_SEP.join(s.authors), str(n))  # fmt: skip
+
+    return View(SOURCE_COLUMNS, rows, lambda: (source_json(s, n) for s, n in items()))
 
 
 def source_view(s: Source, facts: list[CitingFact]) -> View:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ..answers import CitingFact, Hit, Lookups, Profile, RowEvent, cited_sources
 from ..dates import describe
-from ..model import Citation, Event, Role
+from ..model import Actor, Citation, Event, Role, Source
 from ..text import visible
 from .richtable import Table
 from .rows import _role_dates, actor_name, snippet
@@ -315,41 +315,40 @@ def print_profile(out: IO[str], store: Lookups, p: Profile) -> None:
         c.print(numbers.render(store))
 
 
-def print_actors(out: IO[str], actors, counts) -> None:
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("Id", no_wrap=True, min_width=max((len(a.id) for a in actors), default=2))
-    for col in ("Kind", "Name", "Country", "Also known as", "Events"):
-        table.add_column(col, justify="right" if col == "Events" else "left")
-    for a in actors:
-        table.add_row(
-            t(a.id),
-            t(a.kind, "dim"),
-            t(a.name, "bold"),
-            t(a.country),
-            t(", ".join(a.aliases), "dim"),
-            t(str(counts.get(a.id, 0))),
-        )
-    console(out).print(table)
+def print_actors(out: IO[str], items: Iterable[tuple[Actor, int]], id_width: int) -> None:
+    """Each actor with its event count (a table in parts: print_in_parts); `id_width`: the
+    longest id's length, so that every part's Id column holds every id whole."""
+
+    def table_for(part: list) -> Table:
+        table = Table(box=box.SIMPLE_HEAD)
+        table.add_column("Id", no_wrap=True, min_width=max(id_width, 2))
+        for col in ("Kind", "Name", "Country", "Also known as", "Events"):
+            table.add_column(col, justify="right" if col == "Events" else "left")
+        for a, n in part:
+            table.add_row(t(a.id), t(a.kind, "dim"), t(a.name, "bold"), t(a.country), t(", ".join(a.aliases), "dim"),
+                          t(str(n)))  # fmt: skip
+        return table
+
+    print_in_parts(console(out), items, table_for)
 
 
-def print_sources(out: IO[str], sources, counts) -> None:
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("Id", no_wrap=True, min_width=max((len(s.id) for s in sources), default=2))
-    table.add_column("Published")
-    table.add_column("Publisher", ratio=1)
-    table.add_column("Title", ratio=2)
-    table.add_column("Authors", ratio=1)
-    table.add_column("Cited", justify="right")
-    for s in sources:
-        table.add_row(
-            t(s.id),
-            t(describe(s.published) if s.published else "undated"),
-            t(s.publisher),
-            t(s.title, "bold"),
-            t(", ".join(s.authors)),
-            t(str(counts.get(s.id, 0))),
-        )
-    console(out).print(table)
+def print_sources(out: IO[str], items: Iterable[tuple[Source, int]], id_width: int) -> None:
+    """Each source with how often it is cited, as print_actors."""
+
+    def table_for(part: list) -> Table:
+        table = Table(box=box.SIMPLE_HEAD)
+        table.add_column("Id", no_wrap=True, min_width=max(id_width, 2))
+        table.add_column("Published")
+        table.add_column("Publisher", ratio=1)
+        table.add_column("Title", ratio=2)
+        table.add_column("Authors", ratio=1)
+        table.add_column("Cited", justify="right")
+        for s, n in part:
+            table.add_row(t(s.id), t(describe(s.published) if s.published else "undated"), t(s.publisher),
+                          t(s.title, "bold"), t(", ".join(s.authors)), t(str(n)))  # fmt: skip
+        return table
+
+    print_in_parts(console(out), items, table_for)
 
 
 def print_source(out: IO[str], store: Lookups, s, facts: list[CitingFact]) -> None:
