@@ -1,7 +1,6 @@
 """`geotie plans`: every planned event, with what became of it by a day (geotie.plans). The
 one place that reads the clock for it: the queries take `today` as a parameter."""
 
-import sys
 from typing import Annotated
 
 import typer
@@ -9,7 +8,7 @@ import typer
 from .. import query
 from ..errors import Ambiguous, NotFound
 from ..plans import PLAN_STATES
-from .base import FormatOption, _date_option, command, completes, emit, load, pick_format, say, write_view
+from .base import FormatOption, _date_option, command, completes, load, noted_stdout, pick_format, say, write_view
 from .reading import AsOfOption, _as_of, _unquoted
 
 
@@ -56,23 +55,26 @@ def plans_cmd(
     except (NotFound, Ambiguous) as err:
         more = any(v is not None for v in (today, as_of, fmt)) or bool(state)
         raise _unquoted(ix, actors or [], err, "plans", more) from None
-    found = iq.iter_plans(ix, tuple(a.id for a in resolved), judged, day)
-    if state:
-        found = (p for p in found if p.state in state)
+
+    def found():
+        plans = iq.iter_plans(ix, tuple(a.id for a in resolved), judged, day)
+        return (p for p in plans if p.state in state) if state else plans
+
     fmt_name = pick_format(fmt)
     from ..render import rows
 
     if fmt_name != "table":  # written as the plans are found: memory stays bounded
-        write_view(fmt_name, rows.plans_view(found, judged))
+        write_view(fmt_name, rows.plans_view(found(), judged))
         return
-    found = list(found)
-    if not found:
+    count, linked = 0, False  # the heading's count and the columns: a first pass, nothing held
+    for p in found():
+        count += 1
+        linked = linked or bool(p.fulfilled_by)
+    if not count:
         say("no plans match")
         return
-    count = f"{len(found)} plan" + ("" if len(found) == 1 else "s")
-    heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count} as of {judged.isoformat()}"
-    emit(
-        fmt_name,
-        lambda: rows.plans_view(found, judged),
-        lambda term: term.print_plans(sys.stdout, iq.lookups(ix), found, heading, {a.id for a in resolved}),
-    )
+    heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count} plan" + ("" if count == 1 else "s")
+    heading += f" as of {judged.isoformat()}"
+    from ..render import terminal
+
+    terminal.print_plans(noted_stdout(), iq.lookups(ix), found(), heading, {a.id for a in resolved}, linked)

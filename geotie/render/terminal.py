@@ -444,24 +444,30 @@ def print_roles_on(out: IO[str], store: Lookups, p: Profile, day, found) -> None
 PLAN_STYLE = {"fulfilled": "green", "cancelled": "red", "overdue": "yellow", "open": "cyan"}
 
 
-def print_plans(out: IO[str], store: Lookups, plans: list, heading: str, hide: set[str]) -> None:
-    """`geotie plans`: geotie.plans.Plan, one row each, the state in front of the title."""
-    table = Table(title=t(heading, "table.title"), box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("When", no_wrap=True, max_width=20)
-    table.add_column("State: plan", ratio=4, min_width=24)
-    table.add_column("With" if hide else "Actors", ratio=2, min_width=12)
-    table.add_column("Announced", ratio=2, min_width=12)
-    linked = any(p.fulfilled_by for p in plans)
-    if linked:  # a column only when some plan has a fulfilment
-        table.add_column("Fulfilled by", ratio=3, min_width=12)
-    for p in plans:
-        e = p.event
-        title = t(p.state, PLAN_STYLE.get(p.state, ""))
-        title.append(": ")
-        title.append_text(t(e.title, "bold"))
-        cells = [when(e), title, t(actor_names(store, e.actors, hide), "dim")]
-        cells.append(t(describe(p.announced) if p.announced else "undated"))
+def print_plans(out: IO[str], store: Lookups, plans: Iterable, heading: str, hide: set[str], linked: bool) -> None:
+    """`geotie plans`: geotie.plans.Plan, one row each, the state in front of the title (a
+    table in parts: print_in_parts); `linked`: whether some plan has a fulfilment (a column
+    for them then)."""
+
+    def table_for(part: list) -> Table:
+        table = Table(title=t(heading, "table.title"), box=box.SIMPLE_HEAD, title_justify="left")
+        table.add_column("When", no_wrap=True, max_width=20)
+        table.add_column("State: plan", ratio=4, min_width=24)
+        table.add_column("With" if hide else "Actors", ratio=2, min_width=12)
+        table.add_column("Announced", ratio=2, min_width=12)
         if linked:
-            cells.append(t("; ".join(f"{f.title} ({f.id}, {describe(f.date)}, {f.status})" for f in p.fulfilled_by)))
-        table.add_row(*cells)
-    console(out).print(table)
+            table.add_column("Fulfilled by", ratio=3, min_width=12)
+        for p in part:
+            e = p.event
+            title = t(p.state, PLAN_STYLE.get(p.state, ""))
+            title.append(": ")
+            title.append_text(t(e.title, "bold"))
+            cells = [when(e), title, t(actor_names(store, e.actors, hide), "dim")]
+            cells.append(t(describe(p.announced) if p.announced else "undated"))
+            if linked:
+                done = (f"{f.title} ({f.id}, {describe(f.date)}, {f.status})" for f in p.fulfilled_by)
+                cells.append(t("; ".join(done)))
+            table.add_row(*cells)
+        return table
+
+    print_in_parts(console(out), plans, table_for)
