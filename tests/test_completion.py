@@ -180,7 +180,9 @@ def test_the_bash_script_completes_in_bash(tmp_path):
 @pytest.mark.skipif(shutil.which("bash") is None or not SCRIPT.exists(), reason="needs bash and the geotie script")
 def test_install_completion_for_bash(tmp_path):
     env = {**os.environ, **PINNED_ENV, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "HOME": str(tmp_path)}
-    result = subprocess.run(["bash", "-c", "geotie --install-completion"], capture_output=True, text=True, env=env)
+    # `; exit $?`: bash stays geotie's parent (a lone command is exec'd), the shell Typer detects
+    command = "geotie --install-completion; exit $?"
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env)
     assert result.returncode == 0 and "bash completion installed in" in result.stdout
     assert "_GEOTIE_COMPLETE=complete_bash" in (tmp_path / ".bash_completions" / "geotie.sh").read_text()
     assert f"source '{tmp_path}/.bash_completions/geotie.sh'" in (tmp_path / ".bashrc").read_text()
