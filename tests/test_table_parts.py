@@ -86,7 +86,6 @@ def test_a_table_in_parts_counts_as_written(monkeypatch):
     assert base._writing is True and "a row" in base.sys.stdout.getvalue()
 
 
-
 @pytest.mark.parametrize("width", [50, 120])
 @pytest.mark.parametrize("part", [1, 2])
 @pytest.mark.parametrize("table", ["actors", "sources", "plans"])
