@@ -72,7 +72,6 @@ def assert_same_answers(store, ix, timelines=(), names=(), needles=(), as_of=())
             assert got == want
         for needle in needles:
             assert iq.search(ix, needle, known) == query.search(store, needle, known)
-        assert iq.event_counts(ix, day) == query.event_counts(store, day)
         counts = query.event_counts(store, day)  # what `actors --as-of` lists
         for kind in (None, "country", "person"):
             want = [(a, counts.get(a.id, 0)) for a in query.actors(store, kind)]
@@ -97,18 +96,15 @@ def assert_same_answers(store, ix, timelines=(), names=(), needles=(), as_of=())
     for source in store.sources.values():
         assert iq.citing(ix, source.id) == query.citing(store, source.id)
     assert iq.citing(ix, "no-such-source") == []
+    counts, cited = query.event_counts(store), query.citation_counts(store)  # what `actors`, `sources` list
     for kind in (None, "country", "person", "region"):
-        got, want = iq.actors(ix, kind), query.actors(store, kind)
-        assert got == want and [a.origin for a in got] == [a.origin for a in want]
-    assert iq.sources(ix) == query.sources(store)
-    assert iq.citation_counts(ix) == query.citation_counts(store)
-    counts, cited = query.event_counts(store), query.citation_counts(store)
-    assert list(iq.iter_actors(ix)) == [(a, counts.get(a.id, 0)) for a in query.actors(store)]
-    assert list(iq.iter_sources(ix)) == [(s, cited.get(s.id, 0)) for s in query.sources(store)]
+        got, want = list(iq.iter_actors(ix, kind)), [(a, counts.get(a.id, 0)) for a in query.actors(store, kind)]
+        assert got == want and [a.origin for a, _ in got] == [a.origin for a, _ in want]
+    got, want = list(iq.iter_sources(ix)), [(s, cited.get(s.id, 0)) for s in query.sources(store)]
+    assert got == want and [s.origin for s, _ in got] == [s.origin for s, _ in want]
     for table, entries in (("actors", store.actors), ("sources", store.sources)):
         assert iq.id_width(ix, table) == max((len(i) for i in entries), default=0)
     assert iq.tags(ix) == store.tags
-    assert iq.event_counts(ix) == query.event_counts(store)
     assert iq.warnings(ix) == store.warnings
 
 

@@ -669,21 +669,6 @@ def id_width(ix: Index, table: str, kind: str | None = None) -> int:
     return ix.rows(f"SELECT coalesce(max(length(id)), 0) FROM {table}{where}", params)[0][0]
 
 
-def actors(ix: Index, kind: str | None = None) -> list[Actor]:
-    """geotie.query.actors: by kind, then name (folded)."""
-    return [a for a, _ in iter_actors(ix, kind)]
-
-
-def sources(ix: Index) -> list[Source]:
-    """geotie.query.sources: by publication date (undated last), then id."""
-    return [s for s, _ in iter_sources(ix)]
-
-
-def citation_counts(ix: Index) -> Counter:
-    """geotie.query.citation_counts."""
-    return Counter(dict(ix.rows("SELECT source, count(*) FROM citations GROUP BY source")))
-
-
 def tags(ix: Index) -> frozenset[str]:
     """Every tag in use (Store.tags)."""
     return frozenset(row[0] for row in ix.rows("SELECT tag FROM tags"))
@@ -700,15 +685,6 @@ def event_types(ix: Index, ids: Sequence[str]) -> dict[str, str]:
     for part in _chunks(list(dict.fromkeys(ids))):
         found.update(ix.rows(f"SELECT id, type FROM events WHERE id IN ({_marks(part)})", part))
     return found
-
-
-def event_counts(ix: Index, as_of=None) -> dict[str, int]:
-    """geotie.query.event_counts (`as_of`: a date)."""
-    if as_of is None:
-        return dict(ix.rows("SELECT id, events FROM actors WHERE events > 0"))
-    sql = "SELECT a.actor, count(*) FROM event_actors a JOIN events e ON e.pos = a.pos"
-    sql += f" WHERE {KNOWN_EVENT} GROUP BY a.actor"
-    return dict(ix.rows(sql, [as_of.toordinal()]))
 
 
 def warnings(ix: Index) -> tuple[Problem, ...]:
@@ -823,14 +799,11 @@ __all__ = [
     "actor_events",
     "actor_names",
     "actor_rows",
-    "actors",
     "actors_by_id",
     "backed_hits",
-    "citation_counts",
     "citing",
     "count_timeline",
     "count_untyped",
-    "event_counts",
     "event_ids",
     "event_titles",
     "event_types",
@@ -838,7 +811,10 @@ __all__ = [
     "fulfilled_by",
     "get_event",
     "get_source",
+    "id_width",
+    "iter_actors",
     "iter_search",
+    "iter_sources",
     "iter_timeline",
     "known_sources",
     "lookups",
@@ -849,7 +825,6 @@ __all__ = [
     "resolve_actor",
     "search",
     "source_titles",
-    "sources",
     "sources_by_id",
     "tags",
     "timeline",
