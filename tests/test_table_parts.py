@@ -128,3 +128,20 @@ def test_actors_sources_and_plans_in_parts_make_one_table(ix, monkeypatch, width
     assert first.widths[0] >= id_width
     if table != "plans":
         assert all(e.id in out.getvalue() for e, _ in entries)
+
+
+def test_plans_named_by_part_as_by_lookup(ix, monkeypatch):
+    """`plans` names a part's actors in one query (as the timeline does): the same table as
+    naming each through the lookups."""
+    from datetime import date
+
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setattr(terminal, "TABLE_PART", 2)
+    plans = list(iq.iter_plans(ix, (), date(2026, 1, 1)))
+    tables = []
+    for names_of in (None, lambda part: iq.actor_labels(ix, (a for p in part for a in p.event.actors))):
+        out = io.StringIO()
+        terminal.print_plans(out, iq.lookups(ix), iter(plans), "heading", {"pakistan"}, True, names_of)
+        tables.append(out.getvalue())
+    assert tables[0] == tables[1]
+    assert "Shehbaz Sharif," in tables[0] and "shehbaz-sharif" not in tables[0]  # named, not by id

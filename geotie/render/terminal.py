@@ -444,12 +444,16 @@ def print_roles_on(out: IO[str], store: Lookups, p: Profile, day, found) -> None
 PLAN_STYLE = {"fulfilled": "green", "cancelled": "red", "overdue": "yellow", "open": "cyan"}
 
 
-def print_plans(out: IO[str], store: Lookups, plans: Iterable, heading: str, hide: set[str], linked: bool) -> None:
+def print_plans(
+    out: IO[str], store: Lookups, plans: Iterable, heading: str, hide: set[str], linked: bool,
+    names_of: Callable[[list], Mapping[str, str]] | None = None,
+) -> None:  # fmt: skip
     """`geotie plans`: geotie.plans.Plan, one row each, the state in front of the title (a
     table in parts: print_in_parts); `linked`: whether some plan has a fulfilment (a column
-    for them then)."""
+    for them then); `names_of(part)`: as print_timeline's."""
 
     def table_for(part: list) -> Table:
+        named = names_of(part) if names_of is not None else None
         table = Table(title=t(heading, "table.title"), box=box.SIMPLE_HEAD, title_justify="left")
         table.add_column("When", no_wrap=True, max_width=20)
         table.add_column("State: plan", ratio=4, min_width=24)
@@ -462,7 +466,7 @@ def print_plans(out: IO[str], store: Lookups, plans: Iterable, heading: str, hid
             title = t(p.state, PLAN_STYLE.get(p.state, ""))
             title.append(": ")
             title.append_text(t(e.title, "bold"))
-            cells = [when(e), title, t(actor_names(store, e.actors, hide), "dim")]
+            cells = [when(e), title, t(actor_names(store, e.actors, hide, named=named), "dim")]
             cells.append(t(describe(p.announced) if p.announced else "undated"))
             if linked:
                 done = (f"{f.title} ({f.id}, {describe(f.date)}, {f.status})" for f in p.fulfilled_by)
