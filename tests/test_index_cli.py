@@ -350,3 +350,18 @@ def test_a_changed_sort_key_is_noticed(setup, command, change):
     assert ix is not None
     assert ix.rows("SELECT count(*) FROM actors WHERE sort_name IN ('aaa', 'zzz')") == [(0,)]
     assert ix.rows("SELECT count(*) FROM sources WHERE sort_day = 0") == [(0,)]
+
+
+def test_actors_as_of_counts_from_a_read_only_index_file(setup):
+    """`actors --as-of` lists the events known by then in a temporary table: it works on the
+    index file (opened read-only) as on an index in memory, each day afresh in one process."""
+    store, folder, run = setup
+    run("actors")  # the file is built
+    assert the_index(folder, store).is_file()
+    for day in ("2024-01-01", "2024-02-23", "2030"):
+        got = run("actors", "--as-of", day, "-f", "tsv")
+        want = run("--no-cache", "actors", "--as-of", day, "-f", "tsv")
+        assert (got.exit_code, got.stderr) == (0, "") and got.stdout == want.stdout
+    counts = {day: [line.split("\t")[-1] for line in run("actors", "--as-of", day, "-f", "tsv").stdout.splitlines()]
+              for day in ("2024-01-01", "2030")}  # fmt: skip
+    assert set(counts["2024-01-01"]) == {"0"} and set(counts["2030"]) != {"0"}
