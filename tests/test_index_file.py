@@ -236,7 +236,7 @@ def test_a_build_that_fails_midway_leaves_the_target_as_it_was(folder, store_fil
 
 
 def test_a_first_build_that_fails_leaves_no_index(folder, store_file, monkeypatch):
-    monkeypatch.setattr(build_module.schema, "create_indexes", lambda *args, **kw: (_ for _ in ()).throw(Boom()))
+    monkeypatch.setattr(build_module.schema, "create_indexes", lambda *args: (_ for _ in ()).throw(Boom()))
     target = index_path(folder, [store_file])
     with pytest.raises(Boom):
         build_index(load_paths([store_file]), target, [store_file], time.time_ns())

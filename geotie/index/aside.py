@@ -121,7 +121,8 @@ def build_part(path: str, fts: bool, links: Links, batch: int) -> None:
         db.execute("BEGIN")
         schema.create(db, fts)
         fill_part(db, links, batch)
-        schema.create_indexes(db, fts, only=(), search=("event_search",))
+        if fts:
+            schema.merge_search(db, ("event_search",))
         db.execute("COMMIT")
     finally:
         db.close()

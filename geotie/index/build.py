@@ -227,8 +227,10 @@ class Builder:
         """Index the rows, record what the index was built from, and put it in place: the
         index (open) in memory, or written at `target` (closed, then the Index is None)."""
         db = self.db
-        merged = ("event_search",) if self.part_copied else ()
-        schema.create_indexes(db, self.fts, search=tuple(t for t in schema.SEARCH_TABLES if t not in merged))
+        schema.create_indexes(db)
+        if self.fts:  # what the second process built (aside.PART_TABLES) is merged already
+            done = aside.PART_TABLES if self.part_copied else ()
+            schema.merge_search(db, tuple(t for t in schema.SEARCH_TABLES if t not in done))
         db.execute("INSERT INTO tags SELECT tag, count(DISTINCT pos) FROM event_tags GROUP BY tag")
         db.execute("UPDATE actors SET events = (SELECT count(*) FROM event_actors WHERE actor = actors.id)")
         meta = {

@@ -114,22 +114,22 @@ CREATE TABLE citations (                -- of an event (event = its pos) or of a
 
 #: Made after the rows are in (faster than keeping them up to date row by row).
 INDEXES = """
-CREATE UNIQUE INDEX IF NOT EXISTS sources_id ON sources (id);
-CREATE UNIQUE INDEX IF NOT EXISTS actors_id ON actors (id);
-CREATE INDEX IF NOT EXISTS actors_order ON actors (kind, sort_name, seq);
-CREATE INDEX IF NOT EXISTS sources_order ON sources (sort_day, published_hi, id);
-CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events (id);
-CREATE INDEX IF NOT EXISTS events_lo ON events (lo);
-CREATE INDEX IF NOT EXISTS events_hi ON events (hi);
-CREATE INDEX IF NOT EXISTS events_fulfils ON events (fulfils) WHERE fulfils != '';
-CREATE INDEX IF NOT EXISTS events_type ON events (type, pos);
-CREATE INDEX IF NOT EXISTS event_actors_actor ON event_actors (actor, pos);
-CREATE INDEX IF NOT EXISTS event_tags_tag ON event_tags (tag, pos);
-CREATE INDEX IF NOT EXISTS names_folded ON names (folded);
-CREATE INDEX IF NOT EXISTS roles_of ON roles (of);
-CREATE INDEX IF NOT EXISTS citations_event ON citations (event, seq) WHERE event IS NOT NULL;
-CREATE INDEX IF NOT EXISTS citations_role ON citations (actor, role, seq) WHERE actor IS NOT NULL;
-CREATE INDEX IF NOT EXISTS citations_source ON citations (source);
+CREATE UNIQUE INDEX sources_id ON sources (id);
+CREATE UNIQUE INDEX actors_id ON actors (id);
+CREATE INDEX actors_order ON actors (kind, sort_name, seq);
+CREATE INDEX sources_order ON sources (sort_day, published_hi, id);
+CREATE UNIQUE INDEX events_id ON events (id);
+CREATE INDEX events_lo ON events (lo);
+CREATE INDEX events_hi ON events (hi);
+CREATE INDEX events_fulfils ON events (fulfils) WHERE fulfils != '';
+CREATE INDEX events_type ON events (type, pos);
+CREATE INDEX event_actors_actor ON event_actors (actor, pos);
+CREATE INDEX event_tags_tag ON event_tags (tag, pos);
+CREATE INDEX names_folded ON names (folded);
+CREATE INDEX roles_of ON roles (of);
+CREATE INDEX citations_event ON citations (event, seq) WHERE event IS NOT NULL;
+CREATE INDEX citations_role ON citations (actor, role, seq) WHERE actor IS NOT NULL;
+CREATE INDEX citations_source ON citations (source);
 """
 
 #: Folded search text, one row per event (rowid = pos), actor and source (rowid = their seq).
@@ -173,7 +173,7 @@ def create(db: sqlite3.Connection, fts: bool) -> None:
     """The tables of an empty index (the indexes come later: `create_indexes`)."""
     _run(db, TABLES + (SEARCH_FTS if fts else SEARCH_PLAIN))
     if fts:  # while rows go in: 64 MB of terms held before a segment is written, no merging but
-        # in a crisis; one merge at the end (`create_indexes`). A third faster at 500,000 events.
+        # in a crisis; one merge at the end (`merge_search`). A third faster at 500,000 events.
         for table in SEARCH_TABLES:
             for option, value in (("automerge", 0), ("crisismerge", 64), ("hashsize", 64 << 20)):
                 db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
@@ -181,20 +181,16 @@ def create(db: sqlite3.Connection, fts: bool) -> None:
     db.execute(f"PRAGMA user_version = {FORMAT}")
 
 
-def create_indexes(
-    db: sqlite3.Connection, fts: bool, only: tuple[str, ...] | None = None, search: tuple[str, ...] = SEARCH_TABLES
-) -> None:
-    """The indexes (`only` those named; one made already is left as it is), and each full-
-    text table of `search` merged into one segment with FTS5's usual settings back."""
-    for statement in INDEXES.split(";"):
-        name = statement.split(" ON ")[0].split()[-1] if statement.strip() else ""
-        if name and (only is None or name in only):
-            db.execute(statement)
-    if fts:
-        for table in search:
-            db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
-            for option, value in (("automerge", 4), ("crisismerge", 16), ("hashsize", 1 << 20)):  # the defaults
-                db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
+def create_indexes(db: sqlite3.Connection) -> None:
+    _run(db, INDEXES)
+
+
+def merge_search(db: sqlite3.Connection, tables: tuple[str, ...] = SEARCH_TABLES) -> None:
+    """Each full-text table of `tables` merged into one segment, FTS5's usual settings back."""
+    for table in tables:
+        db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+        for option, value in (("automerge", 4), ("crisismerge", 16), ("hashsize", 1 << 20)):  # the defaults
+            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('{option}', {value})")
 
 
 def sort_day(published: DateSpan | None) -> int:
