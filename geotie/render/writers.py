@@ -157,11 +157,8 @@ def write_json(view: View, out: IO[str]) -> None:
         write_object(data, out, indent=True)
         out.write("\n")
         return
-    opening = "[\n  "
-    for item in data:
-        out.write(opening + _element(item))
-        opening = ",\n  "
-    out.write("[]\n" if opening == "[\n  " else "\n]\n")
+    _write_indented(data, out, "")
+    out.write("\n")
 
 
 class JsonArray:
@@ -227,11 +224,18 @@ def _write_array(items: Lazy, out: IO[str], indent: bool) -> None:
             separator = ", "
         out.write("[]" if separator == "[" else "]")
         return
-    separator = "[\n    "
+    _write_indented(items, out, "  ")
+
+
+def _write_indented(items: Iterable[Any], out: IO[str], pad: str) -> None:
+    """An array as json.dumps(..., indent=2) writes it where its brackets are indented by
+    `pad`, an element at a time."""
+    inner = pad + "  "
+    separator = None
     for item in items:
-        out.write(separator + _element(item, "    "))
-        separator = ",\n    "
-    out.write("[]" if separator == "[\n    " else "\n  ]")
+        out.write((separator or "[\n" + inner) + _element(item, inner))
+        separator = ",\n" + inner
+    out.write("[]" if separator is None else "\n" + pad + "]")
 
 
 def md_cell(value: str) -> str:
