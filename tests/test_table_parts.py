@@ -139,9 +139,26 @@ def test_plans_named_by_part_as_by_lookup(ix, monkeypatch):
     monkeypatch.setattr(terminal, "TABLE_PART", 2)
     plans = list(iq.iter_plans(ix, (), date(2026, 1, 1)))
     tables = []
-    for names_of in (None, lambda part: iq.actor_labels(ix, (a for p in part for a in p.event.actors))):
+    for names_of in (None, iq.names_by_part(ix, lambda plan: plan.event)):
         out = io.StringIO()
         terminal.print_plans(out, iq.lookups(ix), iter(plans), "heading", {"pakistan"}, True, names_of)
         tables.append(out.getvalue())
     assert tables[0] == tables[1]
     assert "Shehbaz Sharif," in tables[0] and "shehbaz-sharif" not in tables[0]  # named, not by id
+
+
+def test_a_profile_names_its_events_actors_by_part(ix, monkeypatch):
+    """`who -f table` names the actors of a part of its events in one query: the same table as
+    naming each through the lookups, which are then not asked for them (they keep every
+    actor they are asked for)."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setattr(terminal, "TABLE_PART", 5)
+    p = iq.profile(ix, iq.resolve_actor(ix, "pakistan"))
+    tables, asked = [], []
+    for names_of in (None, iq.names_by_part(ix)):
+        out, store = io.StringIO(), iq.lookups(ix)
+        terminal.print_profile(out, store, p, names_of)
+        tables.append(out.getvalue())
+        asked.append(set(store.actors._made))
+    assert tables[0] == tables[1] and len(p.events) > 10
+    assert len(asked[0]) > 5 and asked[1] <= {"pakistan"}  # at most the profile's own actor

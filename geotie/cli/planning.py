@@ -77,8 +77,5 @@ def plans_cmd(
     heading += f" as of {judged.isoformat()}"
     from ..render import terminal
 
-    def named(part: list) -> dict[str, str]:
-        return iq.actor_labels(ix, (a for p in part for a in p.event.actors))  # a part's names in one query
-
-    hide = {a.id for a in resolved}
-    terminal.print_plans(noted_stdout(), iq.lookups(ix), found(), heading, hide, linked, named)
+    named = iq.names_by_part(ix, lambda plan: plan.event)
+    terminal.print_plans(noted_stdout(), iq.lookups(ix), found(), heading, {a.id for a in resolved}, linked, named)

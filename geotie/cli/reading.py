@@ -214,13 +214,10 @@ def timeline_cmd(
         events = iq.iter_timeline(ix, q)
     heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {total} event" + "s" * (total != 1)
 
-    def named(part: list) -> dict[str, str]:
-        return iq.actor_labels(ix, (a for e in part for a in e.actors))  # a part's names in one query
-
     from ..render import terminal
 
     terminal.print_timeline(noted_stdout(), iq.lookups(ix), events, cite, heading, set(q.actors), roles_of,
-                            corroboration_of, named)  # fmt: skip
+                            corroboration_of, iq.names_by_part(ix))  # fmt: skip
 
 
 #: A whole-timeline json/jsonl export of a store of at least this many events is made in parts,
@@ -389,7 +386,7 @@ def who_cmd(
     emit(
         pick_format(fmt),
         lambda: rows.profile_view(p),
-        lambda term: term.print_profile(noted_stdout(), iq.lookups(ix), p),  # its events' table in parts
+        lambda term: term.print_profile(noted_stdout(), iq.lookups(ix), p, iq.names_by_part(ix)),  # table in parts
     )
 
 

@@ -8,9 +8,9 @@ a query selects, never the whole store.
 # annotation at import (~0.3 ms a class), evaluated ones cost next to nothing.
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..answers import (
     CitingFact,
@@ -203,6 +203,17 @@ def actor_labels(ix: Index, ids: Iterable[str]) -> dict[str, str]:
                 raise ix.damaged(f"the name of actor {ident!r} does not match its checksum")
             found[ident] = name
     return found
+
+
+def names_by_part(ix: Index, event_of: Callable[[Any], Any] | None = None) -> Callable[[list], dict[str, str]]:
+    """For a table printed in parts (render.terminal.print_in_parts): the names of the actors
+    of a part's events (`event_of(item)`: the event of each item), read in one query a part."""
+
+    def named(part: list) -> dict[str, str]:
+        found = part if event_of is None else map(event_of, part)
+        return actor_labels(ix, (a for e in found for a in e.actors))
+
+    return named
 
 
 def sources_by_id(ix: Index, ids: Iterable[str]) -> dict[str, Source]:
@@ -823,6 +834,7 @@ __all__ = [
     "known_sources",
     "lookups",
     "most_together",
+    "names_by_part",
     "plans",
     "profile",
     "publishers",

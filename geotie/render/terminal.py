@@ -275,7 +275,10 @@ def role_span(r: Role) -> str:
     return "; ".join(parts) or "undated"
 
 
-def print_profile(out: IO[str], store: Lookups, p: Profile) -> None:
+def print_profile(
+    out: IO[str], store: Lookups, p: Profile, names_of: Callable[[list], Mapping[str, str]] | None = None
+) -> None:
+    """`names_of(part)`: as print_timeline's, for the table of its events."""
     a = p.actor
     head = Text()
     head.append(visible(a.name), style="bold")
@@ -308,7 +311,12 @@ def print_profile(out: IO[str], store: Lookups, p: Profile) -> None:
         c.print(table)
     if p.events:
         heading = f"Events ({len(p.events)})"
-        print_in_parts(c, p.events, lambda part: events_table(store, part, numbers, heading, {a.id}))
+
+        def table_for(part: list) -> Table:
+            named = names_of(part) if names_of is not None else None
+            return events_table(store, part, numbers, heading, {a.id}, named=named)
+
+        print_in_parts(c, p.events, table_for)
     if p.together:
         c.print(t("Appears most with: " + ", ".join(f"{o.name} ({n})" for o, n in p.together)))
     if numbers.numbers:
