@@ -191,6 +191,21 @@ def test_plans_in_every_format(cli, tmp_path):
     assert "1 Aug 2024" in table  # announced
 
 
+def test_the_plans_table_counts_and_columns_what_it_shows(cli, tmp_path):
+    """The table's heading counts the plans it lists (after --state), and it has a "Fulfilled
+    by" column only when one of them has a fulfilment: both found by a first pass over the
+    plans, which are then printed as they are read."""
+    every = cli("plans", "--today", "2024-01-01", "-f", "tsv").stdout.splitlines()
+    for state in ("overdue", "open", None):
+        args = ["--state", state] if state else []
+        n = sum(1 for line in every if state is None or line.split("\t")[3] == state)
+        table = cli("plans", "--today", "2024-01-01", *args, "-f", "table").stdout
+        assert f": {n} plan{'s' * (n != 1)} as of 2024-01-01" in table and n
+    path = write(tmp_path, LINKED)  # its one plan: fulfilled once a source reports the visit
+    assert "Fulfilled by" not in plans(cli, path, "--as-of", "2025-03-01", "-f", "table").stdout
+    assert "Fulfilled by" in plans(cli, path, "--as-of", "2025-03-10", "-f", "table").stdout
+
+
 def test_the_state_follows_today_and_as_of(cli, tmp_path):
     path = write(tmp_path, LINKED)
 

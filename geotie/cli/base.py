@@ -214,6 +214,13 @@ def noted_stdout() -> IO[str]:
     return _Noted(sys.stdout)  # type: ignore[return-value]
 
 
+def heading_for(resolved: list, count: int | None = None, noun: str = "") -> str:
+    """A table's or page's heading: the actors' names (or "All actors"), then the count of
+    what it shows (`3 events`), if given."""
+    names = " & ".join(a.name for a in resolved) or "All actors"
+    return names if count is None else f"{names}: {count} {noun}" + "s" * (count != 1)
+
+
 def emit(fmt: str, view_fn: Callable[[], Any], table_fn: Callable[[Any], None]) -> None:
     if fmt == "table":
         from ..render import terminal

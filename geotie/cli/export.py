@@ -13,14 +13,10 @@ from typing import TYPE_CHECKING
 from .. import __version__, query
 from ..errors import UsageError
 from ..model import Actor
-from .base import say
+from .base import heading_for, say
 
 if TYPE_CHECKING:
     from ..index.facts import Facts
-
-
-def heading_for(resolved: list[Actor]) -> str:
-    return " & ".join(a.name for a in resolved) or "All actors"
 
 
 def page_events(facts: Facts, q: query.TimelineQuery, explicit_limit: bool):

@@ -8,7 +8,18 @@ import typer
 from .. import query
 from ..errors import Ambiguous, NotFound
 from ..plans import PLAN_STATES
-from .base import FormatOption, _date_option, command, completes, load, noted_stdout, pick_format, say, write_view
+from .base import (
+    FormatOption,
+    _date_option,
+    command,
+    completes,
+    heading_for,
+    load,
+    noted_stdout,
+    pick_format,
+    say,
+    write_view,
+)
 from .reading import AsOfOption, _as_of, _unquoted
 
 
@@ -73,8 +84,7 @@ def plans_cmd(
     if not count:
         say("no plans match")
         return
-    heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {count} plan" + ("" if count == 1 else "s")
-    heading += f" as of {judged.isoformat()}"
+    heading = heading_for(resolved, count, "plan") + f" as of {judged.isoformat()}"
     from ..render import terminal
 
     named = iq.names_by_part(ix, lambda plan: plan.event)

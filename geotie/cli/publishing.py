@@ -18,6 +18,7 @@ from .base import (
     completes,
     emit,
     format_option,
+    heading_for,
     load,
     pick_format,
     say,
@@ -189,7 +190,7 @@ def activity_cmd(
         return
     from ..render import rows
 
-    heading = f"{' & '.join(a.name for a in resolved) or 'All actors'}: events per {by.value}, by {split.value}"
+    heading = f"{heading_for(resolved)}: events per {by.value}, by {split.value}"
 
     def chart(_term) -> None:
         from ..render.charts import print_activity

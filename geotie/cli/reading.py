@@ -23,6 +23,7 @@ from .base import (
     completes,
     emit,
     format_option,
+    heading_for,
     load,
     noted_stdout,
     pick_format,
@@ -212,7 +213,7 @@ def timeline_cmd(
         events = (RowEvent(tsv_cells(line)) for line in found)
     else:
         events = iq.iter_timeline(ix, q)
-    heading = (" & ".join(a.name for a in resolved) or "All actors") + f": {total} event" + "s" * (total != 1)
+    heading = heading_for(resolved, total, "event")
 
     from ..render import terminal
 

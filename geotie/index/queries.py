@@ -642,6 +642,12 @@ def _in_order(ix: Index, sql: str, params: Sequence, fetch, sort_of) -> Iterator
         yield from batch
 
 
+#: The order `actors` and `sources` list in (answers.actor_order, source_order), on their stored
+#: sort keys (the indexes actors_order and sources_order); checked by `_in_order`.
+ACTOR_ORDER = "a.kind, a.sort_name, a.seq"
+SOURCE_ORDER = "s.sort_day, s.published_hi, s.id"
+
+
 def _actor_sort(a: Actor) -> str:
     return fold(a.name)
 
@@ -664,7 +670,7 @@ def iter_actors(ix: Index, kind: str | None = None, as_of=None) -> Iterator[tupl
         known += " WHERE c.event IS NOT NULL AND s.published_hi <= ?"
         ix.rows(f"INSERT OR IGNORE INTO temp.known_events {known}", [as_of.toordinal()])
         count = "(SELECT count(*) FROM event_actors x JOIN temp.known_events k ON k.pos = x.pos WHERE x.actor = a.id)"
-    sql = f"SELECT a.id, a.sort_name, {count} FROM actors a{where} ORDER BY a.kind, a.sort_name, a.seq"
+    sql = f"SELECT a.id, a.sort_name, {count} FROM actors a{where} ORDER BY {ACTOR_ORDER}"
     return _in_order(ix, sql, params, actors_by_id, _actor_sort)
 
 
@@ -674,7 +680,7 @@ def iter_sources(ix: Index, as_of=None) -> Iterator[tuple[Source, int]]:
     published by then (answers.known_sources)."""
     where, params = (" WHERE s.published_hi <= ?", [as_of.toordinal()]) if as_of is not None else ("", [])
     count = "(SELECT count(*) FROM citations c WHERE c.source = s.id)"
-    sql = f"SELECT s.id, s.sort_day, {count} FROM sources s{where} ORDER BY s.sort_day, s.published_hi, s.id"
+    sql = f"SELECT s.id, s.sort_day, {count} FROM sources s{where} ORDER BY {SOURCE_ORDER}"
     return _in_order(ix, sql, params, sources_by_id, _source_sort)
 
 
@@ -770,11 +776,11 @@ def iter_search(ix: Index, text: str, known: frozenset[str] | None = None) -> It
     for e in found_events if known is None else _as_of(found_events, known):
         yield from scan("event", e.id, event_fields(e))
     where, params = _where_found(ix, "actor_search", needle, "seq")
-    sql = f"SELECT id, sort_name, 0 FROM actors{where} ORDER BY kind, sort_name, seq"
+    sql = f"SELECT id, sort_name, 0 FROM actors a{where} ORDER BY {ACTOR_ORDER}"
     for a, _ in _in_order(ix, sql, params, actors_by_id, _actor_sort):
         yield from scan("actor", a.id, actor_fields(a if known is None else actor_as_of(a, known)))
     where, params = _where_found(ix, "source_search", needle, "seq")
-    sql = f"SELECT id, sort_day, 0 FROM sources{where} ORDER BY sort_day, published_hi, id"
+    sql = f"SELECT id, sort_day, 0 FROM sources s{where} ORDER BY {SOURCE_ORDER}"
     for s, _ in _in_order(ix, sql, params, sources_by_id, _source_sort):
         if known is None or s.id in known:
             yield from scan("source", s.id, source_fields(s))
