@@ -56,3 +56,8 @@ class StoreError(GeotieError):
 
 class IndexDamaged(GeotieError):
     """The index file broke while a query read it: it is removed and built again."""
+
+
+class NoRoom(GeotieError):
+    """SQLite could not write the temporary tables of a query (a full disk, no temporary
+    folder, no memory): not the index's damage, so it is kept."""

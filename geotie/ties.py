@@ -21,13 +21,18 @@ class Tie:
     near: str
     far: str
     depth: int
-    events: list[str] = field(default_factory=list)  # event ids, timeline order
-    first: DateSpan | None = None
-    last: DateSpan | None = None
+    events: list[str] = field(default_factory=list)  # event ids, timeline order (where asked for)
+    first: DateSpan | None = None  # the date of the first shared event (see `add`)
+    last: DateSpan | None = None  # and of the last
     tags: dict[str, int] = field(default_factory=dict)  # tag -> shared events with it
+    count: int = 0  # shared events
     _span: tuple = field(default=(), repr=False, compare=False)  # sort keys of first and last
 
     def add(self, e: Event | RowEvent) -> None:
+        """One more shared event. `first`/`last`: the earliest and latest by sort key; of
+        events with equal keys, the one added first is first and the one added last is last
+        (added in timeline order: the first and last in it)."""
+        self.count += 1
         self.events.append(e.id)
         key = sort_key(e.date)  # once per event: a walk two steps out adds events by the 100,000
         if self.first is None:
@@ -37,7 +42,7 @@ class Tie:
             lo, hi = self._span
             if key < lo:
                 self.first, lo = e.date, key
-            if key > hi:
+            if key >= hi:
                 self.last, hi = e.date, key
             self._span = (lo, hi)
         for tag in e.tags:
@@ -45,7 +50,7 @@ class Tie:
 
     @property
     def weight(self) -> int:
-        return len(self.events)
+        return self.count
 
 
 def ties(root: str, events_of: Callable[[str], Iterable[Event | RowEvent]], depth: int = 1) -> list[Tie]:

@@ -296,17 +296,84 @@ def test_any_valid_store_gives_the_same_answers(data, store_data, fts):
         assert_same_ties(store, ix, actor_ids)
 
 
-def assert_same_ties(store, ix, roots) -> None:
-    """`ties` walked over the index's stored rows (actor_rows) finds what it finds over the
-    events read into memory: the same pairs, depths, event ids, first and last dates, tags."""
+def assert_same_ties(store, ix, roots, depths=(1, 2, 3)) -> None:
+    """The walk in SQL (index.ties) finds what geotie.ties.ties finds over the events read
+    into memory: the same pairs in the same order, depths, event ids, first and last dates,
+    tags, and the same actors reached; without detail, the same pairs, depths and weights."""
+    from geotie.index.ties import Ties
     from geotie.ties import ties
 
     def events_of(actor: str):
         return query.timeline(store, TimelineQuery(actors=(actor,)))
 
     for root in roots:
-        for depth in (1, 2, 3):
-            assert ties(root, lambda a: iq.actor_rows(ix, a), depth) == ties(root, events_of, depth)
+        for depth in depths:
+            want = ties(root, events_of, depth)
+            found = Ties(ix, root, depth)
+            assert list(found) == want and bool(found) == bool(want)
+            assert set(found.actors()) == {root} | {a for t in want for a in (t.near, t.far)}
+            assert list(found) == want  # gone through again, the same
+            plain = Ties(ix, root, depth, detail=False)
+            assert [(t.near, t.far, t.depth, t.weight) for t in plain] == [
+                (t.near, t.far, t.depth, t.weight) for t in want
+            ]
+            with pytest.raises(RuntimeError):  # the newer walk replaced its tables
+                list(found)
+
+
+TIE_ACTORS = ["a", "b", "c", "d", "e", "f", "g"]
+
+
+@st.composite
+def dense_stores(draw) -> dict:
+    """Small stores where most actors share events: ties between actors reached at the same
+    step, actors listed twice, equal dates written differently (`2024`, `2024~`), a tag with
+    a NUL, a line separator and a colon."""
+    events = [
+        {
+            "id": f"ev-{i}",
+            "date": draw(st.sampled_from(["2024", "2024~", "2023-05", "2024-01-01/2024-12-31", "../2020"])),
+            "title": "Alpha",
+            "actors": draw(st.lists(st.sampled_from(TIE_ACTORS), min_size=1, max_size=4)),
+            "tags": draw(st.lists(st.sampled_from([*TAGS, "x\x00y\u2028:"]), max_size=3, unique=True)),
+            "citations": [{"source": "src-a", "quote": "Alpha"}],
+        }
+        for i in range(draw(st.integers(0, 24)))
+    ]
+    actors = [{"id": a, "name": a.upper(), "kind": "country"} for a in TIE_ACTORS]
+    return {"meta": {"schema": 1}, "sources": [{"id": "src-a", "title": "Alpha"}], "actors": actors, "events": events}
+
+
+@settings(max_examples=150, deadline=None)
+@given(store_data=dense_stores())
+def test_ties_walked_in_sql_as_in_memory(store_data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "store.toml"
+        path.write_text(tomli_w.dumps(store_data), encoding="utf-8")
+        store = load_paths([path])
+    assert_same_ties(store, memory_index(store), TIE_ACTORS, depths=(1, 2, 3, 4))
+
+
+def test_no_room_for_the_temporary_tables_is_not_damage():
+    """A walk whose temporary tables cannot grow (here: a page limit; in life a full disk)
+    says so as NoRoom, which the CLI does not treat as a damaged index to rebuild; the
+    index still answers afterwards."""
+    from geotie.errors import IndexDamaged, NoRoom
+    from geotie.index.ties import Ties
+
+    store = load_paths([ROOT / "data" / "facts.toml"])
+    ix = memory_index(store)
+    ix.db.execute("CREATE TEMP TABLE room (x)")  # the temporary database, as small as it can be
+    (pages,) = ix.db.execute("PRAGMA temp.page_count").fetchone()
+    assert ix.db.execute(f"PRAGMA temp.max_page_count = {pages}").fetchone() == (pages,)
+    with pytest.raises(NoRoom, match=r"temporary tables .*SQLITE_TMPDIR") as raised:
+        Ties(ix, "pakistan", 2)
+    assert not isinstance(raised.value, IndexDamaged)
+    with pytest.raises(NoRoom):
+        list(iq.iter_actors(ix, as_of=date(2025, 1, 1)))
+    assert [e.id for e in iq.timeline(ix, TimelineQuery(actors=("pakistan",)))] == [
+        e.id for e in query.timeline(store, TimelineQuery(actors=("pakistan",)))
+    ]
 
 
 def test_the_renderers_print_the_same_from_the_index():
@@ -340,10 +407,7 @@ def test_the_renderers_print_the_same_from_the_index():
     assert len(looked_up.sources) == len(store.sources) and list(looked_up.sources) == list(store.sources)
 
 
-def test_ties_over_the_bundled_store_read_light_rows():
+def test_ties_over_the_bundled_store_walked_in_sql():
     store = load_paths([ROOT / "data" / "facts.toml"])
     ix = memory_index(store)
     assert_same_ties(store, ix, ["pakistan", "azerbaijan", "vugar-mustafayev", "jf-17"])
-    shared = list(iq.actor_rows(ix, "azerbaijan"))
-    assert [s.id for s in shared] == [e.id for e in query.timeline(store, TimelineQuery(actors=("azerbaijan",)))]
-    assert all(s.actors and isinstance(s.tags, tuple) for s in shared)

@@ -133,14 +133,11 @@ def ties_cmd(
     fmt: TiesFormat = None,
 ) -> None:
     """Who an actor is tied to through shared events: how many, first and last date, tags."""
-    from ..ties import ties
-
     facts = _facts(ctx)
     root = facts.resolve_actor(" ".join(actor))
-    found = ties(root.id, facts.actor_rows, depth)
-    names = {a.id: a.name for a in (facts.actors.get(i) for t in found for i in (t.near, t.far)) if a}
-    names[root.id] = root.name
     fmt_name = pick_format(fmt)
+    found = facts.ties(root.id, depth, detail=fmt_name not in ("mermaid", "dot"))
+    names = facts.actor_names(found.actors())
     if fmt_name in ("mermaid", "dot"):
         from ..render import graph
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__
-from ..errors import GeotieError, IndexDamaged
+from ..errors import GeotieError, IndexDamaged, NoRoom
 from ..model import SCHEMA_VERSION
 from ..store.files import real_path
 from . import schema
@@ -32,6 +32,9 @@ def index_path(folder: Path, paths: Sequence[Path]) -> Path:
     key = "\0".join([__version__, str(schema.FORMAT), *(str(real_path(p)) for p in paths)]).encode()
     return folder / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sqlite"
 
+
+#: SQLite's errors that say there is no room for temporary tables (and SQLITE_IOERR_*).
+NO_ROOM = ("SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_NOMEM")
 
 __all__ = ["Index", "IndexDamaged", "index_path", "open_index", "sweep"]
 
@@ -50,6 +53,22 @@ class Index:
         except sqlite3.ProgrammingError:  # geotie's own mistake: not hidden as damage
             raise
         except sqlite3.DatabaseError as err:
+            raise self.damaged(err) from err
+
+    def work(self, sql: str, params: Sequence = ()) -> list:
+        """`rows` for a statement that writes temporary tables: running out of room for them
+        raises NoRoom (the index is not damaged and is kept), anything else IndexDamaged."""
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.ProgrammingError:
+            raise
+        except sqlite3.DatabaseError as err:
+            name = getattr(err, "sqlite_errorname", "")
+            if name in NO_ROOM or name.startswith("SQLITE_IOERR"):
+                raise NoRoom(
+                    f"SQLite could not write its temporary tables ({err}): free some space in the temporary"
+                    " folder, or set SQLITE_TMPDIR to a folder with room, and run the command again"
+                ) from None
             raise self.damaged(err) from err
 
     def cursor(self, sql: str, params: Sequence = ()):

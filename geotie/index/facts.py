@@ -3,13 +3,17 @@ ask of the store's index, in one place."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from .. import query
-from ..answers import RowEvent, TimelineQuery
+from ..answers import TimelineQuery
 from ..model import Actor, Event, Source
 from . import queries as iq
 from .db import Index
+
+if TYPE_CHECKING:
+    from .ties import Ties
 
 
 class Facts:
@@ -41,6 +45,12 @@ class Facts:
     def iter_timeline(self, q: TimelineQuery) -> Iterator[Event]:
         return iq.iter_timeline(self._ix, q)
 
-    def actor_rows(self, actor_id: str) -> Iterator[RowEvent]:
-        """The events listing the actor, as their stored rows tell them (what geotie.ties walks over)."""
-        return iq.actor_rows(self._ix, actor_id)
+    def ties(self, root: str, depth: int, detail: bool = True) -> Ties:
+        """geotie.ties.ties walked in SQL (index.ties.Ties): read a tie at a time."""
+        from .ties import Ties
+
+        return Ties(self._ix, root, depth, detail)
+
+    def actor_names(self, ids: Iterable[str]) -> dict[str, str]:
+        """Actor id -> name for these ids (checked)."""
+        return iq.actor_labels(self._ix, ids)

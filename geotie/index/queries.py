@@ -16,7 +16,6 @@ from ..answers import (
     CitingFact,
     Hit,
     Profile,
-    RowEvent,
     TimelineQuery,
     actor_as_of,
     corroboration,
@@ -468,11 +467,6 @@ def actor_cells(ix: Index, actor_id: str) -> Iterator[tuple[str, ...]]:
     return map(tsv_cells, _checked_lines(ix, sql + " ORDER BY a.pos", [actor_id]))
 
 
-def actor_rows(ix: Index, actor_id: str) -> Iterator[RowEvent]:
-    """`actor_cells` as RowEvents (what geotie.ties walks over)."""
-    return map(RowEvent, actor_cells(ix, actor_id))
-
-
 class ActorEvents:
     """The events listing an actor (once per time it is listed), in timeline order, as a
     profile holds them: read from the index each time they are gone through, never held (a
@@ -664,11 +658,11 @@ def iter_actors(ix: Index, kind: str | None = None, as_of=None) -> Iterator[tupl
         count = "a.events"
     else:  # the known events listed once in a temporary table, then counted for each actor
         # (asking each actor's events whether they are known took 28 s at a million events, this 7 s)
-        ix.rows("CREATE TEMP TABLE IF NOT EXISTS known_events (pos INTEGER PRIMARY KEY)")
-        ix.rows("DELETE FROM temp.known_events")
+        ix.work("CREATE TEMP TABLE IF NOT EXISTS known_events (pos INTEGER PRIMARY KEY)")
+        ix.work("DELETE FROM temp.known_events")
         known = "SELECT c.event FROM citations c JOIN sources s ON s.id = c.source"
         known += " WHERE c.event IS NOT NULL AND s.published_hi <= ?"
-        ix.rows(f"INSERT OR IGNORE INTO temp.known_events {known}", [as_of.toordinal()])
+        ix.work(f"INSERT OR IGNORE INTO temp.known_events {known}", [as_of.toordinal()])
         count = "(SELECT count(*) FROM event_actors x JOIN temp.known_events k ON k.pos = x.pos WHERE x.actor = a.id)"
     sql = f"SELECT a.id, a.sort_name, {count} FROM actors a{where} ORDER BY {ACTOR_ORDER}"
     return _in_order(ix, sql, params, actors_by_id, _actor_sort)
@@ -819,7 +813,6 @@ __all__ = [
     "actor_cells",
     "actor_events",
     "actor_names",
-    "actor_rows",
     "actors_by_id",
     "backed_hits",
     "citing",

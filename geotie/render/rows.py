@@ -403,9 +403,10 @@ def tie_json(t, names: dict[str, str]) -> dict:
     }
 
 
-def ties_view(ties: list, names: dict[str, str]) -> View:
-    """`ties`: geotie.ties.Tie; `names`: actor id -> name."""
-    rows = [
+def ties_view(ties: Iterable, names: dict[str, str]) -> View:
+    """`ties`: geotie.ties.Tie, gone through once (as the format writes them); `names`:
+    actor id -> name."""
+    rows = (
         (
             t.near,
             t.far,
@@ -417,8 +418,8 @@ def ties_view(ties: list, names: dict[str, str]) -> View:
             LIST_SEP.join(t.events),
         )
         for t in ties
-    ]
-    return View(TIES_COLUMNS, rows, lambda: [tie_json(t, names) for t in ties])
+    )
+    return View(TIES_COLUMNS, lambda: rows, lambda: (tie_json(t, names) for t in ties))
 
 
 ACTIVITY_COLUMNS = ("period", "start", "end", "group", "events", "spanning")
