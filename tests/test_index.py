@@ -376,6 +376,50 @@ def test_no_room_for_the_temporary_tables_is_not_damage():
     ]
 
 
+def test_only_a_lack_of_room_is_no_room():
+    """Index.work: the errors of writing temporary tables are NoRoom; a failed read (a
+    truncated index) or a corrupt page is damage, so the index is built again."""
+    import sqlite3
+
+    from geotie.errors import IndexDamaged, NoRoom
+
+    class Failing:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def execute(self, sql, params=()):
+            err = sqlite3.OperationalError(f"failed ({self.name})")
+            err.sqlite_errorname = self.name
+            raise err
+
+    ix = memory_index(load_paths([ROOT / "data" / "facts.toml"]))
+    for name, error in [("SQLITE_FULL", NoRoom), ("SQLITE_IOERR_WRITE", NoRoom), ("SQLITE_CANTOPEN", NoRoom),
+                        ("SQLITE_IOERR_SHORT_READ", IndexDamaged), ("SQLITE_IOERR_READ", IndexDamaged),
+                        ("SQLITE_CORRUPT", IndexDamaged)]:  # fmt: skip
+        ix.db = Failing(name)
+        with pytest.raises(error) as raised:
+            ix.work("DELETE FROM temp.anything")
+        assert (type(raised.value) is NoRoom) == (error is NoRoom), name
+
+
+def test_a_walk_replaces_only_its_own_connections_ties():
+    """Each connection has its own temporary tables: a walk on one index leaves another's ties
+    readable; a second walk on the same index makes the first refuse."""
+    from geotie.index.ties import Ties
+
+    store = load_paths([ROOT / "data" / "facts.toml"])
+    one, other = memory_index(store), memory_index(store)
+    first = Ties(one, "pakistan", 1)
+    want = list(first)
+    elsewhere = Ties(other, "azerbaijan", 1)
+    assert list(first) == want and bool(first) and first.actors()[0] == "pakistan"
+    assert {t.near for t in elsewhere} == {"azerbaijan"}
+    Ties(one, "turkiye", 1)
+    for read in (list, bool, lambda t: t.actors()):
+        with pytest.raises(RuntimeError):
+            read(first)
+
+
 def test_the_renderers_print_the_same_from_the_index():
     """Through queries.lookups, the terminal renderers need no Store."""
     import io

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import io
 import json
 import re
 import shutil
@@ -388,6 +389,31 @@ def test_ties_cli_formats(cli):
     assert {line.split("\t")[2] for line in tsv} == {"1", "2"}
     table = cli("ties", "pakistan", "-f", "table")
     assert table.exit_code == 0 and "Azerbaijan (azerbaijan)" in table.stdout
+
+
+def test_the_graphs_go_through_the_ties_twice():
+    """The ties of a large walk are read from the index each time they are gone through: a
+    graph reads them once for its nodes (and the heaviest edge) and once for its edges."""
+    from geotie.render.graph import write_dot, write_mermaid
+
+    events = [ev("e1", "2020", ("a", "b")), ev("e2", "2021", ("a", "b", "c")), ev("e3", "2022", ("c", "d"))]
+    found = ties("a", by_actor(events), 2)
+
+    class Counted:
+        passes = 0
+
+        def __iter__(self):
+            Counted.passes += 1
+            return iter(found)
+
+    for writer in (write_mermaid, write_dot):
+        Counted.passes = 0
+        out = io.StringIO()
+        writer("a", Counted(), {}, out)
+        assert Counted.passes == 2 and out.getvalue().count("n0") >= 2
+    out = io.StringIO()
+    write_mermaid("a", found, {}, out)
+    assert "linkStyle 0 stroke-width:5px" in out.getvalue()  # the heaviest (2 events) is widest
 
 
 def test_ties_of_an_unknown_actor_is_one_line(cli):

@@ -33,8 +33,12 @@ def index_path(folder: Path, paths: Sequence[Path]) -> Path:
     return folder / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.sqlite"
 
 
-#: SQLite's errors that say there is no room for temporary tables (and SQLITE_IOERR_*).
-NO_ROOM = ("SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_NOMEM")
+#: SQLite's errors that say there is no room for temporary tables: no space, no temporary file,
+#: no memory, a write that failed. A failed read (SQLITE_IOERR_SHORT_READ: a truncated index) is damage.
+NO_ROOM = frozenset(
+    {"SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_NOMEM", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_TRUNCATE",
+     "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_NOMEM"}
+)  # fmt: skip
 
 __all__ = ["Index", "IndexDamaged", "index_path", "open_index", "sweep"]
 
@@ -55,6 +59,13 @@ class Index:
         except sqlite3.DatabaseError as err:
             raise self.damaged(err) from err
 
+    def temp_table(self, name: str, definition: str) -> None:
+        """The temporary table `name` (`definition`: its columns in parentheses, then any
+        options), made if need be and emptied: a query's scratch space on this connection,
+        apart from the index file (which may be open read-only)."""
+        self.work(f"CREATE TEMP TABLE IF NOT EXISTS {name} {definition}")
+        self.work(f"DELETE FROM temp.{name}")
+
     def work(self, sql: str, params: Sequence = ()) -> list:
         """`rows` for a statement that writes temporary tables: running out of room for them
         raises NoRoom (the index is not damaged and is kept), anything else IndexDamaged."""
@@ -63,8 +74,7 @@ class Index:
         except sqlite3.ProgrammingError:
             raise
         except sqlite3.DatabaseError as err:
-            name = getattr(err, "sqlite_errorname", "")
-            if name in NO_ROOM or name.startswith("SQLITE_IOERR"):
+            if getattr(err, "sqlite_errorname", "") in NO_ROOM:
                 raise NoRoom(
                     f"SQLite could not write its temporary tables ({err}): free some space in the temporary"
                     " folder, or set SQLITE_TMPDIR to a folder with room, and run the command again"

@@ -19,6 +19,7 @@ decoding every shared event, the cost this module removes).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from ..dates import parse_edtf
@@ -29,21 +30,22 @@ TEMP_CACHE_KB = 8192  # pages of the temporary tables kept in memory (beyond: SQ
 MAIN_CACHE_KB = 32768  # and of the index (the walk reads events here and there: 8 MB made it 1.5x slower)
 _SEP = " "  # between the ids of a tie's events (ids are slugs)
 
-_TABLES = (
+_TABLES = {  # name -> definition (Index.temp_table)
+    # the walk these tables hold (a Ties reads only its own walk's)
+    "tie_walk": "(walk INTEGER NOT NULL)",
     # each actor reached: its step (0: the root) and its order among those reached at that step
-    "CREATE TEMP TABLE IF NOT EXISTS tie_reached (actor TEXT PRIMARY KEY, step INTEGER NOT NULL,"
-    " rank INTEGER NOT NULL) WITHOUT ROWID",
+    "tie_reached": "(actor TEXT PRIMARY KEY, step INTEGER NOT NULL, rank INTEGER NOT NULL) WITHOUT ROWID",
     # a step's ties: one row per listing of a frontier actor (near) in an event with each listing
     # of another actor it ties to (far)
-    "CREATE TEMP TABLE IF NOT EXISTS tie_step (rank INTEGER NOT NULL, near TEXT NOT NULL, pos INTEGER NOT NULL,"
-    " seq INTEGER NOT NULL, far TEXT NOT NULL, far_seq INTEGER NOT NULL, new INTEGER NOT NULL)",
+    "tie_step": "(rank INTEGER NOT NULL, near TEXT NOT NULL, pos INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    " far TEXT NOT NULL, far_seq INTEGER NOT NULL, new INTEGER NOT NULL)",
     # the shared events of each tie, in timeline order
-    "CREATE TEMP TABLE IF NOT EXISTS tie_events (near TEXT NOT NULL, far TEXT NOT NULL, pos INTEGER NOT NULL,"
-    " PRIMARY KEY (near, far, pos)) WITHOUT ROWID",
-    "CREATE TEMP TABLE IF NOT EXISTS tie_found (near TEXT NOT NULL, far TEXT NOT NULL, depth INTEGER NOT NULL,"
-    " weight INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL)",
-)
-_NAMES = ("tie_reached", "tie_step", "tie_events", "tie_found")
+    "tie_events": "(near TEXT NOT NULL, far TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (near, far, pos))"
+    " WITHOUT ROWID",
+    "tie_found": "(near TEXT NOT NULL, far TEXT NOT NULL, depth INTEGER NOT NULL, weight INTEGER NOT NULL,"
+    " first INTEGER NOT NULL, last INTEGER NOT NULL)",
+}
+_WALKS = itertools.count(1)  # each walk's number, unique in this process
 
 _STEP = (  # the frontier's listings with each listing of another actor of the event that makes
     # a tie: one not reached yet, or one of the frontier reached later (one reached earlier
@@ -80,29 +82,32 @@ _ORDER = " ORDER BY t.rowid"
 
 class Ties:
     """The ties of one walk, read from its temporary tables each time they are gone through
-    (a graph goes through them twice). A new walk on the same index replaces them."""
-
-    _walks = 0  # walks made in this process: an older Ties refuses to read a newer walk's tables
+    (a graph goes through them twice). A new walk on the same connection replaces the tables:
+    this one then refuses to be read (RuntimeError)."""
 
     def __init__(self, ix: Index, root: str, depth: int, detail: bool = True) -> None:
         """`detail`: each tie with its first and last date, tags and event ids (tsv, json,
         table); without it only the two actors, the depth and the weight (dot, mermaid)."""
         self._ix, self.root, self.detail = ix, root, detail
-        _walk(ix, root, depth)
-        Ties._walks += 1
-        self._walk = Ties._walks
+        self._walk = next(_WALKS)
+        _walk(ix, root, depth, self._walk)
 
     def __iter__(self) -> Iterator[Tie]:
-        if self._walk != Ties._walks:
-            raise RuntimeError("another walk replaced these ties")
+        self._check()
         return self._detailed() if self.detail else self._plain()
 
     def __bool__(self) -> bool:
+        self._check()
         return bool(self._ix.rows("SELECT EXISTS (SELECT 1 FROM temp.tie_found)")[0][0])
 
     def actors(self) -> list[str]:
         """Every actor the walk reached (the root first)."""
+        self._check()
         return [row[0] for row in self._ix.rows("SELECT actor FROM temp.tie_reached ORDER BY step, rank")]
+
+    def _check(self) -> None:
+        if self._ix.rows("SELECT walk FROM temp.tie_walk") != [(self._walk,)]:
+            raise RuntimeError("another walk on this connection replaced these ties")
 
     def _plain(self) -> Iterator[Tie]:
         cursor = self._ix.cursor(f"SELECT t.near, t.far, t.depth, t.weight FROM temp.tie_found t{_ORDER}")
@@ -158,14 +163,13 @@ def _tags(counted: str) -> dict[str, int]:
     return dict(sorted(found, key=lambda p: (-p[1], p[0])))
 
 
-def _walk(ix: Index, root: str, depth: int) -> None:
-    """The walk `depth` steps out from `root`, into the temporary tables."""
+def _walk(ix: Index, root: str, depth: int, walk: int) -> None:
+    """The walk `depth` steps out from `root`, into the temporary tables (numbered `walk`)."""
     ix.work(f"PRAGMA temp.cache_size = -{TEMP_CACHE_KB}")
     ix.work(f"PRAGMA main.cache_size = -{MAIN_CACHE_KB}")
-    for ddl in _TABLES:
-        ix.work(ddl)
-    for name in _NAMES:
-        ix.work(f"DELETE FROM temp.{name}")
+    for name, definition in _TABLES.items():
+        ix.temp_table(name, definition)
+    ix.work("INSERT INTO temp.tie_walk VALUES (?)", [walk])
     ix.work("INSERT INTO temp.tie_reached VALUES (?, 0, 0)", [root])
     for step in range(1, depth + 1):
         ix.work("DELETE FROM temp.tie_step")

@@ -7,17 +7,22 @@ width."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import IO
 
 from ..text import visible
 
 
-def _nodes(root: str, ties: list) -> dict[str, str]:
+def _nodes(root: str, ties: Iterable) -> tuple[dict[str, str], int]:
+    """Each actor's node id, numbered in the order the ties name them, and the heaviest tie's
+    weight (1 if none): one pass over the ties (the edges are a second one)."""
     ids: dict[str, str] = {root: "n0"}
+    heaviest = 1
     for t in ties:
         for a in (t.near, t.far):
             ids.setdefault(a, f"n{len(ids)}")
-    return ids
+        heaviest = max(heaviest, t.weight)
+    return ids, heaviest
 
 
 def _mermaid_label(text: str) -> str:
@@ -27,12 +32,12 @@ def _mermaid_label(text: str) -> str:
     return "".join(f"#{ord(ch)};" if ch in '"#<>&[](){}|`;' else ch for ch in text)
 
 
-def write_mermaid(root: str, ties: list, names: dict[str, str], out: IO[str]) -> None:
-    ids = _nodes(root, ties)
+def write_mermaid(root: str, ties: Iterable, names: dict[str, str], out: IO[str]) -> None:
+    """`ties`: gone through twice (nodes, then edges)."""
+    ids, heaviest = _nodes(root, ties)
     out.write("graph LR\n")
     for actor, node in ids.items():
         out.write(f'  {node}["{_mermaid_label(names.get(actor, actor))}"]\n')
-    heaviest = max((t.weight for t in ties), default=1)
     for i, t in enumerate(ties):
         out.write(f"  {ids[t.near]} ---|{t.weight}| {ids[t.far]}\n")
         width = 1 + round(4 * t.weight / heaviest)
@@ -45,8 +50,9 @@ def _dot_label(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_dot(root: str, ties: list, names: dict[str, str], out: IO[str]) -> None:
-    ids = _nodes(root, ties)
+def write_dot(root: str, ties: Iterable, names: dict[str, str], out: IO[str]) -> None:
+    """`ties`: gone through twice (nodes, then edges)."""
+    ids, _ = _nodes(root, ties)
     out.write("graph ties {\n  node [shape=box];\n")
     for actor, node in ids.items():
         extra = ", penwidth=3" if actor == root else ""
