@@ -161,7 +161,14 @@ def load(ctx: typer.Context) -> Any:
         from ..index.queries import warnings
         from ..index.use import index_for
 
-        settings.index = index_for(store_paths(ctx), cache_folder(settings))
+        paths, folder = store_paths(ctx), cache_folder(settings)
+        if sys.stderr.isatty():  # a build is shown as it goes (a first run may take minutes)
+            from ..render.status import shown_on
+
+            with shown_on(sys.stderr) as progress:
+                settings.index = index_for(paths, folder, progress)
+        else:
+            settings.index = index_for(paths, folder)
         if not settings.warned:
             settings.warned = True
             for w in warnings(settings.index):

@@ -10,6 +10,7 @@ Modules
     queries  geotie.query's reading queries over an Index, same objects and order
     fresh    the cache folder, its safety, each store file's stat and content hash
     use      index_for (the one way a command gets its index), the folder's bound, describe, clear
+    progress what a build tells whoever watches it (the CLI draws it on a terminal: render.status)
 
 Schema (see schema.py): `meta` (format, program and store-schema versions, the paths,
 written_ns, the search kind), `files` (each store file's inode, size, mtime_ns and hash),
@@ -48,7 +49,8 @@ through queries.lookups). Without a usable cache folder (--no-cache, GEOTIE_NO_C
 folder that is not safe) the same index is built in memory. `check` and `add` read the TOML
 files (store.inspect, store.load_paths) and never the index.
 
-Left to do: at a million events the first run is bound by the build (SQLite inserts, the
-FTS merge, event_actors and its index) after the parallel read; decoding rows into Events
-is most of a whole-store export's time (see the README's Performance section).
+Left to do: at a million events the first run is bound by the parallel read and then the
+build; SQLite alone, building the same index from its own rows, takes about a third of it
+(bench/floor.py); decoding rows into Events is most of a whole-store export's time (see
+the README's Performance section).
 """

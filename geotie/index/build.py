@@ -27,6 +27,7 @@ from . import aside, schema
 from .checksum import actor_crc, event_crc, source_crc, text_crc
 from .db import Index
 from .fresh import file_hash, file_stat, safe_dir
+from .progress import QUIET, Progress
 
 if TYPE_CHECKING:
     from .bulk import Bulk
@@ -259,7 +260,7 @@ class Builder:
         return None
 
 
-def add_store(builder: Builder, store: Store) -> None:
+def add_store(builder: Builder, store: Store, progress: Progress = QUIET) -> None:
     """Every part of a loaded store, the events a batch at a time."""
     builder.add_metas(store.metas)
     builder.add_warnings(store.warnings)
@@ -268,6 +269,8 @@ def add_store(builder: Builder, store: Store) -> None:
     index = {f: i for i, f in enumerate(store.files)}
     for batch in in_batches(store.events):
         builder.add_events([(e, index[e.origin.file], e.origin.line) for e in batch])
+        progress.building(builder.pos, len(store.events))
+    progress.indexing()
 
 
 def memory_index(store: Store, fts: bool | None = None) -> Index:
@@ -275,7 +278,7 @@ def memory_index(store: Store, fts: bool | None = None) -> Index:
     return fill_memory(lambda b: add_store(b, store), [Path(f) for f in store.files], fts)
 
 
-def add_bulk(builder: Builder, bulk: Bulk) -> None:
+def add_bulk(builder: Builder, bulk: Bulk, progress: Progress = QUIET) -> None:
     """Every part of a store read in parallel (index.bulk): checked events, search texts folded already."""
     builder.add_metas(bulk.metas)
     builder.add_warnings(())
@@ -289,11 +292,15 @@ def add_bulk(builder: Builder, bulk: Bulk) -> None:
             records = bulk.records()
             while batch := list(islice(records, BATCH)):
                 builder.add_rows([rows for rows, _ in batch], [text for _, text in batch])
+                progress.building(builder.pos, bulk.count)
+            progress.indexing()
             return
         builder.part_aside = True
         rows = bulk.rows()
         while batch := list(islice(rows, BATCH)):
             builder.add_rows(batch)
+            progress.building(builder.pos, bulk.count)
+        progress.indexing()  # the second process may still be at its part: joined, then the indexes
         builder.part_copied = part.join(builder.db, builder.fts)
         if not builder.part_copied:  # the child failed: its tables are made here
             aside.fill_part(builder.db, bulk.links, BATCH)

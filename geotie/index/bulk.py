@@ -39,6 +39,7 @@ from ..dates import sort_key
 from ..fields import search_texts
 from ..model import SCHEMA_VERSION, Actor, Meta, Source
 from .build import FULFILS_AT, event_rows
+from .progress import QUIET, Progress
 
 BULK_MIN = 4 << 20  # bytes of TOML: below this the ordinary read takes about as long
 CHUNK_MIN = 1 << 20  # bytes: a file is not cut into chunks smaller than this
@@ -124,11 +125,16 @@ def workers() -> int:
     return procs.usable_cpus(MAX_WORKERS)
 
 
-def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None, aside: str | None = None) -> Bulk | None:
+def load(
+    paths: list[Path], file_hash: Callable[[Path], str] | None = None, aside: str | None = None,
+    progress: Progress = QUIET,
+) -> Bulk | None:  # fmt: skip
     """The store read in parallel; None when that is not worth it or not possible (the
     caller then reads the ordinary way). `file_hash`: worked out for each file meanwhile.
     `aside`: the path prefix of the spill files (`<prefix><file>.<start>-<pid>`, which
-    index.db.sweep removes if a build is killed); None: a temporary folder."""
+    index.db.sweep removes if a build is killed); None: a temporary folder. `progress` is told
+    how far this process is with its own chunks, as a share of the whole (the others' are
+    about the same size)."""
     n = workers()
     if n < 2 or not hasattr(os, "fork"):
         return None
@@ -151,7 +157,7 @@ def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None, asid
     for c in chunks:
         c.spill = f"{aside}{c.file}.{c.start}-{os.getpid()}"
     try:
-        return _load(paths, stats, chunks, n, file_hash, started)
+        return _load(paths, stats, chunks, n, file_hash, started, progress)
     except BaseException:  # interrupted: nothing spilled is left behind
         _remove([c.spill for c in chunks])
         raise
@@ -160,13 +166,21 @@ def load(paths: list[Path], file_hash: Callable[[Path], str] | None = None, asid
             _remove_folder_when_empty(folder)
 
 
-def _load(paths, stats, chunks, n, file_hash, started) -> Bulk | None:
+def _load(paths, stats, chunks, n, file_hash, started, progress: Progress) -> Bulk | None:
     jobs = share(chunks, n)
 
     me = os.getpid()
+    size = sum(c.end - c.start for c in chunks)
+    mine = sum(c.end - c.start for c in jobs[0])  # this process's job: the one it can see
+    progress.reading(0, size)
 
     def work(job: list[Chunk]) -> list[Part | None]:
-        done = [read_chunk(str(paths[c.file]), c) for c in job]
+        done, read = [], 0
+        for c in job:
+            done.append(read_chunk(str(paths[c.file]), c))
+            read += c.end - c.start
+            if os.getpid() == me:
+                progress.reading(size * read // mine, size)
         if os.getpid() != me and os.getppid() != me:  # orphaned meanwhile: the sweep may have run
             _remove([c.spill for c in job])
             return [None]

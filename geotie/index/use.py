@@ -15,6 +15,7 @@ from typing import NamedTuple
 from ..errors import StoreError
 from .db import Index, index_path, open_index, sweep
 from .fresh import file_hash, safe_dir
+from .progress import QUIET, Progress
 
 #: The cache folder's bound, applied whenever an index is built: an index not used for
 #: UNUSED_DAYS days is removed, and of the others only the MAX_INDEXES used last are kept
@@ -24,28 +25,29 @@ UNUSED_DAYS = 30
 SUFFIX = ".sqlite"
 
 
-def index_for(paths: list[Path], folder: Path | None) -> Index:
-    """The index of the store files `paths`, from (and kept in) `folder` when it can be used.
-    Raises StoreError when the store has errors or cannot be read."""
+def index_for(paths: list[Path], folder: Path | None, progress: Progress = QUIET) -> Index:
+    """The index of the store files `paths`, from (and kept in) `folder` when it can be used;
+    a build, if one is needed, tells `progress` how far it is. Raises StoreError when the
+    store has errors or cannot be read."""
     if not paths:
         raise StoreError("no store to read: --no-default was given without --data or GEOTIE_DATA")
     if folder is None or not safe_dir(folder, create=True):
-        return _build(paths, None)
+        return _build(paths, None, progress)
     target = index_path(folder, paths)
     ix = open_index(target, paths)
     if ix is not None:
         _touch(target)
         return ix
     sweep(folder)
-    ix = _build(paths, target)
+    ix = _build(paths, target, progress)
     prune(folder, keep=target)
     return ix
 
 
-def rebuild(ix: Index, paths: list[Path], folder: Path | None) -> Index:
+def rebuild(ix: Index, paths: list[Path], folder: Path | None, progress: Progress = QUIET) -> Index:
     """After IndexDamaged: the damaged file removed, the index built again."""
     ix.discard()
-    return index_for(paths, folder)
+    return index_for(paths, folder, progress)
 
 
 def _touch(path: Path) -> None:
@@ -53,7 +55,7 @@ def _touch(path: Path) -> None:
         os.utime(path)
 
 
-def _build(paths: list[Path], target: Path | None) -> Index:
+def _build(paths: list[Path], target: Path | None, progress: Progress) -> Index:
     """The store read and the index built with the cyclic garbage collector paused: they make
     millions of objects and no cycles, and its passes over them took a third of the time at
     100,000 events and grew faster than the store."""
@@ -62,26 +64,38 @@ def _build(paths: list[Path], target: Path | None) -> Index:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _read_and_build(paths, target)
+        ix = _read_and_build(paths, target, progress)
     finally:
         if paused:
             gc.enable()
+    progress.finished(int(ix.meta.get("events", 0)))
+    return ix
 
 
-def _read_and_build(paths: list[Path], target: Path | None) -> Index:
+def _read_and_build(paths: list[Path], target: Path | None, progress: Progress) -> Index:
     from ..store import load_paths
     from . import build, bulk
 
     aside = f"{target}.tmp-" if target is not None else None  # spill files, swept if a build is killed
-    read = bulk.load(paths, file_hash if target is not None else None, aside)
+    read = bulk.load(paths, file_hash if target is not None else None, aside, progress)
     if read is None:
         started = time.time_ns()
+        progress.reading(0, _size(paths))
         store = load_paths(paths)  # raises StoreError, listing every problem
-        return _write(target, paths, lambda b: build.add_store(b, store), started, None)
+        return _write(target, paths, lambda b: build.add_store(b, store, progress), started, None)
     try:
-        return _write(target, paths, lambda b: build.add_bulk(b, read), read.started_ns, read.hashes)
+        return _write(target, paths, lambda b: build.add_bulk(b, read, progress), read.started_ns, read.hashes)
     finally:
         read.discard()
+
+
+def _size(paths: list[Path]) -> int:
+    """Bytes of the store files (those that can be read: the read reports the others)."""
+    size = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            size += path.stat().st_size
+    return size
 
 
 def _write(target: Path | None, paths: list[Path], fill, started: int, hashes: list[str] | None) -> Index:
