@@ -1,4 +1,4 @@
-"""Text helpers: accent/case-insensitive matching, safe display, suggestions."""
+"""Text helpers: accent/case-insensitive matching, safe display, suggestions, sizes."""
 
 from __future__ import annotations
 
@@ -215,3 +215,12 @@ def loose(text: str) -> str:
 def quote_in(quote: str, source_text: str) -> bool:
     """True when `quote` appears verbatim in `source_text`, up to white space and quote marks."""
     return loose(quote) in loose(source_text)
+
+
+def byte_size(n: float) -> str:
+    """`n` bytes as a person reads them: "512 B", "56.3 KB", "517.5 MB", "1.0 GB" (units of 1024)."""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"  # pragma: no cover

@@ -141,10 +141,10 @@ def test_a_large_store_is_shown_at_once_then_each_step_over_the_last():
     out, clock = io.StringIO(), Clock()
     line = StatusLine(out, clock)
     line.reading(0, 543_000_000)
-    assert screen(out.getvalue()) == ["geotie: indexing the store: reading 543 MB of TOML"]
+    assert screen(out.getvalue()) == ["geotie: indexing the store: reading 517.8 MB of TOML"]
     clock.now += 30
     line.reading(271_500_000, 543_000_000)
-    assert screen(out.getvalue()) == ["geotie: indexing the store: reading 543 MB of TOML (50%)"]
+    assert screen(out.getvalue()) == ["geotie: indexing the store: reading 517.8 MB of TOML (50%)"]
     clock.now += 10
     line.building(4096, 1_000_000)
     shown = out.getvalue()
@@ -156,7 +156,7 @@ def test_a_large_store_is_shown_at_once_then_each_step_over_the_last():
     assert screen(out.getvalue()) == ["geotie: indexing the store: making the indexes and the search table"]
     clock.now += 84
     line.finished(1_000_000)
-    assert screen(out.getvalue()) == ["geotie: indexed 1,000,000 events (543 MB of TOML) in 2 min 4 s", ""]
+    assert screen(out.getvalue()) == ["geotie: indexed 1,000,000 events (517.8 MB of TOML) in 2 min 4 s", ""]
     assert "\x1b" not in out.getvalue()  # carriage returns and spaces only: no escape codes
 
 
@@ -169,7 +169,7 @@ def test_a_slow_small_build_is_shown_after_the_delay():
     line.building(700, 1400)
     assert screen(out.getvalue()) == ["geotie: indexing the store: 700 of 1,400 events written"]
     line.finished(1400)
-    assert screen(out.getvalue()) == ["geotie: indexed 1,400 events (300 KB of TOML) in 1.5 s", ""]
+    assert screen(out.getvalue()) == ["geotie: indexed 1,400 events (293.0 KB of TOML) in 1.5 s", ""]
 
 
 def test_the_line_fits_the_terminal_and_a_shorter_one_covers_a_longer():

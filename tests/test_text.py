@@ -1,9 +1,10 @@
 """Text helpers: folding one text and many at once agree; control characters made visible."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geotie.text import fold, fold_lines, visible
+from geotie.text import byte_size, fold, fold_lines, visible
 
 TEXTS = st.lists(st.text(), max_size=8)
 
@@ -59,3 +60,12 @@ def test_fold_with_map_of_ascii_is_the_character_by_character_one(text):
     cut = len(fast[0])
     assert fast == (slow[0][:cut], slow[1][:cut])
     assert fast[0].strip() == fold(text)
+
+
+@pytest.mark.parametrize(
+    "n, said",
+    [(0, "0 B"), (1023, "1023 B"), (1024, "1.0 KB"), (57_344, "56.0 KB"), (543_000_000, "517.8 MB"),
+     (1024**3, "1.0 GB"), (5 * 1024**4, "5120.0 GB")],
+)  # fmt: skip
+def test_byte_size(n, said):
+    assert byte_size(n) == said

@@ -6,15 +6,8 @@ from typing import Annotated
 
 import typer
 
+from ..text import byte_size
 from .base import command, say, show
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"  # pragma: no cover
 
 
 @command("cache")
@@ -44,8 +37,8 @@ def cache_cmd(
         state = " (not used: others can write to it; indexes are built in memory)"
     else:
         state = ""
-    show(f"{folder}{state}: {len(files)} index file(s), {_size(total)} ({bound})", sys.stdout)
+    show(f"{folder}{state}: {len(files)} index file(s), {byte_size(total)} ({bound})", sys.stdout)
     for f in files:
         used = time.strftime("%Y-%m-%d %H:%M", time.localtime(f.used))
         what = f"{f.events} events from {', '.join(f.paths)}" if f.paths is not None else "not a readable geotie index"
-        show(f"{f.path.name}  {_size(f.size):>9}  used {used}  {what}", sys.stdout)
+        show(f"{f.path.name}  {byte_size(f.size):>9}  used {used}  {what}", sys.stdout)

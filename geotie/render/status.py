@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from ..index.progress import QUIET, Progress
+from ..text import byte_size
 
 DELAY = 1.0  # seconds of a build before it is shown...
 LARGE = 8 << 20  # ...unless its store has this many bytes of TOML (several seconds of reading)
@@ -30,7 +31,7 @@ class StatusLine(Progress):
     def reading(self, done: int, size: int) -> None:
         self.size = size
         share = f" ({min(99, 100 * done // size)}%)" if size and done else ""
-        self._draw(f"reading {_megabytes(size)} of TOML{share}")
+        self._draw(f"reading {byte_size(size)} of TOML{share}")
 
     def building(self, done: int, events: int) -> None:
         self._draw(f"{done:,} of {events:,} events written")
@@ -44,7 +45,7 @@ class StatusLine(Progress):
         self._write("\r" + " " * self.shown + "\r")
         self.shown = 0
         took = _duration(self.clock() - self.started)
-        self._write(f"geotie: indexed {events:,} events ({_megabytes(self.size)} of TOML) in {took}\n")
+        self._write(f"geotie: indexed {events:,} events ({byte_size(self.size)} of TOML) in {took}\n")
         self.drawn_at = None
 
     def clear(self) -> None:
@@ -69,10 +70,6 @@ class StatusLine(Progress):
         with contextlib.suppress(OSError, ValueError):  # stderr gone: nothing to show it on
             self.out.write(text)
             self.out.flush()
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1e6:,.0f} MB" if size >= 1e6 else f"{size / 1e3:,.0f} KB"
 
 
 def _duration(seconds: float) -> str:
