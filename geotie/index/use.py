@@ -44,12 +44,6 @@ def index_for(paths: list[Path], folder: Path | None, progress: Progress = QUIET
     return ix
 
 
-def rebuild(ix: Index, paths: list[Path], folder: Path | None, progress: Progress = QUIET) -> Index:
-    """After IndexDamaged: the damaged file removed, the index built again."""
-    ix.discard()
-    return index_for(paths, folder, progress)
-
-
 def _touch(path: Path) -> None:
     with contextlib.suppress(OSError):
         os.utime(path)
