@@ -21,6 +21,8 @@ EVERY = 0.25  # seconds between two drawings of the line
 
 
 class StatusLine(Progress):
+    """A build's progress drawn on `out` (a terminal's stderr), `width` columns wide at most."""
+
     def __init__(self, out: TextIO, clock: Callable[[], float] = time.monotonic, width: int = 80) -> None:
         self.out, self.clock, self.width = out, clock, max(20, width)
         self.started = clock()
@@ -42,14 +44,13 @@ class StatusLine(Progress):
     def finished(self, events: int) -> None:
         if self.drawn_at is None:
             return
-        self._write("\r" + " " * self.shown + "\r")
-        self.shown = 0
+        self.clear()
         took = _duration(self.clock() - self.started)
         self._write(f"geotie: indexed {events:,} events ({byte_size(self.size)} of TOML) in {took}\n")
         self.drawn_at = None
 
     def clear(self) -> None:
-        """The line taken off the screen (the build ended otherwise: a message follows)."""
+        """The line taken off the screen (when the build ends, or fails: a message follows)."""
         if self.shown:
             self._write("\r" + " " * self.shown + "\r")
             self.shown = 0
