@@ -103,17 +103,19 @@ def index_floor(old: Path, out: Path) -> dict:
         db.execute("COMMIT")
         steps["merge and counts"] = time.perf_counter() - mark
         total = time.perf_counter() - started
+        counts = {}
         for table in tables:
-            mine, theirs = (db.execute(f"SELECT count(*) FROM {s}.{table}").fetchone()[0] for s in ("main", "old"))
-            if mine != theirs:
-                raise SystemExit(f"bench/floor.py: {table} has {mine} rows, {theirs} in {old}")
+            mine, counts[table] = (
+                db.execute(f"SELECT count(*) FROM {s}.{table}").fetchone()[0] for s in ("main", "old")
+            )
+            if mine != counts[table]:
+                raise SystemExit(f"bench/floor.py: {table} has {mine} rows, {counts[table]} in {old}")
         search = "event_search_data" if fts else "event_search"
         sizes = {"search_bytes": _size(db, "main", search), "geotie_search_bytes": _size(db, "old", search)}
     finally:
         db.close()
         out.unlink(missing_ok=True)
-    (events,) = sqlite3.connect(old).execute("SELECT count(*) FROM events").fetchone()
-    return {"floor": "index", "events": events, "seconds": total, "steps": steps, **sizes}
+    return {"floor": "index", "events": counts["events"], "seconds": total, "steps": steps, **sizes}
 
 
 def lines_floor(store: Path) -> dict:

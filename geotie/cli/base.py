@@ -161,14 +161,16 @@ def load(ctx: typer.Context) -> Any:
         from ..index.queries import warnings
         from ..index.use import index_for
 
-        paths, folder = store_paths(ctx), cache_folder(settings)
         if sys.stderr.isatty():  # a build is shown as it goes (a first run may take minutes)
             from ..render.status import shown_on
 
-            with shown_on(sys.stderr) as progress:
-                settings.index = index_for(paths, folder, progress)
-        else:
-            settings.index = index_for(paths, folder)
+            watched = shown_on(sys.stderr)
+        else:  # nobody to show it to: render.status is not even imported
+            from ..index.progress import QUIET
+
+            watched = contextlib.nullcontext(QUIET)
+        with watched as progress:
+            settings.index = index_for(store_paths(ctx), cache_folder(settings), progress)
         if not settings.warned:
             settings.warned = True
             for w in warnings(settings.index):

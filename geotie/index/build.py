@@ -16,6 +16,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,9 +48,11 @@ PRAGMAS = (
 BATCH = 4096  # events added at a time: the rows of the whole store are never in memory at once
 
 
-def in_batches(items: Sequence) -> Iterator[Sequence]:
-    for i in range(0, len(items), BATCH):
-        yield items[i : i + BATCH]
+def in_batches(items: Iterable) -> Iterator[list]:
+    """`items` BATCH at a time (a list or an iterator, which is never held whole)."""
+    found = iter(items)
+    while batch := list(islice(found, BATCH)):
+        yield batch
 
 
 #: An event with its file (index in the paths) and line: an Event or a store.convert.Checked.
@@ -284,26 +287,21 @@ def add_bulk(builder: Builder, bulk: Bulk, progress: Progress = QUIET) -> None:
     builder.add_warnings(())
     builder.add_sources(bulk.sources.values())
     builder.add_actors(bulk.actors.values())
-    from itertools import islice
-
     part = aside.start(builder.db, builder.target, bulk.count, builder.fts, bulk.links, BATCH)
     try:
-        if part is None:
-            records = bulk.records()
-            while batch := list(islice(records, BATCH)):
-                builder.add_rows([rows for rows, _ in batch], [text for _, text in batch])
-                progress.building(builder.pos, bulk.count)
-            progress.indexing()
-            return
-        builder.part_aside = True
-        rows = bulk.rows()
-        while batch := list(islice(rows, BATCH)):
-            builder.add_rows(batch)
+        if part is None:  # every table here: each batch with its search texts
+            batches = (([r for r, _ in b], [t for _, t in b]) for b in in_batches(bulk.records()))
+        else:  # aside.PART_TABLES are the second process's
+            builder.part_aside = True
+            batches = ((b, None) for b in in_batches(bulk.rows()))
+        for rows, texts in batches:
+            builder.add_rows(rows, texts)
             progress.building(builder.pos, bulk.count)
-        progress.indexing()  # the second process may still be at its part: joined, then the indexes
-        builder.part_copied = part.join(builder.db, builder.fts)
-        if not builder.part_copied:  # the child failed: its tables are made here
-            aside.fill_part(builder.db, bulk.links, BATCH)
+        progress.indexing()  # a second process may still be at its part: joined, then the indexes
+        if part is not None:
+            builder.part_copied = part.join(builder.db, builder.fts)
+            if not builder.part_copied:  # the child failed: its tables are made here
+                aside.fill_part(builder.db, bulk.links, BATCH)
     finally:
         if part is not None:
             part.stop()
