@@ -176,3 +176,21 @@ def test_floor_lines_counts_every_line_across_blocks(tmp_path, monkeypatch, bloc
     assert (found["lines"], found["pairs"]) == (7, 4)
     path.write_text("a = 1\n\n")
     assert (floor.lines_floor(path)["lines"], floor.lines_floor(path)["pairs"]) == (2, 1)
+
+
+def test_the_growth_table_has_the_floors(capsys):
+    """report_growth: each size's row carries its two floors beside its first run."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import run as bench
+    finally:
+        sys.path.remove(str(BENCH))
+    rows = []
+    for n, first, sqlite_floor, lines_floor in ((10_000, 0.9, 0.19, 0.04), (100_000, 6.9, 2.17, 0.47)):
+        row = {"n": n, "first": _m(first), "floor index": _m(sqlite_floor), "floor lines": _m(lines_floor)}
+        rows.append(row | {label: _m(0.1) for label in bench.TARGETED} | {"json": _m(0.4)})
+    bench.report_growth(rows)
+    lines = capsys.readouterr().out.splitlines()
+    head = next(x for x in lines if x.startswith("| events"))
+    assert head.split(" | ")[3] == "floors: SQLite, lines"
+    assert [x.split(" | ")[3] for x in lines if x.startswith("| 10")] == ["0.19 s, 0.04 s", "2.17 s, 0.47 s"]
